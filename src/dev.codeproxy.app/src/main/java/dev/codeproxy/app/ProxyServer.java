@@ -1,0 +1,117 @@
+package dev.codeproxy.app;
+
+import dev.codeproxy.admin.WebUi;
+import dev.codeproxy.core.ApiError;
+import dev.codeproxy.core.Secrets;
+import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.routing.FailoverStrategy;
+import dev.codeproxy.proxy.ProxyErrors;
+import dev.codeproxy.proxy.ProxyService;
+import dev.codeproxy.store.ConfigSnapshot;
+import dev.codeproxy.store.DataDir;
+import dev.codeproxy.store.Database;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The running server: database, live configuration, and one Helidon listener carrying the proxy
+ * path, the dashboard and observability. The one composition root; tests start exactly this.
+ */
+final class ProxyServer implements AutoCloseable {
+    /** What the command line resolved (flags over environment over stored settings). */
+    record Options(Path dataDir, String host, Integer port, String clientToken) {
+    }
+
+    private final Database database;
+    private final ConfigSnapshot config;
+    private final WebServer server;
+    private final String clientToken;
+
+    private ProxyServer(Database database, ConfigSnapshot config, WebServer server, String clientToken) {
+        this.database = database;
+        this.config = config;
+        this.server = server;
+        this.clientToken = clientToken;
+    }
+
+    static ProxyServer start(Options o) {
+        Database db = Database.open(o.dataDir());
+        try {
+            ConfigSnapshot config = new ConfigSnapshot(db);
+            config.watch(1000);
+            String token = o.clientToken() != null ? o.clientToken()
+                    : DataDir.secret(o.dataDir(), "client-token", () -> Secrets.newToken("cp-"));
+            String host = o.host() != null ? o.host() : config.settings().host();
+            int port = o.port() != null ? o.port() : config.settings().port();
+            ProxyService proxy = new ProxyService(config, new FailoverStrategy(),
+                    t -> Secrets.equalsConstantTime(t, token), ProxyListener.NONE);
+            WebServer server = WebServer.builder()
+                    .host(host)
+                    .port(port)
+                    .shutdownHook(false)
+                    .featuresDiscoverServices(false)
+                    .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                    .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+                    .shutdownGracePeriod(Duration.ofSeconds(1))
+                    .addFeature(ObserveFeature.just(HealthObserver.create()))
+                    .routing(r -> routing(r, proxy))
+                    .build()
+                    .start();
+            return new ProxyServer(db, config, server, token);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    static void routing(HttpRouting.Builder r, ProxyService proxy) {
+        r.register(proxy)
+                .register(new WebUi())
+                .any((req, res) -> ProxyErrors.send(res, ApiError.notFound("no route for "
+                        + req.prologue().method().text() + " " + req.path().rawPath()
+                        + "; the proxy path is /v1/..., the dashboard is /")));
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String url() {
+        String host = config.settings().host();
+        return "http://" + displayHost(server) + ":" + server.port();
+    }
+
+    private static String displayHost(WebServer s) {
+        String h = s.prototype().host();
+        if (h.equals("0.0.0.0") || h.equals("::")) {
+            return "127.0.0.1";
+        }
+        return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    String clientToken() {
+        return clientToken;
+    }
+
+    ConfigSnapshot config() {
+        return config;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        config.close();
+        database.close();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.codeproxy.app;
+
+import dev.codeproxy.core.SettingKey;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code code-proxy [serve]}: runs the proxy and the dashboard until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the proxy and the dashboard (the default command).")
+final class ServeCommand implements Callable<Integer> {
+    private final Cli.Context ctx;
+
+    @Mixin
+    Cli.DataDirOption dataDir = new Cli.DataDirOption();
+
+    @Option(names = "--host", paramLabel = "H", description = "Listen address (default: $CODE_PROXY_HOST, "
+            + "else the stored setting, else 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "P", description = "Listen port, 0 for any free port (default: "
+            + "$CODE_PROXY_PORT, else the stored setting, else 9000).")
+    String port;
+
+    @Option(names = "--headless", description = "Server mode: no browser; prints the URLs and runs until stopped.")
+    boolean headless;
+
+    @Option(names = "--no-browser", description = "Do not open the dashboard in a browser.")
+    boolean noBrowser;
+
+    ServeCommand(Cli.Context ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Env env = ctx.env();
+        String h = host != null ? checkHost("--host", host) : env.get(Env.HOST) != null
+                ? checkHost(Env.HOST, env.get(Env.HOST)) : null;
+        Integer p = port != null ? parsePort("--port", port) : env.get(Env.PORT) != null
+                ? parsePort(Env.PORT, env.get(Env.PORT)) : null;
+        ProxyServer server;
+        try {
+            server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN)));
+        } catch (RuntimeException e) {
+            ctx.err().println("code-proxy: cannot start: " + rootMessage(e));
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "code-proxy-shutdown"));
+        banner(server);
+        if (!headless && !noBrowser) {
+            Browser.open(server.url() + "/", ctx.err());
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private void banner(ProxyServer s) {
+        var out = ctx.out();
+        out.println("Code Proxy " + Version.get() + " listening on " + s.url());
+        out.println("  proxy:     " + s.url() + "/v1   (set ANTHROPIC_BASE_URL=" + s.url() + ")");
+        out.println("  dashboard: " + s.url() + "/");
+        out.println("  health:    " + s.url() + "/observe/health");
+        out.println("  client token: " + (ctx.env().get(Env.CLIENT_TOKEN) != null ? "from " + Env.CLIENT_TOKEN
+                : "in " + dataDir.resolve(ctx.env()).resolve("client-token")) + " (use it as ANTHROPIC_AUTH_TOKEN)");
+        out.println("  data:      " + s.database().file());
+        if (!isLoopback(s.config().settings().host()) && !isLoopback(host == null ? "" : host)) {
+            out.println("  warning: listening beyond loopback; every request still needs a client token");
+        }
+        out.flush();
+    }
+
+    private static boolean isLoopback(String h) {
+        try {
+            return h.isEmpty() || InetAddress.getByName(h).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int parsePort(String source, String value) {
+        try {
+            int v = Integer.parseInt(value.strip());
+            if (v >= 0 && v <= 65535) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageError(source + ": '" + value + "' is not a port; expected an integer from 0 to 65535");
+    }
+
+    static String checkHost(String source, String value) {
+        if (SettingKey.HOST.parse(value).isEmpty()) {
+            throw new UsageError(source + ": '" + value + "' is not accepted; expected " + SettingKey.HOST.accepted());
+        }
+        return value.strip();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        List<String> seen = new java.util.ArrayList<>();
+        while (t != null) {
+            if (t.getMessage() != null) {
+                seen.add(t.getMessage());
+            }
+            t = t.getCause();
+        }
+        return seen.isEmpty() ? e.toString() : seen.getFirst()
+                + (seen.size() > 1 && !seen.getFirst().contains(seen.getLast()) ? " (" + seen.getLast() + ")" : "");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.codeproxy.app;
+
+import dev.codeproxy.store.Database;
+import dev.codeproxy.store.EndpointRepository;
+import dev.codeproxy.store.SettingsRepository;
+
+import java.nio.file.Path;
+
+/** The database opened by a one-shot command (import, export, endpoint ...). */
+final class Store implements AutoCloseable {
+    final Database db;
+    final EndpointRepository endpoints;
+    final SettingsRepository settings;
+
+    Store(Path dataDir) {
+        this.db = Database.open(dataDir);
+        this.endpoints = new EndpointRepository(db.client());
+        this.settings = new SettingsRepository(db.client());
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,19 @@
+/**
+ * The composition root: command line, wiring, lifecycle. Nothing exported but the entry point;
+ * picocli reflects on the command classes, so their package is opened to it.
+ */
+module dev.codeproxy.app {
+    requires dev.codeproxy.core;
+    requires dev.codeproxy.store;
+    requires dev.codeproxy.proxy;
+    requires dev.codeproxy.admin;
+    requires info.picocli;
+    requires io.helidon.webserver;
+    requires io.helidon.webserver.observe;
+    requires io.helidon.webserver.observe.health;
+    requires io.helidon.health;
+    requires java.logging;
+
+    exports dev.codeproxy.app;
+    opens dev.codeproxy.app to info.picocli;
+}

@@ -1,0 +1,20 @@
+/** Test descriptor: the app module plus what the end-to-end tests need. */
+open module dev.codeproxy.app {
+    requires dev.codeproxy.core;
+    requires dev.codeproxy.store;
+    requires dev.codeproxy.proxy;
+    requires dev.codeproxy.admin;
+    requires info.picocli;
+    requires io.helidon.webserver;
+    requires io.helidon.webserver.observe;
+    requires io.helidon.webserver.observe.health;
+    requires io.helidon.health;
+    requires java.logging;
+    requires java.net.http;
+    requires java.sql;
+    requires dev.codeproxy.testkit;
+    requires org.junit.jupiter.api;
+    requires org.junit.jupiter.params;
+
+    exports dev.codeproxy.app;
+}

@@ -1,0 +1,109 @@
+package dev.codeproxy.core;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one description of every setting: its key (as in files, the API and the database), its
+ * type, default and accepted range. Parsing and error messages come from here so that the CLI,
+ * the import file and the admin API say the same thing.
+ */
+public enum SettingKey {
+    HOST("host", Kind.HOST, "127.0.0.1", 0, 0, Settings::host),
+    PORT("port", Kind.INT, 9000, 0, 65535, Settings::port),
+    ROUTING("routing", Kind.ROUTING, RoutingMode.FAILOVER, 0, 0, Settings::routing),
+    REQUEST_TIMEOUT_MS("requestTimeoutMs", Kind.LONG, 600_000L, 1_000, 3_600_000, Settings::requestTimeoutMs),
+    MAX_RETRIES("maxRetries", Kind.INT, 1, 0, 10, Settings::maxRetries),
+    LOG_RETENTION("logRetention", Kind.INT, 10_000, 100, 10_000_000, Settings::logRetention),
+    CONNECT_TIMEOUT_MS("connectTimeoutMs", Kind.LONG, 10_000L, 100, 600_000, Settings::connectTimeoutMs),
+    STREAM_IDLE_TIMEOUT_MS("streamIdleTimeoutMs", Kind.LONG, 300_000L, 100, 3_600_000, Settings::streamIdleTimeoutMs),
+    MAX_REQUEST_BYTES("maxRequestBytes", Kind.LONG, 32L * 1024 * 1024, 1024, 1024L * 1024 * 1024, Settings::maxRequestBytes),
+    RETRY_CAP_MS("retryCapMs", Kind.LONG, 5_000L, 0, 600_000, Settings::retryCapMs),
+    BREAKER_THRESHOLD("breakerThreshold", Kind.INT, 3, 1, 1000, Settings::breakerThreshold),
+    BREAKER_COOLDOWN_MS("breakerCooldownMs", Kind.LONG, 30_000L, 100, 600_000, Settings::breakerCooldownMs);
+
+    enum Kind { INT, LONG, HOST, ROUTING }
+
+    private final String key;
+    private final Kind kind;
+    private final Object defaultValue;
+    private final long min;
+    private final long max;
+    private final Function<Settings, Object> getter;
+
+    SettingKey(String key, Kind kind, Object defaultValue, long min, long max, Function<Settings, Object> getter) {
+        this.key = key;
+        this.kind = kind;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.getter = getter;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Object defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean numeric() {
+        return kind == Kind.INT || kind == Kind.LONG;
+    }
+
+    public Object get(Settings s) {
+        return getter.apply(s);
+    }
+
+    public static Optional<SettingKey> byKey(String key) {
+        for (SettingKey k : values()) {
+            if (k.key.equals(key)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Parses a string form; empty when the value is not accepted (see {@link #accepted()}). */
+    public Optional<Object> parse(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String s = raw.trim();
+        return switch (kind) {
+            case INT, LONG -> {
+                try {
+                    long v = Long.parseLong(s);
+                    if (v < min || v > max) {
+                        yield Optional.empty();
+                    }
+                    yield Optional.of(kind == Kind.INT ? (Object) (int) v : (Object) v);
+                } catch (NumberFormatException e) {
+                    yield Optional.empty();
+                }
+            }
+            case HOST -> s.isEmpty() || s.chars().anyMatch(Character::isWhitespace) ? Optional.empty() : Optional.of(s);
+            case ROUTING -> RoutingMode.parse(s).map(m -> (Object) m);
+        };
+    }
+
+    /** The string form of a typed value. */
+    public String format(Object value) {
+        return value instanceof RoutingMode m ? m.wire() : String.valueOf(value);
+    }
+
+    /** What is accepted, for error messages. */
+    public String accepted() {
+        return switch (kind) {
+            case INT, LONG -> "an integer from " + min + " to " + max;
+            case HOST -> "a host name or IP address";
+            case ROUTING -> "one of " + RoutingMode.accepted();
+        };
+    }
+
+    /** One line naming the setting, the bad value and what is accepted. */
+    public String describeError(String raw) {
+        return key + ": '" + raw + "' is not accepted; expected " + accepted();
+    }
+}

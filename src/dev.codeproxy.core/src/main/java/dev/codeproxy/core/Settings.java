@@ -1,0 +1,76 @@
+package dev.codeproxy.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Proxy settings (plain data, parsed at the edge). Every field, its default and its accepted
+ * range are described once in {@link SettingKey}; this record is the typed view.
+ *
+ * @param host                listen address, default 127.0.0.1
+ * @param port                listen port, default 9000
+ * @param routing             routing strategy, default failover
+ * @param requestTimeoutMs    deadline for one client request across every attempt, default 600,000
+ * @param maxRetries          retries of one endpoint on a retryable failure, default 1
+ * @param logRetention        request-log rows kept, default 10,000
+ * @param connectTimeoutMs    TCP/TLS connect timeout towards an upstream, default 10,000
+ * @param streamIdleTimeoutMs longest gap between two stream chunks before the stream is ended, default 300,000
+ * @param maxRequestBytes     request body limit (413 past it), default 32 MiB
+ * @param retryCapMs          longest wait before a retry (also caps honoured retry-after), default 5,000
+ * @param breakerThreshold    consecutive failures that open an endpoint's breaker, default 3
+ * @param breakerCooldownMs   first open period of a breaker (doubles on re-open, max 10 min), default 30,000
+ */
+public record Settings(String host,
+                       int port,
+                       RoutingMode routing,
+                       long requestTimeoutMs,
+                       int maxRetries,
+                       int logRetention,
+                       long connectTimeoutMs,
+                       long streamIdleTimeoutMs,
+                       long maxRequestBytes,
+                       long retryCapMs,
+                       int breakerThreshold,
+                       long breakerCooldownMs) {
+
+    public static final Settings DEFAULTS = fromMap(Map.of());
+
+    /** Builds settings from string values keyed by {@link SettingKey#key()}; missing keys take defaults. Values must be valid. */
+    public static Settings fromMap(Map<String, String> values) {
+        Map<SettingKey, Object> v = new LinkedHashMap<>();
+        for (SettingKey k : SettingKey.values()) {
+            String raw = values.get(k.key());
+            Object parsed = raw == null ? k.defaultValue() : k.parse(raw)
+                    .orElseThrow(() -> new IllegalArgumentException(k.describeError(raw)));
+            v.put(k, parsed);
+        }
+        return new Settings((String) v.get(SettingKey.HOST),
+                (Integer) v.get(SettingKey.PORT),
+                (RoutingMode) v.get(SettingKey.ROUTING),
+                (Long) v.get(SettingKey.REQUEST_TIMEOUT_MS),
+                (Integer) v.get(SettingKey.MAX_RETRIES),
+                (Integer) v.get(SettingKey.LOG_RETENTION),
+                (Long) v.get(SettingKey.CONNECT_TIMEOUT_MS),
+                (Long) v.get(SettingKey.STREAM_IDLE_TIMEOUT_MS),
+                (Long) v.get(SettingKey.MAX_REQUEST_BYTES),
+                (Long) v.get(SettingKey.RETRY_CAP_MS),
+                (Integer) v.get(SettingKey.BREAKER_THRESHOLD),
+                (Long) v.get(SettingKey.BREAKER_COOLDOWN_MS));
+    }
+
+    /** Every setting as its string form, in {@link SettingKey} order. */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (SettingKey k : SettingKey.values()) {
+            m.put(k.key(), k.format(k.get(this)));
+        }
+        return m;
+    }
+
+    /** A copy with some values replaced (string forms, validated). */
+    public Settings with(Map<String, String> changes) {
+        Map<String, String> m = toMap();
+        m.putAll(changes);
+        return fromMap(m);
+    }
+}

@@ -1,0 +1,351 @@
+package dev.codeproxy.core.config;
+
+import dev.codeproxy.core.AuthStyle;
+import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.EndpointRules;
+import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.SettingKey;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an import file: our format ({@code "format": "code-proxy/1"}) strictly — unknown keys are
+ * errors with their JSON path — and the seed app's export ({@code "version": "1.0"}) leniently,
+ * since that app adds fields over time.
+ */
+public final class ConfigParser {
+    private static final Set<String> TOP_KEYS = Set.of("format", "exportedAt", "settings", "endpoints");
+    private static final Set<String> ENDPOINT_KEYS = Set.of("name", "note", "enabled", "priority", "weight", "baseUrl",
+            "apiKey", "authHeader", "timeoutMs", "models", "disableNonessentialTraffic");
+    private static final Set<String> MODEL_KEYS = Set.of("default", "smallFast", "haiku", "sonnet", "opus");
+
+    private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private ConfigParser() {
+    }
+
+    /** Parses and validates a whole file. */
+    public static ConfigFile parse(String json) throws ConfigException {
+        return new ConfigParser().run(json);
+    }
+
+    private ConfigFile run(String json) throws ConfigException {
+        JsonValue root;
+        try (var reader = Json.createReader(new StringReader(json))) {
+            root = reader.readValue();
+        } catch (JsonParsingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException(List.of("not valid JSON at line " + loc.getLineNumber() + ", column "
+                    + loc.getColumnNumber() + ": " + e.getMessage()));
+        } catch (RuntimeException e) {
+            throw new ConfigException(List.of("not valid JSON: " + e.getMessage()));
+        }
+        if (!(root instanceof JsonObject obj)) {
+            throw new ConfigException(List.of("$: expected a JSON object with \"format\": \"" + ConfigFormat.FORMAT
+                    + "\" (or a Code Proxy 1.0 export with \"version\": \"1.0\")"));
+        }
+        ConfigFile result;
+        if (obj.containsKey("format")) {
+            result = ours(obj);
+        } else if (obj.containsKey("version")) {
+            result = seed(obj);
+        } else {
+            throw new ConfigException(List.of("$: missing \"format\"; expected \"format\": \"" + ConfigFormat.FORMAT
+                    + "\" (or a Code Proxy 1.0 export with \"version\": \"1.0\")"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return result;
+    }
+
+    private ConfigFile ours(JsonObject obj) {
+        for (String k : obj.keySet()) {
+            if (!TOP_KEYS.contains(k)) {
+                problems.add("$." + k + ": unknown key; accepted keys are " + sorted(TOP_KEYS));
+            }
+        }
+        String format = string(obj, "format", "$", null);
+        if (format != null && !format.equals(ConfigFormat.FORMAT)) {
+            problems.add("$.format: '" + format + "' is not supported; expected \"" + ConfigFormat.FORMAT + "\"");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        JsonValue sv = obj.get("settings");
+        if (sv != null && sv != JsonValue.NULL) {
+            if (sv instanceof JsonObject so) {
+                for (var e : so.entrySet()) {
+                    String path = "$.settings." + e.getKey();
+                    var key = SettingKey.byKey(e.getKey());
+                    if (key.isEmpty()) {
+                        problems.add(path + ": unknown setting; accepted settings are " + settingKeys());
+                        continue;
+                    }
+                    settingValue(key.get(), e.getValue(), path).ifPresent(v -> settings.put(e.getKey(), v));
+                }
+            } else {
+                problems.add("$.settings: expected an object");
+            }
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        JsonValue ev = obj.get("endpoints");
+        if (ev != null && ev != JsonValue.NULL) {
+            if (ev instanceof JsonArray arr) {
+                for (int i = 0; i < arr.size(); i++) {
+                    String path = "$.endpoints[" + i + "]";
+                    if (arr.get(i) instanceof JsonObject eo) {
+                        Endpoint e = endpoint(eo, path, i);
+                        if (e != null) {
+                            endpoints.add(e);
+                        }
+                    } else {
+                        problems.add(path + ": expected an object");
+                    }
+                }
+            } else {
+                problems.add("$.endpoints: expected an array");
+            }
+        }
+        checkUniqueNames(endpoints);
+        return new ConfigFile(settings, endpoints, warnings);
+    }
+
+    private Endpoint endpoint(JsonObject o, String path, int index) {
+        for (String k : o.keySet()) {
+            if (!ENDPOINT_KEYS.contains(k)) {
+                problems.add(path + "." + k + ": unknown key; accepted keys are " + sorted(ENDPOINT_KEYS));
+            }
+        }
+        int before = problems.size();
+        String name = string(o, "name", path, null);
+        if (name == null && !o.containsKey("name")) {
+            problems.add(path + ".name: required; expected a non-blank string");
+        }
+        String baseUrl = string(o, "baseUrl", path, null);
+        if (baseUrl == null && !o.containsKey("baseUrl")) {
+            problems.add(path + ".baseUrl: required; expected an http:// or https:// URL such as https://api.anthropic.com");
+        }
+        String note = string(o, "note", path, "");
+        boolean enabled = bool(o, "enabled", path, true);
+        long priority = integer(o, "priority", path, index + 1);
+        long weight = integer(o, "weight", path, 1);
+        String apiKey = string(o, "apiKey", path, "");
+        String authRaw = string(o, "authHeader", path, AuthStyle.X_API_KEY.wire());
+        AuthStyle auth = AuthStyle.X_API_KEY;
+        if (authRaw != null) {
+            var parsed = AuthStyle.parse(authRaw);
+            if (parsed.isEmpty()) {
+                problems.add(path + ".authHeader: '" + authRaw + "' is not accepted; expected " + AuthStyle.accepted());
+            } else {
+                auth = parsed.get();
+            }
+        }
+        long timeout = integer(o, "timeoutMs", path, Endpoint.DEFAULT_TIMEOUT_MS);
+        boolean nonessential = bool(o, "disableNonessentialTraffic", path, false);
+        ModelMap models = ModelMap.EMPTY;
+        JsonValue mv = o.get("models");
+        if (mv != null && mv != JsonValue.NULL) {
+            if (mv instanceof JsonObject mo) {
+                String mp = path + ".models";
+                for (String k : mo.keySet()) {
+                    if (!MODEL_KEYS.contains(k)) {
+                        problems.add(mp + "." + k + ": unknown key; accepted keys are " + sorted(MODEL_KEYS));
+                    }
+                }
+                models = new ModelMap(string(mo, "default", mp, ""), string(mo, "smallFast", mp, ""),
+                        string(mo, "haiku", mp, ""), string(mo, "sonnet", mp, ""), string(mo, "opus", mp, ""));
+            } else {
+                problems.add(path + ".models: expected an object with keys " + sorted(MODEL_KEYS));
+            }
+        }
+        if (problems.size() > before || name == null || baseUrl == null) {
+            return null;
+        }
+        Endpoint e = new Endpoint(0, name.trim(), note, enabled, (int) Math.min(priority, Integer.MAX_VALUE),
+                (int) Math.min(weight, Integer.MAX_VALUE), baseUrl, apiKey.trim(), auth, timeout, models, nonessential);
+        EndpointRules.check(e).forEach((field, msg) -> problems.add(path + "." + field + ": " + msg));
+        return e;
+    }
+
+    private ConfigFile seed(JsonObject obj) {
+        String version = string(obj, "version", "$", null);
+        if (version != null && !version.equals(ConfigFormat.SEED_VERSION)) {
+            problems.add("$.version: '" + version + "' is not supported; expected \"" + ConfigFormat.SEED_VERSION
+                    + "\" (Code Proxy 1.0 export) or use \"format\": \"" + ConfigFormat.FORMAT + "\"");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (obj.get("proxyConfig") instanceof JsonObject pc) {
+            seedSetting(pc, "address", SettingKey.HOST, settings);
+            seedSetting(pc, "host", SettingKey.HOST, settings);
+            seedSetting(pc, "port", SettingKey.PORT, settings);
+            seedSetting(pc, "maxRetries", SettingKey.MAX_RETRIES, settings);
+            seedSetting(pc, "requestTimeout", SettingKey.REQUEST_TIMEOUT_MS, settings);
+            seedSetting(pc, "logRetentionCount", SettingKey.LOG_RETENTION, settings);
+            seedSetting(pc, "logRetention", SettingKey.LOG_RETENTION, settings);
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        if (obj.get("endpoints") instanceof JsonArray arr) {
+            for (int i = 0; i < arr.size(); i++) {
+                String path = "$.endpoints[" + i + "]";
+                if (!(arr.get(i) instanceof JsonObject eo)) {
+                    problems.add(path + ": expected an object");
+                    continue;
+                }
+                int before = problems.size();
+                String name = string(eo, "name", path, null);
+                if (name == null || name.isBlank()) {
+                    problems.add(path + ".name: required; expected a non-blank string");
+                }
+                String baseUrl = string(eo, "anthropicBaseUrl", path, null);
+                if (baseUrl == null) {
+                    problems.add(path + ".anthropicBaseUrl: required; expected an http:// or https:// URL");
+                }
+                String token = string(eo, "anthropicAuthToken", path, "");
+                String apiKey = string(eo, "anthropicApiKey", path, "");
+                boolean enabled = bool(eo, "enabled", path, true);
+                long weight = integer(eo, "weight", path, 1);
+                long timeout = integer(eo, "apiTimeoutMs", path, Endpoint.DEFAULT_TIMEOUT_MS);
+                ModelMap models = new ModelMap(string(eo, "anthropicModel", path, ""),
+                        string(eo, "anthropicSmallFastModel", path, ""),
+                        string(eo, "anthropicDefaultHaikuModel", path, ""),
+                        string(eo, "anthropicDefaultSonnetModel", path, ""),
+                        string(eo, "anthropicDefaultOpusModel", path, ""));
+                boolean nonessential = bool(eo, "claudeCodeDisableNonessentialTraffic", path, false);
+                if (problems.size() > before) {
+                    continue;
+                }
+                // the seed sends the token as a bearer token; an API key goes in x-api-key
+                boolean bearer = !token.isBlank();
+                Endpoint e = new Endpoint(0, name.trim(), string(eo, "note", path, ""), enabled, i + 1,
+                        (int) Math.max(1, Math.min(weight, EndpointRules.MAX_WEIGHT)), baseUrl,
+                        bearer ? token.trim() : apiKey.trim(), bearer ? AuthStyle.BEARER : AuthStyle.X_API_KEY,
+                        Math.max(EndpointRules.MIN_TIMEOUT_MS, Math.min(timeout, EndpointRules.MAX_TIMEOUT_MS)),
+                        models, nonessential);
+                EndpointRules.check(e).forEach((field, msg) -> problems.add(path + "." + field + ": " + msg));
+                endpoints.add(e);
+            }
+        } else if (obj.containsKey("endpoints")) {
+            problems.add("$.endpoints: expected an array");
+        }
+        checkUniqueNames(endpoints);
+        return new ConfigFile(settings, endpoints, warnings);
+    }
+
+    private void seedSetting(JsonObject pc, String seedKey, SettingKey key, Map<String, String> out) {
+        JsonValue v = pc.get(seedKey);
+        if (v != null && v != JsonValue.NULL) {
+            settingValue(key, v, "$.proxyConfig." + seedKey).ifPresent(s -> out.put(key.key(), s));
+        }
+    }
+
+    private java.util.Optional<String> settingValue(SettingKey key, JsonValue v, String path) {
+        String raw;
+        if (key.numeric()) {
+            if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+                problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());
+                return java.util.Optional.empty();
+            }
+            raw = n.bigIntegerValue().toString();
+        } else {
+            if (!(v instanceof JsonString s)) {
+                problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());
+                return java.util.Optional.empty();
+            }
+            raw = s.getString();
+        }
+        if (key.parse(raw).isEmpty()) {
+            problems.add(path + ": '" + raw + "' is not accepted; expected " + key.accepted());
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(key.format(key.parse(raw).get()));
+    }
+
+    private void checkUniqueNames(List<Endpoint> endpoints) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (!seen.add(endpoints.get(i).name().toLowerCase(java.util.Locale.ROOT))) {
+                problems.add("$.endpoints: the name '" + endpoints.get(i).name()
+                        + "' appears more than once; endpoint names must be unique");
+            }
+        }
+    }
+
+    private String string(JsonObject o, String key, String path, String dflt) {
+        JsonValue v = o.get(key);
+        if (v == null || v == JsonValue.NULL) {
+            return dflt;
+        }
+        if (v instanceof JsonString s) {
+            return s.getString();
+        }
+        problems.add(path + "." + key + ": " + describe(v) + " is not accepted; expected a string");
+        return dflt;
+    }
+
+    private boolean bool(JsonObject o, String key, String path, boolean dflt) {
+        JsonValue v = o.get(key);
+        if (v == null || v == JsonValue.NULL) {
+            return dflt;
+        }
+        if (v == JsonValue.TRUE) {
+            return true;
+        }
+        if (v == JsonValue.FALSE) {
+            return false;
+        }
+        problems.add(path + "." + key + ": " + describe(v) + " is not accepted; expected true or false");
+        return dflt;
+    }
+
+    private long integer(JsonObject o, String key, String path, long dflt) {
+        JsonValue v = o.get(key);
+        if (v == null || v == JsonValue.NULL) {
+            return dflt;
+        }
+        if (v instanceof JsonNumber n && n.isIntegral()) {
+            try {
+                return n.longValueExact();
+            } catch (ArithmeticException e) {
+                // falls through to the error below
+            }
+        }
+        problems.add(path + "." + key + ": " + describe(v) + " is not accepted; expected an integer");
+        return dflt;
+    }
+
+    private static String describe(JsonValue v) {
+        return switch (v.getValueType()) {
+            case STRING -> "the string '" + ((JsonString) v).getString() + "'";
+            case NUMBER -> "the number " + v;
+            case TRUE, FALSE -> "the boolean " + v;
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+        };
+    }
+
+    private static String sorted(Set<String> keys) {
+        return String.join(", ", new java.util.TreeSet<>(keys));
+    }
+
+    private static String settingKeys() {
+        List<String> keys = new ArrayList<>();
+        for (SettingKey k : SettingKey.values()) {
+            keys.add(k.key());
+        }
+        return String.join(", ", keys);
+    }
+}

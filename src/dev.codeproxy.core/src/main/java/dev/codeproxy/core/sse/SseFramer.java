@@ -1,0 +1,148 @@
+package dev.codeproxy.core.sse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Splits a byte stream of Server-Sent Events into whole events without re-encoding them: each
+ * event is handed on as the exact bytes received, up to and including the blank line that ends
+ * it. Accepts LF, CRLF and CR line ends. Only the {@code event:} field is decoded, because that
+ * is all the relay needs to decide anything.
+ */
+public final class SseFramer {
+    /** Receives whole events, in order. */
+    public interface Sink {
+        /**
+         * @param bytes the buffer holding the event
+         * @param off   start of the event
+         * @param len   length of the event including its terminating blank line
+         * @param name  the value of its {@code event:} field, or {@code "message"} when absent
+         */
+        void event(byte[] bytes, int off, int len, String name);
+    }
+
+    private byte[] buf = new byte[8192];
+    private int len;
+    private int scanFrom;
+
+    /** Appends bytes and emits every event they complete. */
+    public void feed(byte[] data, int off, int n, Sink sink) {
+        ensure(len + n);
+        System.arraycopy(data, off, buf, len, n);
+        len += n;
+        int start = 0;
+        int i = Math.max(scanFrom, 0);
+        while (i < len) {
+            int end = eventEnd(i);
+            if (end < 0) {
+                break;
+            }
+            sink.event(buf, start, end - start, eventName(start, end));
+            start = end;
+            i = end;
+        }
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, len - start);
+            len -= start;
+        }
+        // resume scanning a little before the old end: a terminator may straddle two reads
+        scanFrom = Math.max(0, len - 3);
+    }
+
+    /** Bytes of an unfinished event held back so far (the stream ended mid-event if non-empty at close). */
+    public byte[] remainder() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    public int pending() {
+        return len;
+    }
+
+    /** Finds the end (exclusive) of the first event whose terminator starts at or after {@code from}. */
+    private int eventEnd(int from) {
+        for (int i = from; i < len; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+                // LF LF, or LF CR LF
+                if (i + 1 < len && buf[i + 1] == '\n') {
+                    return i + 2;
+                }
+                if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n') {
+                    return i + 3;
+                }
+            } else if (b == '\r') {
+                if (i + 1 < len && buf[i + 1] == '\r') {
+                    return i + 2;
+                }
+                if (i + 3 < len && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n') {
+                    return i + 4;
+                }
+                // CR LF CR (followed by non-LF) also ends an event, but only once the next byte is known
+                if (i + 3 < len && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] != '\n') {
+                    return i + 3;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private String eventName(int start, int end) {
+        int i = start;
+        while (i < end) {
+            int lineEnd = i;
+            while (lineEnd < end && buf[lineEnd] != '\n' && buf[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            if (lineEnd - i >= 6 && buf[i] == 'e' && buf[i + 1] == 'v' && buf[i + 2] == 'e' && buf[i + 3] == 'n'
+                    && buf[i + 4] == 't' && buf[i + 5] == ':') {
+                int v = i + 6;
+                if (v < lineEnd && buf[v] == ' ') {
+                    v++;
+                }
+                return new String(buf, v, lineEnd - v, StandardCharsets.UTF_8);
+            }
+            i = lineEnd;
+            while (i < end && (buf[i] == '\n' || buf[i] == '\r')) {
+                i++;
+            }
+        }
+        return "message";
+    }
+
+    /** The concatenated {@code data:} lines of one event, for the few events whose payload matters. */
+    public static String data(byte[] bytes, int off, int len) {
+        StringBuilder sb = new StringBuilder();
+        int end = off + len;
+        int i = off;
+        boolean first = true;
+        while (i < end) {
+            int lineEnd = i;
+            while (lineEnd < end && bytes[lineEnd] != '\n' && bytes[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            if (lineEnd - i >= 5 && bytes[i] == 'd' && bytes[i + 1] == 'a' && bytes[i + 2] == 't' && bytes[i + 3] == 'a'
+                    && bytes[i + 4] == ':') {
+                int v = i + 5;
+                if (v < lineEnd && bytes[v] == ' ') {
+                    v++;
+                }
+                if (!first) {
+                    sb.append('\n');
+                }
+                sb.append(new String(bytes, v, lineEnd - v, StandardCharsets.UTF_8));
+                first = false;
+            }
+            i = lineEnd;
+            while (i < end && (bytes[i] == '\n' || bytes[i] == '\r')) {
+                i++;
+            }
+        }
+        return sb.toString();
+    }
+
+    private void ensure(int cap) {
+        if (cap > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(cap, buf.length * 2));
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.codeproxy.proxy;
+
+import dev.codeproxy.core.AuthStyle;
+import dev.codeproxy.core.Endpoint;
+import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 section 7.6.1) and those named in
+ * {@code Connection} stay on their hop; {@code host} and lengths are recomputed; the client's
+ * credential is replaced by the endpoint's key. Everything else, including unknown headers and
+ * {@code anthropic-beta}, is passed as received.
+ */
+public final class HeaderPolicy {
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+            "host", "content-length", "expect");
+    private static final Set<String> CREDENTIALS = Set.of("x-api-key", "authorization");
+
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
+
+    private HeaderPolicy() {
+    }
+
+    /** The client's token from {@code x-api-key} or {@code authorization: Bearer}, or null. */
+    public static String clientToken(Headers h) {
+        if (h.contains(X_API_KEY)) {
+            return h.get(X_API_KEY).get().strip();
+        }
+        if (h.contains(HeaderNames.AUTHORIZATION)) {
+            String v = h.get(HeaderNames.AUTHORIZATION).get().strip();
+            if (v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return v.substring(7).strip();
+            }
+        }
+        return null;
+    }
+
+    /** Copies request headers for the upstream and adds the endpoint's credential. */
+    public static void requestHeaders(Headers from, Endpoint endpoint, BiConsumer<String, String> to) {
+        Set<String> skip = connectionTokens(from);
+        for (Header h : from) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || CREDENTIALS.contains(name) || skip.contains(name)) {
+                continue;
+            }
+            for (String v : h.allValues()) {
+                to.accept(h.name(), v);
+            }
+        }
+        if (!endpoint.apiKey().isEmpty()) {
+            if (endpoint.authStyle() == AuthStyle.BEARER) {
+                to.accept("authorization", "Bearer " + endpoint.apiKey());
+            } else {
+                to.accept("x-api-key", endpoint.apiKey());
+            }
+        }
+    }
+
+    /** Copies upstream response headers back to the client. */
+    public static void responseHeaders(Headers from, BiConsumer<String, String> to) {
+        Set<String> skip = connectionTokens(from);
+        for (Header h : from) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || skip.contains(name)) {
+                continue;
+            }
+            for (String v : h.allValues()) {
+                to.accept(h.name(), v);
+            }
+        }
+    }
+
+    private static Set<String> connectionTokens(Headers h) {
+        if (!h.contains(HeaderNames.CONNECTION)) {
+            return Set.of();
+        }
+        Set<String> s = new HashSet<>();
+        for (String v : h.get(HeaderNames.CONNECTION).allValues()) {
+            for (String t : v.split(",")) {
+                s.add(t.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.codeproxy.proxy;
+
+import dev.codeproxy.core.Endpoint;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.Method;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+
+import java.time.Duration;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The connection to upstream endpoints: one Helidon WebClient (pooled keep-alive connections)
+ * with TCP_NODELAY, no redirects, and no content decoding — bytes arrive and leave exactly as the
+ * upstream sent them. Rebuilt only when the connect timeout setting changes.
+ */
+public final class Upstream {
+    private volatile WebClient client;
+    private volatile long connectTimeoutMs = -1;
+
+    private WebClient client(long connectMs) {
+        WebClient c = client;
+        if (c == null || connectMs != connectTimeoutMs) {
+            synchronized (this) {
+                if (client == null || connectMs != connectTimeoutMs) {
+                    client = WebClient.builder()
+                            .socketOptions(SocketOptions.builder()
+                                    .tcpNoDelay(true)
+                                    .connectTimeout(Duration.ofMillis(connectMs))
+                                    .build())
+                            .contentEncoding(ContentEncodingContext.builder()
+                                    .contentEncodingsDiscoverServices(false)
+                                    .build())
+                            .followRedirects(false)
+                            .sendExpectContinue(false)
+                            .build();
+                    connectTimeoutMs = connectMs;
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Sends one request and returns once response headers arrived (or throws).
+     *
+     * @param headers       called with a sink for the outgoing headers
+     * @param headerTimeout longest wait for response headers (also bounds each later read)
+     */
+    public HttpClientResponse send(Endpoint endpoint, String method, String pathAndQuery,
+                                   Consumer<BiConsumer<String, String>> headers, byte[] body, long connectTimeoutMs,
+                                   Duration headerTimeout) {
+        HttpClientRequest req = client(connectTimeoutMs)
+                .method(Method.create(method))
+                .skipUriEncoding(true)
+                .uri(endpoint.baseUrl() + pathAndQuery)
+                .readTimeout(headerTimeout)
+                .followRedirects(false);
+        req.headers(h -> headers.accept((name, value) -> h.add(io.helidon.http.HeaderNames.create(name), value)));
+        if (body.length == 0 && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
+            return req.request();
+        }
+        return req.submit(body);
+    }
+}

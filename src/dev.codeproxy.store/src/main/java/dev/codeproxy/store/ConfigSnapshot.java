@@ -1,0 +1,105 @@
+package dev.codeproxy.store;
+
+import dev.codeproxy.core.ConfigSource;
+import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.Settings;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The in-memory configuration the proxy reads per request. {@link #reload()} after a change made
+ * through this process; changes made by another process (e.g. {@code code-proxy endpoint add}
+ * while the server runs) are noticed by polling SQLite's {@code PRAGMA data_version}, which
+ * changes whenever another connection commits.
+ */
+public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ConfigSnapshot.class.getName());
+
+    private record State(Settings settings, List<Endpoint> endpoints) {
+    }
+
+    private final Database database;
+    private final EndpointRepository endpoints;
+    private final SettingsRepository settings;
+    private volatile State state;
+    private volatile Runnable onChange = () -> { };
+    private Thread watcher;
+
+    public ConfigSnapshot(Database database) {
+        this.database = database;
+        this.endpoints = new EndpointRepository(database.client());
+        this.settings = new SettingsRepository(database.client());
+        reload();
+    }
+
+    @Override
+    public Settings settings() {
+        return state.settings();
+    }
+
+    @Override
+    public List<Endpoint> endpoints() {
+        return state.endpoints();
+    }
+
+    public void onChange(Runnable r) {
+        this.onChange = r;
+    }
+
+    public synchronized void reload() {
+        state = new State(settings.load(), List.copyOf(endpoints.list()));
+        onChange.run();
+    }
+
+    /** Starts polling for changes by other processes every {@code periodMs}. */
+    public synchronized void watch(long periodMs) {
+        if (watcher != null) {
+            return;
+        }
+        watcher = Thread.ofPlatform().daemon().name("config-watch").start(() -> {
+            try (Connection c = database.connection()) {
+                long seen = dataVersion(c);
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(periodMs);
+                    long now = dataVersion(c);
+                    if (now != seen) {
+                        seen = now;
+                        reload();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "configuration watcher stopped: " + e.getMessage());
+            }
+        });
+    }
+
+    private static long dataVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA data_version")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    public EndpointRepository endpointRepository() {
+        return endpoints;
+    }
+
+    public SettingsRepository settingsRepository() {
+        return settings;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.interrupt();
+            watcher = null;
+        }
+    }
+}

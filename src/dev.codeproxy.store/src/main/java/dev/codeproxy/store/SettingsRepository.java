@@ -1,0 +1,46 @@
+package dev.codeproxy.store;
+
+import dev.codeproxy.core.Settings;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Stored settings: one row per setting that differs from its default or was set explicitly. */
+public final class SettingsRepository {
+    private final DbClient db;
+
+    public SettingsRepository(DbClient db) {
+        this.db = db;
+    }
+
+    /** The stored settings over the defaults. A stored value that no longer parses falls back to its default. */
+    public Settings load() {
+        Map<String, String> m = new LinkedHashMap<>();
+        try (var rows = db.execute().query("SELECT key, value FROM settings")) {
+            rows.forEach(r -> m.put(Rows.str(r, "key"), Rows.str(r, "value")));
+        }
+        Map<String, String> valid = new LinkedHashMap<>();
+        m.forEach((k, v) -> dev.codeproxy.core.SettingKey.byKey(k)
+                .filter(key -> key.parse(v).isPresent())
+                .ifPresent(key -> valid.put(k, v)));
+        return Settings.fromMap(valid);
+    }
+
+    /** Stores validated string forms (see {@link dev.codeproxy.core.SettingKey}). */
+    public void putAll(Map<String, String> values) {
+        Settings.DEFAULTS.with(values); // validates; throws IllegalArgumentException naming the bad value
+        DbTransaction tx = db.transaction();
+        try {
+            for (var e : values.entrySet()) {
+                tx.dml("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        e.getKey(), e.getValue());
+            }
+            tx.commit();
+        } catch (RuntimeException e) {
+            tx.rollback();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,794 @@
+package dev.codeproxy.testkit;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A fake Anthropic upstream for tests: an HTTP/1.1 server on a raw {@link ServerSocket}
+ * (127.0.0.1, ephemeral port), one virtual thread per connection, keep-alive, scripted per request.
+ *
+ * <p>Every request is read completely (content-length or chunked body, {@code expect: 100-continue}
+ * honoured), recorded, and answered with the next {@link Reply} from the FIFO script
+ * ({@link #enqueue(Reply)}), or with the {@linkplain #setDefault(Reply) default reply} when the
+ * script is empty. Sockets have TCP_NODELAY, and output is flushed after every SSE event.
+ *
+ * <p>While a reply waits (first-byte delay, delay between events, gate, hang) the fake keeps
+ * reading the socket, so a peer that goes away is noticed at once and reported as
+ * {@link StreamOutcome#PEER_CLOSED}; a peer that only half-closes its output counts as gone.
+ * Unknown request framing (bad request line, bad chunk size, ...) is answered with 400 and the
+ * connection is closed (logged as a warning).
+ *
+ * <pre>{@code
+ * try (FakeUpstream up = FakeUpstream.start()) {
+ *     up.enqueue(Reply.sse(SseFixtures.message("claude-sonnet-4-5", 3)).delayBetweenEvents(Duration.ofMillis(20)));
+ *     ... point the proxy at up.baseUrl() ...
+ *     RecordedRequest r = up.takeRequest(Duration.ofSeconds(5));
+ *     assertEquals(StreamOutcome.COMPLETED, up.streamOutcomes().poll(5, TimeUnit.SECONDS));
+ * }
+ * }</pre>
+ */
+public final class FakeUpstream implements AutoCloseable {
+
+    /** The model used by the initial default reply. */
+    public static final String DEFAULT_MODEL = "claude-sonnet-4-5-20250929";
+
+    private static final System.Logger LOG = System.getLogger(FakeUpstream.class.getName());
+    private static final int MAX_LINE = 64 * 1024;
+    private static final int MAX_HEADERS = 256;
+    private static final long GATE_POLL_MILLIS = 5;
+
+    private final ServerSocket server;
+    private final Thread acceptor;
+    private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+    private volatile Reply defaultReply =
+            Reply.json(200, SseFixtures.jsonMessage(DEFAULT_MODEL, "Hello from the fake upstream."));
+    private final List<RecordedRequest> recorded = new ArrayList<>();
+    private final LinkedBlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<StreamOutcome> outcomes = new LinkedBlockingQueue<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger requestIds = new AtomicInteger();
+    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private FakeUpstream(ServerSocket server) {
+        this.server = server;
+        this.acceptor = Thread.ofVirtual().name("fake-upstream-accept-" + server.getLocalPort())
+                .start(this::acceptLoop);
+    }
+
+    /** Starts a fake upstream on 127.0.0.1 with an ephemeral port. */
+    public static FakeUpstream start() {
+        try {
+            ServerSocket ss = new ServerSocket();
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+            return new FakeUpstream(ss);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start fake upstream", e);
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Appends a reply to the FIFO script: each incoming request takes the next reply. */
+    public FakeUpstream enqueue(Reply reply) {
+        script.add(reply);
+        return this;
+    }
+
+    /** Appends several replies to the script, in order. */
+    public FakeUpstream enqueue(Reply first, Reply... more) {
+        script.add(first);
+        script.addAll(List.of(more));
+        return this;
+    }
+
+    /**
+     * Sets the reply used when the script is empty. Initially a 200 JSON Messages response
+     * ({@link SseFixtures#jsonMessage(String, String)} with {@link #DEFAULT_MODEL}).
+     */
+    public FakeUpstream setDefault(Reply reply) {
+        this.defaultReply = reply;
+        return this;
+    }
+
+    /** How many scripted replies have not been used yet. */
+    public int pendingReplies() {
+        return script.size();
+    }
+
+    /** A snapshot of all requests received so far, in arrival order. */
+    public List<RecordedRequest> requests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    /**
+     * Returns the next request not yet taken by this method (arrival order), waiting up to
+     * {@code timeout}; {@code null} on timeout. Independent of {@link #requests()}.
+     */
+    public RecordedRequest takeRequest(Duration timeout) {
+        try {
+            return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** How many requests have been received. */
+    public int requestCount() {
+        synchronized (recorded) {
+            return recorded.size();
+        }
+    }
+
+    /** How many TCP connections have been accepted. */
+    public int connectionsOpened() {
+        return connections.get();
+    }
+
+    /** How many accepted connections are currently open. */
+    public int openConnections() {
+        return openSockets.size();
+    }
+
+    /** One {@link StreamOutcome} per finished reply, in the order the replies finished. */
+    public BlockingQueue<StreamOutcome> streamOutcomes() {
+        return outcomes;
+    }
+
+    /** Waits up to {@code timeout} for the next outcome from {@link #streamOutcomes()}; {@code null} on timeout. */
+    public StreamOutcome awaitOutcome(Duration timeout) {
+        try {
+            return outcomes.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Stops accepting and closes all connections. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (Socket s : openSockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            acceptor.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FakeUpstream[" + baseUrl() + ", requests=" + requestCount() + ", connections="
+                + connectionsOpened() + "]";
+    }
+
+    // ================================================================== server side
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, "fake upstream accept failed", e);
+                }
+                return;
+            }
+            int id = connections.incrementAndGet();
+            openSockets.add(s);
+            if (closed) {
+                closeQuietly(s);
+                openSockets.remove(s);
+                return;
+            }
+            Thread.ofVirtual().name("fake-upstream-conn-" + id).start(() -> serve(s, id));
+        }
+    }
+
+    private void serve(Socket socket, int connId) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            Conn c = new Conn(socket);
+            int seq = 0;
+            while (!closed) {
+                Request req;
+                try {
+                    req = c.readRequest();
+                } catch (MalformedRequest e) {
+                    LOG.log(System.Logger.Level.WARNING, "fake upstream: malformed request: " + e.getMessage());
+                    c.out.write(("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    c.out.flush();
+                    return;
+                }
+                if (req == null) {
+                    return; // clean end between requests
+                }
+                seq++;
+                Reply reply = script.poll();
+                if (reply == null) {
+                    reply = defaultReply;
+                }
+                RecordedRequest rr = new RecordedRequest(req.method, req.target, req.version, req.headers,
+                        req.body, req.chunked, connId, seq);
+                synchronized (recorded) {
+                    recorded.add(rr);
+                }
+                untaken.add(rr);
+                Result result = respond(c, req, reply);
+                outcomes.add(result.outcome);
+                if (!result.keepOpen) {
+                    if (result.outcome == StreamOutcome.COMPLETED) {
+                        c.closeGracefully();
+                    }
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "fake upstream connection " + connId + " ended", e);
+        } finally {
+            openSockets.remove(socket);
+        }
+    }
+
+    private record Result(StreamOutcome outcome, boolean keepOpen) {
+        static final Result PEER_CLOSED = new Result(StreamOutcome.PEER_CLOSED, false);
+        static final Result CUT = new Result(StreamOutcome.CUT, false);
+    }
+
+    private Result respond(Conn c, Request req, Reply r) {
+        try {
+            if (!c.idle(r.firstByteDelay)) {
+                return Result.PEER_CLOSED;
+            }
+            boolean keepAlive = req.keepAlive && !r.closeConnectionAfter && !closed;
+            return switch (r.kind) {
+                case HANG -> {
+                    c.waitForPeerClose();
+                    yield Result.PEER_CLOSED;
+                }
+                case RESET -> {
+                    c.abort();
+                    yield Result.CUT;
+                }
+                case RAW -> {
+                    c.out.write(r.body);
+                    c.out.flush();
+                    yield new Result(StreamOutcome.COMPLETED, false);
+                }
+                case JSON -> respondJson(c, req, r, keepAlive);
+                case SSE -> respondSse(c, req, r, keepAlive);
+            };
+        } catch (IOException e) {
+            return Result.PEER_CLOSED;
+        }
+    }
+
+    private Result respondJson(Conn c, Request req, Reply r, boolean keepAlive) throws IOException {
+        byte[] payload = r.gzip ? gzip(r.body) : r.body;
+        List<String[]> defaults = new ArrayList<>();
+        defaults.add(new String[] {"content-type", "application/json"});
+        if (!r.closeDelimited) {
+            defaults.add(new String[] {"content-length", Integer.toString(payload.length)});
+        }
+        if (r.gzip) {
+            defaults.add(new String[] {"content-encoding", "gzip"});
+        }
+        writeHead(c, r, defaults, keepAlive);
+        CountDownLatch gate = r.gates.get(0);
+        if (r.cutAfterEvents == 0 || gate != null) {
+            c.out.flush();
+        }
+        if (gate != null && !c.awaitGate(gate)) {
+            return Result.PEER_CLOSED;
+        }
+        if (r.cutAfterEvents == 0) {
+            c.abort();
+            return Result.CUT;
+        }
+        if (!req.method.equals("HEAD")) {
+            if (r.cutAfterBytes >= 0 && r.cutAfterBytes < payload.length) {
+                c.out.write(payload, 0, (int) r.cutAfterBytes);
+                c.out.flush();
+                c.abort();
+                return Result.CUT;
+            }
+            c.out.write(payload);
+        }
+        c.out.flush();
+        if (r.cutAfterEvents > 0 || (r.cutAfterBytes >= 0 && r.cutAfterBytes == payload.length)) {
+            c.abort();
+            return Result.CUT;
+        }
+        return new Result(StreamOutcome.COMPLETED, keepAlive);
+    }
+
+    private Result respondSse(Conn c, Request req, Reply r, boolean keepAlive) throws IOException {
+        boolean chunked = !r.closeDelimited;
+        List<String[]> defaults = new ArrayList<>();
+        defaults.add(new String[] {"content-type", "text/event-stream"});
+        defaults.add(new String[] {"cache-control", "no-cache"});
+        if (chunked) {
+            defaults.add(new String[] {"transfer-encoding", "chunked"});
+        }
+        if (r.gzip) {
+            defaults.add(new String[] {"content-encoding", "gzip"});
+        }
+        writeHead(c, r, defaults, keepAlive);
+        c.out.flush();
+        if (req.method.equals("HEAD")) {
+            return new Result(StreamOutcome.COMPLETED, keepAlive);
+        }
+        ByteArrayOutputStream gzSink = new ByteArrayOutputStream();
+        GZIPOutputStream gz = r.gzip ? new GZIPOutputStream(gzSink, 512, true) : null;
+        long sent = 0;
+        List<String> events = r.events;
+        for (int i = 0; i <= events.size(); i++) {
+            if (i > 0 && (i < events.size() || r.cutAfterEvents == i) && !c.idle(r.delayBetweenEvents)) {
+                return Result.PEER_CLOSED;
+            }
+            CountDownLatch gate = r.gates.get(i);
+            if (gate != null && !c.awaitGate(gate)) {
+                return Result.PEER_CLOSED;
+            }
+            if (r.cutAfterEvents == i) {
+                c.abort();
+                return Result.CUT;
+            }
+            byte[] data;
+            if (i < events.size()) {
+                byte[] plain = events.get(i).getBytes(StandardCharsets.UTF_8);
+                if (gz != null) {
+                    gz.write(plain);
+                    gz.flush(); // SYNC_FLUSH
+                    data = gzSink.toByteArray();
+                    gzSink.reset();
+                } else {
+                    data = plain;
+                }
+            } else if (gz != null) {
+                gz.finish();
+                data = gzSink.toByteArray();
+            } else {
+                data = new byte[0];
+            }
+            if (r.cutAfterBytes >= 0 && sent + data.length > r.cutAfterBytes) {
+                int part = (int) (r.cutAfterBytes - sent);
+                if (part > 0) {
+                    writeBodyPart(c, data, part, chunked);
+                    c.out.flush();
+                }
+                c.abort();
+                return Result.CUT;
+            }
+            if (data.length > 0) {
+                writeBodyPart(c, data, data.length, chunked);
+                sent += data.length;
+            }
+            c.out.flush();
+        }
+        if (chunked) {
+            c.out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            c.out.flush();
+        }
+        return new Result(StreamOutcome.COMPLETED, keepAlive && chunked);
+    }
+
+    private static void writeBodyPart(Conn c, byte[] data, int len, boolean chunked) throws IOException {
+        if (chunked) {
+            c.out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            c.out.write(data, 0, len);
+            c.out.write('\r');
+            c.out.write('\n');
+        } else {
+            c.out.write(data, 0, len);
+        }
+    }
+
+    private void writeHead(Conn c, Reply r, List<String[]> defaults, boolean keepAlive) throws IOException {
+        defaults.add(new String[] {"request-id", String.format("req_fake_%08d", requestIds.incrementAndGet())});
+        if (!keepAlive) {
+            defaults.add(new String[] {"connection", "close"});
+        }
+        Set<String> overridden = new HashSet<>();
+        for (String[] h : r.headers) {
+            overridden.add(h[0].toLowerCase(Locale.ROOT));
+        }
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("HTTP/1.1 ").append(r.status).append(' ').append(reason(r.status)).append("\r\n");
+        for (String[] h : defaults) {
+            String n = h[0].toLowerCase(Locale.ROOT);
+            if (!overridden.contains(n) && !r.removedHeaders.contains(n)) {
+                sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+            }
+        }
+        for (String[] h : r.headers) {
+            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+        }
+        sb.append("\r\n");
+        c.out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bos)) {
+            gz.write(body);
+        }
+        return bos.toByteArray();
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 100 -> "Continue";
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 204 -> "No Content";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 304 -> "Not Modified";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 413 -> "Payload Too Large";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 529 -> "Overloaded";
+            default -> "Status " + status;
+        };
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    // ================================================================== connection I/O
+
+    private static final class MalformedRequest extends IOException {
+        MalformedRequest(String message) {
+            super(message);
+        }
+    }
+
+    private record Request(String method, String target, String version, Map<String, List<String>> headers,
+                           byte[] body, boolean chunked, boolean keepAlive) {
+    }
+
+    /** Buffered reading and writing on one accepted socket. */
+    private final class Conn {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        byte[] buf = new byte[16 * 1024];
+        int pos;
+        int lim;
+        boolean eof;
+
+        Conn(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        }
+
+        /** Reads more bytes into the buffer; false at EOF. */
+        private boolean fill() throws IOException {
+            if (eof) {
+                return false;
+            }
+            if (pos > 0 && pos == lim) {
+                pos = 0;
+                lim = 0;
+            }
+            if (lim == buf.length) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, lim - pos);
+                    lim -= pos;
+                    pos = 0;
+                } else {
+                    byte[] bigger = new byte[buf.length * 2];
+                    System.arraycopy(buf, 0, bigger, 0, lim);
+                    buf = bigger;
+                }
+            }
+            int n = in.read(buf, lim, buf.length - lim);
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            lim += n;
+            return true;
+        }
+
+        /** Reads a line (CRLF or LF terminated, terminator stripped); null on EOF before any byte. */
+        private String readLine() throws IOException {
+            while (true) {
+                for (int i = pos; i < lim; i++) {
+                    if (buf[i] == '\n') {
+                        int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                        String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+                        pos = i + 1;
+                        return s;
+                    }
+                }
+                if (lim - pos > MAX_LINE) {
+                    throw new MalformedRequest("line too long");
+                }
+                boolean hadBytes = lim > pos;
+                if (!fill()) {
+                    if (hadBytes) {
+                        throw new MalformedRequest("connection closed mid-line");
+                    }
+                    return null;
+                }
+            }
+        }
+
+        private byte[] readExactly(long n) throws IOException {
+            if (n > Integer.MAX_VALUE - 16) {
+                throw new MalformedRequest("body too large: " + n);
+            }
+            byte[] result = new byte[(int) n];
+            int off = 0;
+            while (off < n) {
+                if (pos == lim && !fill()) {
+                    throw new MalformedRequest("connection closed after " + off + " of " + n + " body bytes");
+                }
+                int k = (int) Math.min(n - off, lim - pos);
+                System.arraycopy(buf, pos, result, off, k);
+                pos += k;
+                off += k;
+            }
+            return result;
+        }
+
+        Request readRequest() throws IOException {
+            String requestLine = readLine();
+            while (requestLine != null && requestLine.isEmpty()) {
+                requestLine = readLine(); // tolerate stray CRLF between requests
+            }
+            if (requestLine == null) {
+                return null;
+            }
+            String[] parts = requestLine.split(" ");
+            if (parts.length != 3 || !parts[2].startsWith("HTTP/")) {
+                throw new MalformedRequest("bad request line: " + requestLine);
+            }
+            Map<String, List<String>> headers = RecordedRequest.newHeaderMap();
+            int count = 0;
+            while (true) {
+                String line = readLine();
+                if (line == null) {
+                    throw new MalformedRequest("connection closed in headers");
+                }
+                if (line.isEmpty()) {
+                    break;
+                }
+                if (++count > MAX_HEADERS) {
+                    throw new MalformedRequest("too many headers");
+                }
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    throw new MalformedRequest("bad header line: " + line);
+                }
+                RecordedRequest.addHeader(headers, line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            }
+            String version = parts[2];
+            String connection = joined(headers, "connection").toLowerCase(Locale.ROOT);
+            boolean keepAlive = version.equals("HTTP/1.0")
+                    ? connection.contains("keep-alive")
+                    : !connection.contains("close");
+            if (joined(headers, "expect").equalsIgnoreCase("100-continue")) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+            boolean chunked = joined(headers, "transfer-encoding").toLowerCase(Locale.ROOT).contains("chunked");
+            byte[] body;
+            if (chunked) {
+                body = readChunkedBody();
+            } else {
+                String cl = joined(headers, "content-length");
+                if (cl.isEmpty()) {
+                    body = new byte[0];
+                } else {
+                    try {
+                        body = readExactly(Long.parseLong(cl.trim()));
+                    } catch (NumberFormatException e) {
+                        throw new MalformedRequest("bad content-length: " + cl);
+                    }
+                }
+            }
+            return new Request(parts[0], parts[1], version, headers, body, chunked, keepAlive);
+        }
+
+        private byte[] readChunkedBody() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = readLine();
+                if (sizeLine == null) {
+                    throw new MalformedRequest("connection closed in chunked body");
+                }
+                int semi = sizeLine.indexOf(';');
+                String hex = (semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim();
+                long size;
+                try {
+                    size = Long.parseLong(hex, 16);
+                } catch (NumberFormatException e) {
+                    throw new MalformedRequest("bad chunk size: " + sizeLine);
+                }
+                if (size == 0) {
+                    String trailer;
+                    do {
+                        trailer = readLine();
+                        if (trailer == null) {
+                            throw new MalformedRequest("connection closed in trailers");
+                        }
+                    } while (!trailer.isEmpty());
+                    return body.toByteArray();
+                }
+                body.write(readExactly(size));
+                String crlf = readLine();
+                if (crlf == null || !crlf.isEmpty()) {
+                    throw new MalformedRequest("missing CRLF after chunk");
+                }
+            }
+        }
+
+        /**
+         * Waits {@code d} while watching the peer; false if the peer went away (EOF, reset) or the
+         * upstream was closed. Bytes the peer sends meanwhile are kept for the next request.
+         */
+        boolean idle(Duration d) {
+            if (d.isZero() || d.isNegative()) {
+                return !closed;
+            }
+            long deadline = System.nanoTime() + d.toNanos();
+            while (true) {
+                if (closed) {
+                    return false;
+                }
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0) {
+                    return true;
+                }
+                if (!poll(Math.min(leftMs, 200))) {
+                    return false;
+                }
+            }
+        }
+
+        /** Waits for the gate while watching the peer; false if the peer went away or the upstream closed. */
+        boolean awaitGate(CountDownLatch gate) {
+            while (gate.getCount() > 0) {
+                if (closed || !poll(GATE_POLL_MILLIS)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Blocks until the peer goes away or the upstream is closed. */
+        void waitForPeerClose() {
+            while (!closed && poll(1000)) {
+                // keep waiting
+            }
+        }
+
+        /** Reads with a timeout; false if the peer is gone. */
+        private boolean poll(long millis) {
+            if (eof) {
+                return false;
+            }
+            if (lim == buf.length && pos == 0 && buf.length >= 4 * 1024 * 1024) {
+                // the peer keeps sending without reading: do not grow forever
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                return true;
+            }
+            try {
+                socket.setSoTimeout((int) Math.max(1, millis));
+                return fill() || !eof;
+            } catch (SocketTimeoutException e) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            } finally {
+                try {
+                    socket.setSoTimeout(0);
+                } catch (IOException ignored) {
+                    // socket closed
+                }
+            }
+        }
+
+        /** Aborts the connection with a TCP RST. */
+        void abort() {
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            closeQuietly(socket);
+        }
+
+        /** Sends FIN after everything written, then closes. */
+        void closeGracefully() {
+            try {
+                out.flush();
+                socket.shutdownOutput();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            closeQuietly(socket);
+        }
+    }
+
+    private static String joined(Map<String, List<String>> headers, String name) {
+        List<String> v = headers.get(name);
+        return v == null ? "" : String.join(",", v);
+    }
+}
