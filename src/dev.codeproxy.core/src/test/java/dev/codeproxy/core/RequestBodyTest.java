@@ -1,0 +1,54 @@
+package dev.codeproxy.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RequestBodyTest {
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void findsTopLevelModelAndStreamButNotNestedOnes() {
+        String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"{\\\"model\\\":\\\"x\\\"}\",\"model\":\"nested\"}],"
+                + "\"metadata\":{\"model\":\"nope\",\"stream\":true},\n \"model\" : \"claude-opus-4-8\", \"stream\":true}";
+        RequestBody r = RequestBody.scan(b(json));
+        assertEquals("claude-opus-4-8", r.model());
+        assertTrue(r.stream());
+    }
+
+    @Test
+    void streamFalseOrAbsent() {
+        assertFalse(RequestBody.scan(b("{\"model\":\"m\",\"stream\":false}")).stream());
+        assertFalse(RequestBody.scan(b("{\"model\":\"m\"}")).stream());
+    }
+
+    @Test
+    void rewritesOnlyTheModelValue() {
+        String json = "{\"a\":\"é日本😀\",\"model\":\"claude-sonnet-5\",\"z\":[1,2,{\"model\":\"keep\"}]}";
+        RequestBody r = RequestBody.scan(b(json));
+        byte[] out = r.withModel(b(json), "glm-4.6\"x");
+        assertArrayEquals(b("{\"a\":\"é日本😀\",\"model\":\"glm-4.6\\\"x\",\"z\":[1,2,{\"model\":\"keep\"}]}"), out);
+    }
+
+    @Test
+    void escapedModelIsDecoded() {
+        assertEquals("a\"b", RequestBody.scan(b("{\"model\":\"a\\\"b\"}")).model());
+    }
+
+    @Test
+    void notAnObjectOrBrokenYieldsNothing() {
+        assertNull(RequestBody.scan(b("[1,2]")).model());
+        assertNull(RequestBody.scan(b("{\"model\":")).model());
+        assertNull(RequestBody.scan(new byte[0]).model());
+        byte[] body = b("not json");
+        assertArrayEquals(body, RequestBody.scan(body).withModel(body, "x"));
+    }
+}

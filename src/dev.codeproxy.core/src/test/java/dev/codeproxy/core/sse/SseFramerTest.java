@@ -1,0 +1,64 @@
+package dev.codeproxy.core.sse;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SseFramerTest {
+    private record Ev(String name, String raw) {
+    }
+
+    private static List<Ev> frame(String stream, int chunk) {
+        byte[] all = stream.getBytes(StandardCharsets.UTF_8);
+        SseFramer f = new SseFramer();
+        List<Ev> out = new ArrayList<>();
+        for (int i = 0; i < all.length; i += chunk) {
+            f.feed(all, i, Math.min(chunk, all.length - i),
+                    (b, off, len, name) -> out.add(new Ev(name, new String(b, off, len, StandardCharsets.UTF_8))));
+        }
+        return out;
+    }
+
+    @Test
+    void splitsEventsExactlyWhateverTheChunking() {
+        String s = "event: message_start\ndata: {\"a\":1}\n\nevent: ping\ndata: {}\n\ndata: no name\n\n";
+        for (int chunk = 1; chunk <= s.length(); chunk++) {
+            List<Ev> evs = frame(s, chunk);
+            assertEquals(3, evs.size(), "chunk " + chunk);
+            assertEquals(new Ev("message_start", "event: message_start\ndata: {\"a\":1}\n\n"), evs.get(0));
+            assertEquals(new Ev("ping", "event: ping\ndata: {}\n\n"), evs.get(1));
+            assertEquals(new Ev("message", "data: no name\n\n"), evs.get(2));
+        }
+    }
+
+    @Test
+    void acceptsCrlfLineEnds() {
+        String s = "event: a\r\ndata: 1\r\n\r\nevent: b\r\ndata: 2\r\n\r\n";
+        for (int chunk = 1; chunk <= s.length(); chunk++) {
+            List<Ev> evs = frame(s, chunk);
+            assertEquals(List.of(new Ev("a", "event: a\r\ndata: 1\r\n\r\n"), new Ev("b", "event: b\r\ndata: 2\r\n\r\n")),
+                    evs, "chunk " + chunk);
+        }
+    }
+
+    @Test
+    void keepsAnUnfinishedEventAsRemainder() {
+        SseFramer f = new SseFramer();
+        byte[] b = "event: a\ndata: 1\n\nevent: b\ndata:".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        f.feed(b, 0, b.length, (x, off, len, n) -> seen.write(x, off, len));
+        assertEquals("event: a\ndata: 1\n\n", seen.toString(StandardCharsets.UTF_8));
+        assertEquals("event: b\ndata:", new String(f.remainder(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void dataJoinsDataLines() {
+        byte[] b = "event: x\ndata: {\"a\":\ndata: 1}\n\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals("{\"a\":\n1}", SseFramer.data(b, 0, b.length));
+    }
+}

@@ -1,0 +1,12 @@
+/** Test descriptor: the core module plus JUnit. */
+open module dev.codeproxy.core {
+    requires transitive jakarta.json;
+    requires org.junit.jupiter.api;
+    requires org.junit.jupiter.params;
+
+    exports dev.codeproxy.core;
+    exports dev.codeproxy.core.config;
+    exports dev.codeproxy.core.routing;
+    exports dev.codeproxy.core.sse;
+    exports dev.codeproxy.core.event;
+}
