@@ -4,7 +4,6 @@ import dev.codeproxy.admin.WebUi;
 import dev.codeproxy.core.ApiError;
 import dev.codeproxy.core.Secrets;
 import dev.codeproxy.core.event.ProxyListener;
-import dev.codeproxy.core.routing.FailoverStrategy;
 import dev.codeproxy.proxy.ProxyErrors;
 import dev.codeproxy.proxy.ProxyService;
 import dev.codeproxy.store.ConfigSnapshot;
@@ -18,7 +17,9 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The running server: database, live configuration, and one Helidon listener carrying the proxy
@@ -26,19 +27,29 @@ import java.time.Duration;
  */
 final class ProxyServer implements AutoCloseable {
     /** What the command line resolved (flags over environment over stored settings). */
-    record Options(Path dataDir, String host, Integer port, String clientToken) {
+    record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener) {
+        Options(Path dataDir, String host, Integer port, String clientToken) {
+            this(dataDir, host, port, clientToken, ProxyListener.NONE);
+        }
     }
 
     private final Database database;
     private final ConfigSnapshot config;
     private final WebServer server;
+    private final ProxyService proxy;
     private final String clientToken;
 
-    private ProxyServer(Database database, ConfigSnapshot config, WebServer server, String clientToken) {
+    private ProxyServer(Database database, ConfigSnapshot config, WebServer server, ProxyService proxy,
+                        String clientToken) {
         this.database = database;
         this.config = config;
         this.server = server;
+        this.proxy = proxy;
         this.clientToken = clientToken;
+    }
+
+    ProxyService proxy() {
+        return proxy;
     }
 
     static ProxyServer start(Options o) {
@@ -50,8 +61,8 @@ final class ProxyServer implements AutoCloseable {
                     : DataDir.secret(o.dataDir(), "client-token", () -> Secrets.newToken("cp-"));
             String host = o.host() != null ? o.host() : config.settings().host();
             int port = o.port() != null ? o.port() : config.settings().port();
-            ProxyService proxy = new ProxyService(config, new FailoverStrategy(),
-                    t -> Secrets.equalsConstantTime(t, token), ProxyListener.NONE);
+            ProxyService proxy = new ProxyService(config, t -> Secrets.equalsConstantTime(t, token), o.listener(),
+                    Clock.systemUTC(), ThreadLocalRandom.current());
             WebServer server = WebServer.builder()
                     .host(host)
                     .port(port)
@@ -64,7 +75,8 @@ final class ProxyServer implements AutoCloseable {
                     .routing(r -> routing(r, proxy))
                     .build()
                     .start();
-            return new ProxyServer(db, config, server, token);
+            proxy.listening(host, server.port());
+            return new ProxyServer(db, config, server, proxy, token);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -84,7 +96,6 @@ final class ProxyServer implements AutoCloseable {
     }
 
     String url() {
-        String host = config.settings().host();
         return "http://" + displayHost(server) + ":" + server.port();
     }
 

@@ -148,12 +148,25 @@ class StreamingTest {
     }
 
     @Test
-    void emptyStreamEndsCleanly() throws Exception {
+    void emptyStreamFromTheOnlyEndpointIsA502NotAnEmptySuccess() throws Exception {
         proxy = TestProxy.start();
         proxy.addEndpoint("main", upstream.baseUrl());
         upstream.enqueue(Reply.empty200Stream());
         HttpResponse<InputStream> r = openStream();
+        assertEquals(502, r.statusCode());
+        String body = new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("stream failed before any content (empty stream)"), body);
+    }
+
+    @Test
+    void streamWithoutContentBlocksThatEndsNormallyIsDelivered() throws Exception {
+        proxy = TestProxy.start();
+        proxy.addEndpoint("main", upstream.baseUrl());
+        List<String> events = List.of(SseFixtures.messageStart("claude-sonnet-5"),
+                SseFixtures.messageDelta("end_turn", 0), SseFixtures.messageStop());
+        upstream.enqueue(Reply.sse(events));
+        HttpResponse<InputStream> r = openStream();
         assertEquals(200, r.statusCode());
-        assertEquals(0, r.body().readAllBytes().length);
+        assertEquals(String.join("", events), new String(r.body().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

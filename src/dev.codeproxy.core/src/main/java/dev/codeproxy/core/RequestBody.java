@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
  * @param modelStart index of the opening quote of the model value, -1 when absent
  * @param modelEnd   index after the closing quote
  * @param stream     true when {@code "stream": true}
+ * @param userId     {@code metadata.user_id} (Claude Code's session fallback key), or null
  */
-public record RequestBody(String model, int modelStart, int modelEnd, boolean stream) {
-    private static final RequestBody NONE = new RequestBody(null, -1, -1, false);
+public record RequestBody(String model, int modelStart, int modelEnd, boolean stream, String userId) {
+    private static final RequestBody NONE = new RequestBody(null, -1, -1, false, null);
 
     /** Scans a body; anything that is not a JSON object yields no model and no stream flag. */
     public static RequestBody scan(byte[] b) {
@@ -56,6 +57,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
             int ms = -1;
             int me = -1;
             boolean stream = false;
+            String userId = null;
             while (true) {
                 ws();
                 if (b[i] == '}') {
@@ -75,6 +77,8 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     me = i;
                 } else if (key.equals("stream")) {
                     stream = i - vs == 4 && b[vs] == 't';
+                } else if (key.equals("metadata") && b[vs] == '{') {
+                    userId = new Scanner(java.util.Arrays.copyOfRange(b, vs, i)).stringField("user_id");
                 }
                 ws();
                 if (b[i] == ',') {
@@ -84,7 +88,36 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     break;
                 }
             }
-            return new RequestBody(model, ms, me, stream);
+            return new RequestBody(model, ms, me, stream, userId);
+        }
+
+        /** A top-level string field of this object, or null. */
+        String stringField(String name) {
+            ws();
+            expect('{');
+            while (true) {
+                ws();
+                if (b[i] == '}') {
+                    return null;
+                }
+                int ks = i;
+                skipString();
+                String key = decode(ks, i);
+                ws();
+                expect(':');
+                ws();
+                int vs = i;
+                skipValue();
+                if (key.equals(name) && b[vs] == '"') {
+                    return decode(vs, i);
+                }
+                ws();
+                if (b[i] == ',') {
+                    i++;
+                } else {
+                    return null;
+                }
+            }
         }
 
         private void skipValue() {

@@ -23,6 +23,12 @@ public final class HeaderPolicy {
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
             "host", "content-length", "expect");
     private static final Set<String> CREDENTIALS = Set.of("x-api-key", "authorization");
+    /**
+     * Upstreams are asked for identity encoding: the proxy reads usage from every response and
+     * checks JSON bodies, which compressed bodies would prevent. Responses are small next to the
+     * requests (which are sent as the client sent them), so little is lost.
+     */
+    static final String ACCEPT_ENCODING = "accept-encoding";
 
     private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
 
@@ -48,13 +54,15 @@ public final class HeaderPolicy {
         Set<String> skip = connectionTokens(from);
         for (Header h : from) {
             String name = h.name().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || CREDENTIALS.contains(name) || skip.contains(name)) {
+            if (HOP_BY_HOP.contains(name) || CREDENTIALS.contains(name) || skip.contains(name)
+                    || name.equals(ACCEPT_ENCODING)) {
                 continue;
             }
             for (String v : h.allValues()) {
                 to.accept(h.name(), v);
             }
         }
+        to.accept(ACCEPT_ENCODING, "identity");
         if (!endpoint.apiKey().isEmpty()) {
             if (endpoint.authStyle() == AuthStyle.BEARER) {
                 to.accept("authorization", "Bearer " + endpoint.apiKey());

@@ -2,39 +2,77 @@ package dev.codeproxy.proxy;
 
 import dev.codeproxy.core.ApiError;
 import dev.codeproxy.core.ConfigSource;
+import dev.codeproxy.core.RoutingMode;
+import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.routing.Breaker;
+import dev.codeproxy.core.routing.Breakers;
 import dev.codeproxy.core.routing.Strategy;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
 /**
  * The route table of the data plane: every method on {@code /v1} and below is forwarded; each
- * request becomes one {@link Exchange}.
+ * request becomes one {@link Exchange}. Holds the runtime state that outlives requests and
+ * configuration reloads: breakers, the session map of the session strategy, the upstream pool.
  */
 public final class ProxyService implements HttpService {
     private final ConfigSource config;
-    private final Strategy strategy;
     private final TokenCheck tokens;
     private final ProxyListener listener;
+    private final RandomGenerator random;
+    private final Breakers breakers;
     private final Upstream upstream = new Upstream();
     private final IdleWatchdog watchdog = new IdleWatchdog();
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
+    private volatile RoutingMode mode;
+    private volatile Strategy strategy;
+    private volatile String selfHost = "";
+    private volatile int selfPort = -1;
 
-    public ProxyService(ConfigSource config, Strategy strategy, TokenCheck tokens, ProxyListener listener) {
+    public ProxyService(ConfigSource config, TokenCheck tokens, ProxyListener listener, Clock clock,
+                        RandomGenerator random) {
         this.config = config;
-        this.strategy = strategy;
         this.tokens = tokens;
         this.listener = listener;
+        this.random = random;
+        this.breakers = new Breakers(clock, (e, state, until) -> listener.onEvent(new ProxyEvent.EndpointStateChanged(
+                e.id(), e.name(), state.wire(), state == Breaker.State.CLOSED ? 0 : until.toEpochMilli())));
+    }
+
+    /** Tells the proxy its own listener, so endpoints pointing back at it are never called. */
+    public void listening(String host, int port) {
+        this.selfHost = host;
+        this.selfPort = port;
+    }
+
+    public Breakers breakers() {
+        return breakers;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.any("/v1", this::handle)
                 .any("/v1/*", this::handle);
+    }
+
+    /** The strategy for the current routing setting; kept across requests (session stickiness lives in it). */
+    private Strategy strategy(RoutingMode m) {
+        if (m != mode) {
+            synchronized (this) {
+                if (m != mode) {
+                    strategy = Strategy.of(m, random);
+                    mode = m;
+                }
+            }
+        }
+        return strategy;
     }
 
     private void handle(ServerRequest req, ServerResponse res) {
@@ -48,7 +86,9 @@ public final class ProxyService implements HttpService {
             ProxyErrors.send(res, ApiError.authentication("invalid client token: it is not a Code Proxy client token"));
             return;
         }
-        new Exchange(ids.incrementAndGet(), req, res, config.settings(), config.endpoints(), strategy, upstream,
-                watchdog, listener).run();
+        var settings = config.settings();
+        new Exchange(ids.incrementAndGet(), req, res, settings, config.endpoints(),
+                new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog, listener, random,
+                        selfHost, selfPort)).run();
     }
 }

@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,28 +14,44 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Owns every flush of a stream. Upstream bytes are framed into whole SSE events and each event is
- * written to the client exactly as received and flushed at once. Encoded streams (gzip and such)
- * cannot be framed without decoding, so they are written and flushed per read instead. When the
- * upstream dies or goes idle, the client gets an Anthropic {@code event: error} and the end of the
- * stream: it never hangs.
+ * Owns every flush of a stream, in two phases.
+ *
+ * <p>Before commit ({@link #awaitCommit}): events are held until the first
+ * {@code content_block_start} (or a normal end after {@code message_stop}); an {@code event: error},
+ * a cut, an idle upstream or an empty stream before that point is a failure the caller can still
+ * fail over from — the client has seen nothing.
+ *
+ * <p>After commit ({@link #relay}): each whole event is written exactly as received and flushed at
+ * once. When the upstream dies or goes idle, the client gets an Anthropic {@code event: error} and
+ * the end of the stream: it never hangs. Encoded streams (gzip and such, which we do not ask for)
+ * cannot be framed, so they commit at once and are flushed per read.
  */
 final class StreamRelay {
-    enum Result { COMPLETED, CLIENT_CLOSED, UPSTREAM_FAILED, UPSTREAM_IDLE }
+    enum PreCommit { COMMIT, FAILED }
+
+    enum Result { COMPLETED, CLIENT_CLOSED, UPSTREAM_FAILED, UPSTREAM_IDLE, UPSTREAM_ERROR_EVENT }
 
     private final HttpClientResponse up;
-    private final ServerResponse res;
     private final IdleWatchdog watchdog;
     private final long idleMs;
     private final long t0;
     private final boolean encoded;
+    private final SseFramer framer = new SseFramer();
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    private final byte[] buf = new byte[16 * 1024];
+    private IdleWatchdog.Watch watch;
+    private InputStream in;
     private long firstTokenMs = -1;
+    private boolean sawContent;
+    private boolean sawStop;
+    private boolean ended;
+    private boolean errorEvent;
+    private String failure;
     private OutputStream out;
     private boolean clientGone;
 
-    StreamRelay(HttpClientResponse up, ServerResponse res, IdleWatchdog watchdog, long idleMs, long t0) {
+    StreamRelay(HttpClientResponse up, IdleWatchdog watchdog, long idleMs, long t0) {
         this.up = up;
-        this.res = res;
         this.watchdog = watchdog;
         this.idleMs = idleMs;
         this.t0 = t0;
@@ -46,19 +63,84 @@ final class StreamRelay {
         return firstTokenMs;
     }
 
-    Result run() {
-        IdleWatchdog.Watch watch = watchdog.watch(idleMs, up::close);
-        SseFramer framer = new SseFramer();
-        byte[] buf = new byte[16 * 1024];
+    /** Why the stream failed before commit ({@code error event}, {@code cut}, {@code idle}, {@code empty}). */
+    String failure() {
+        return failure;
+    }
+
+    /** Reads until the stream may be committed or has failed. On failure the upstream is closed. */
+    PreCommit awaitCommit() {
+        watch = watchdog.watch(idleMs, up::close);
+        in = up.inputStream();
+        if (encoded) {
+            return PreCommit.COMMIT;
+        }
+        while (!sawContent) {
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException | RuntimeException e) {
+                return failBeforeCommit(watch.fired() ? "idle for " + idleMs + " ms" : "connection lost");
+            }
+            if (n < 0) {
+                ended = true;
+                if (sawStop && framer.pending() == 0) {
+                    return PreCommit.COMMIT;
+                }
+                return failBeforeCommit(held.size() == 0 && framer.pending() == 0 ? "empty stream"
+                        : "stream ended before any content");
+            }
+            watch.touch();
+            framer.feed(buf, 0, n, this::hold);
+            if (errorEvent) {
+                return failBeforeCommit("error event before content");
+            }
+        }
+        return PreCommit.COMMIT;
+    }
+
+    private void hold(byte[] b, int off, int len, String name) {
+        switch (name) {
+            case "error" -> {
+                if (!sawContent) {
+                    errorEvent = true;
+                    return;
+                }
+            }
+            case "content_block_start" -> sawContent = true;
+            case "message_stop" -> sawStop = true;
+            case "content_block_delta" -> markFirstToken();
+            default -> {
+            }
+        }
+        held.write(b, off, len);
+    }
+
+    private PreCommit failBeforeCommit(String why) {
+        failure = why;
+        watchdog.release(watch);
+        up.close();
+        return PreCommit.FAILED;
+    }
+
+    /** After commit: sends what was held, then relays the rest. Headers must already be set on {@code res}. */
+    Result relay(ServerResponse res) {
         try {
             out = res.outputStream();
-            InputStream in = up.inputStream();
+            if (held.size() > 0) {
+                write(held.toByteArray(), 0, held.size());
+            }
+            flush();
+            if (ended) {
+                close();
+                return clientGone ? Result.CLIENT_CLOSED : Result.COMPLETED;
+            }
             while (true) {
                 int n;
                 try {
                     n = in.read(buf);
                 } catch (IOException | RuntimeException e) {
-                    return upstreamEnded(watch, framer);
+                    return upstreamEnded();
                 }
                 if (n < 0) {
                     break;
@@ -69,8 +151,10 @@ final class StreamRelay {
                     flush();
                 } else {
                     framer.feed(buf, 0, n, (b, off, len, name) -> {
-                        if (firstTokenMs < 0 && name.equals("content_block_delta")) {
-                            firstTokenMs = (System.nanoTime() - t0) / 1_000_000L;
+                        if (name.equals("content_block_delta")) {
+                            markFirstToken();
+                        } else if (name.equals("error")) {
+                            errorEvent = true;
                         }
                         write(b, off, len);
                         flush();
@@ -85,11 +169,11 @@ final class StreamRelay {
                 byte[] rest = framer.remainder();
                 write(rest, 0, rest.length);
             }
+            close();
             if (clientGone) {
                 return Result.CLIENT_CLOSED;
             }
-            close();
-            return clientGone ? Result.CLIENT_CLOSED : Result.COMPLETED;
+            return errorEvent ? Result.UPSTREAM_ERROR_EVENT : Result.COMPLETED;
         } finally {
             watchdog.release(watch);
             if (clientGone) {
@@ -98,15 +182,20 @@ final class StreamRelay {
         }
     }
 
-    private Result upstreamEnded(IdleWatchdog.Watch watch, SseFramer framer) {
+    private void markFirstToken() {
+        if (firstTokenMs < 0) {
+            firstTokenMs = (System.nanoTime() - t0) / 1_000_000L;
+        }
+    }
+
+    private Result upstreamEnded() {
         boolean idle = watch.fired();
         if (!clientGone) {
             String msg = idle ? "upstream stream idle for " + idleMs + " ms; stream ended by Code Proxy"
                     : "upstream connection lost mid-stream; stream ended by Code Proxy";
-            ApiError err = idle ? new ApiError(504, "api_error", msg) : new ApiError(502, "api_error", msg);
-            // an event cut in half is dropped: half an event would corrupt the client's parser
-            byte[] e = ((framer.pending() > 0 && !encoded ? "\n\n" : "") + err.sseEvent())
-                    .getBytes(StandardCharsets.UTF_8);
+            ApiError err = new ApiError(idle ? 504 : 502, "api_error", msg);
+            // only whole events were written, so an event cut in half is dropped: it would corrupt the client's parser
+            byte[] e = err.sseEvent().getBytes(StandardCharsets.UTF_8);
             if (!encoded) {
                 write(e, 0, e.length);
             }

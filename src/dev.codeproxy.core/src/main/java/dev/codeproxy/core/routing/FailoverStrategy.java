@@ -2,16 +2,16 @@ package dev.codeproxy.core.routing;
 
 import dev.codeproxy.core.Endpoint;
 
-import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
-/** Enabled endpoints in priority order: all traffic goes to the first, so its prompt cache stays warm. */
+/**
+ * Enabled endpoints in priority order: all traffic goes to the first healthy one, so its prompt
+ * cache stays warm; when a higher-priority endpoint's probe succeeds, traffic returns to it.
+ */
 public final class FailoverStrategy implements Strategy {
     @Override
-    public List<Endpoint> candidates(RouteRequest request, List<Endpoint> endpoints) {
-        return endpoints.stream()
-                .filter(Endpoint::enabled)
-                .sorted(Comparator.comparingInt(Endpoint::priority).thenComparingLong(Endpoint::id))
-                .toList();
+    public List<Endpoint> candidates(RouteRequest request, List<Endpoint> endpoints, Predicate<Endpoint> healthy) {
+        return Strategy.enabledByPriority(endpoints);
     }
 }
