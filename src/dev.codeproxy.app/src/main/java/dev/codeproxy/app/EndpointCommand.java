@@ -155,6 +155,7 @@ final class EndpointCommand implements Callable<Integer> {
                 throw new UsageError("endpoint add: " + flagFor(first.getKey()) + ": " + first.getValue());
             }
             try (Store store = new Store(dataDir.resolve(ctx.env()))) {
+                store.refuseSelfLoop(e, "endpoint add: --url");
                 if (store.endpoints.byName(e.name()).isPresent()) {
                     throw new UsageError("endpoint add: an endpoint named '" + e.name() + "' already exists");
                 }

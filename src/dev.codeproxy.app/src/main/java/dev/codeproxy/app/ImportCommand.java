@@ -65,6 +65,9 @@ final class ImportCommand implements Callable<Integer> {
         }
         boolean replace = mode != null && mode.replace;
         try (Store store = new Store(dataDir.resolve(ctx.env()))) {
+            for (int i = 0; i < cfg.endpoints().size(); i++) {
+                store.refuseSelfLoop(cfg.endpoints().get(i), "import: " + file + ": $.endpoints[" + i + "].baseUrl");
+            }
             if (!cfg.settings().isEmpty()) {
                 store.settings.putAll(cfg.settings());
             }

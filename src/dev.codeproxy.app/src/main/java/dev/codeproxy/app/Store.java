@@ -18,6 +18,14 @@ final class Store implements AutoCloseable {
         this.settings = new SettingsRepository(db.client());
     }
 
+    /** Refuses an endpoint whose URL points back at this proxy's configured listener (it would call itself). */
+    void refuseSelfLoop(dev.codeproxy.core.Endpoint e, String where) {
+        var s = settings.load();
+        if (dev.codeproxy.core.SelfLoop.pointsAtProxy(e.baseUrl(), s.host(), s.port())) {
+            throw new UsageError(where + ": " + dev.codeproxy.core.SelfLoop.message(e.baseUrl(), s.port()));
+        }
+    }
+
     @Override
     public void close() {
         db.close();

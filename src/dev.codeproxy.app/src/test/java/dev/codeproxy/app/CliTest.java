@@ -132,6 +132,9 @@ class CliTest {
         assertOneLine(run("endpoint", "add", "x", "--url", "ftp://nope", "--data-dir", data()));
         assertOneLine(run("endpoint", "add", "x", "--url", "https://ok.example.com", "--auth", "basic", "--data-dir", data()));
         assertOneLine(run("endpoint", "remove", "ghost", "--data-dir", data()));
+        Run loop = run("endpoint", "add", "loop", "--url", "http://localhost:9000", "--data-dir", data());
+        assertOneLine(loop);
+        assertTrue(loop.err().contains("points at Code Proxy itself"), loop.err());
         assertOneLine(run("endpoint", "frobnicate"));
 
         Path bad = dir.resolve("bad.json");
