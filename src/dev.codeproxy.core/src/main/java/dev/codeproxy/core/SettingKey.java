@@ -20,9 +20,22 @@ public enum SettingKey {
     MAX_REQUEST_BYTES("maxRequestBytes", Kind.LONG, 32L * 1024 * 1024, 1024, 1024L * 1024 * 1024, Settings::maxRequestBytes),
     RETRY_CAP_MS("retryCapMs", Kind.LONG, 5_000L, 0, 600_000, Settings::retryCapMs),
     BREAKER_THRESHOLD("breakerThreshold", Kind.INT, 3, 1, 1000, Settings::breakerThreshold),
-    BREAKER_COOLDOWN_MS("breakerCooldownMs", Kind.LONG, 30_000L, 100, 600_000, Settings::breakerCooldownMs);
+    BREAKER_COOLDOWN_MS("breakerCooldownMs", Kind.LONG, 30_000L, 100, 600_000, Settings::breakerCooldownMs),
+    CAPTURE_MODE("captureMode", Kind.CAPTURE, CaptureMode.ALL, 0, 0, Settings::captureMode),
+    MAX_BODY_BYTES("maxBodyBytes", Kind.LONG, 1024L * 1024, 0, 64L * 1024 * 1024, Settings::maxBodyBytes),
+    BODY_RETENTION("bodyRetention", Kind.INT, 1_000, 0, 1_000_000, Settings::bodyRetention),
+    ALLOWED_HOSTS("allowedHosts", Kind.STRING, "", 0, 1000, Settings::allowedHosts),
+    CLAUDE_CONFIG("claudeConfig", Kind.BOOL, true, 0, 0, Settings::claudeConfig),
+    CLAUDE_API_TIMEOUT_MS("claudeApiTimeoutMs", Kind.LONG, 0L, 0, 3_600_000, Settings::claudeApiTimeoutMs),
+    CLAUDE_DISABLE_NONESSENTIAL("claudeDisableNonessentialTraffic", Kind.BOOL, false, 0, 0,
+            Settings::claudeDisableNonessentialTraffic),
+    CLAUDE_MODEL("claudeModel", Kind.STRING, "", 0, 200, Settings::claudeModel),
+    CLAUDE_SMALL_FAST_MODEL("claudeSmallFastModel", Kind.STRING, "", 0, 200, Settings::claudeSmallFastModel),
+    CLAUDE_HAIKU_MODEL("claudeHaikuModel", Kind.STRING, "", 0, 200, Settings::claudeHaikuModel),
+    CLAUDE_SONNET_MODEL("claudeSonnetModel", Kind.STRING, "", 0, 200, Settings::claudeSonnetModel),
+    CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel);
 
-    enum Kind { INT, LONG, HOST, ROUTING }
+    enum Kind { INT, LONG, HOST, ROUTING, CAPTURE, BOOL, STRING }
 
     private final String key;
     private final Kind kind;
@@ -50,6 +63,10 @@ public enum SettingKey {
 
     public boolean numeric() {
         return kind == Kind.INT || kind == Kind.LONG;
+    }
+
+    public boolean bool() {
+        return kind == Kind.BOOL;
     }
 
     public Object get(Settings s) {
@@ -85,12 +102,19 @@ public enum SettingKey {
             }
             case HOST -> s.isEmpty() || s.chars().anyMatch(Character::isWhitespace) ? Optional.empty() : Optional.of(s);
             case ROUTING -> RoutingMode.parse(s).map(m -> (Object) m);
+            case CAPTURE -> CaptureMode.parse(s).map(m -> (Object) m);
+            case BOOL -> s.equalsIgnoreCase("true") ? Optional.of(true)
+                    : s.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty();
+            case STRING -> s.length() > max || s.chars().anyMatch(c -> c < 0x20) ? Optional.empty() : Optional.of(s);
         };
     }
 
     /** The string form of a typed value. */
     public String format(Object value) {
-        return value instanceof RoutingMode m ? m.wire() : String.valueOf(value);
+        if (value instanceof RoutingMode m) {
+            return m.wire();
+        }
+        return value instanceof CaptureMode c ? c.wire() : String.valueOf(value);
     }
 
     /** What is accepted, for error messages. */
@@ -99,6 +123,9 @@ public enum SettingKey {
             case INT, LONG -> "an integer from " + min + " to " + max;
             case HOST -> "a host name or IP address";
             case ROUTING -> "one of " + RoutingMode.accepted();
+            case CAPTURE -> "one of " + CaptureMode.accepted();
+            case BOOL -> "true or false";
+            case STRING -> "text of at most " + max + " characters without control characters";
         };
     }
 

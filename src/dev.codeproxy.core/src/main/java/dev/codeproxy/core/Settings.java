@@ -19,6 +19,18 @@ import java.util.Map;
  * @param retryCapMs          longest wait before a retry (also caps honoured retry-after), default 5,000
  * @param breakerThreshold    consecutive failures that open an endpoint's breaker, default 3
  * @param breakerCooldownMs   first open period of a breaker (doubles on re-open, max 10 min), default 30,000
+ * @param captureMode         which request/response bodies the log keeps: all (default), errors, none
+ * @param maxBodyBytes        cap per stored body, default 1 MiB
+ * @param bodyRetention       bodies are kept for the newest this many requests, default 1,000
+ * @param allowedHosts        extra Host names accepted besides localhost, 127.0.0.1, [::1] and the listen host (comma separated)
+ * @param claudeConfig        point Claude Code at the proxy on start (settings.json), default true
+ * @param claudeApiTimeoutMs  API_TIMEOUT_MS written for Claude Code, 0 = not written
+ * @param claudeDisableNonessentialTraffic write CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
+ * @param claudeModel         ANTHROPIC_MODEL written for Claude Code, empty = not written
+ * @param claudeSmallFastModel ANTHROPIC_SMALL_FAST_MODEL, empty = not written
+ * @param claudeHaikuModel    ANTHROPIC_DEFAULT_HAIKU_MODEL, empty = not written
+ * @param claudeSonnetModel   ANTHROPIC_DEFAULT_SONNET_MODEL, empty = not written
+ * @param claudeOpusModel     ANTHROPIC_DEFAULT_OPUS_MODEL, empty = not written
  */
 public record Settings(String host,
                        int port,
@@ -31,7 +43,19 @@ public record Settings(String host,
                        long maxRequestBytes,
                        long retryCapMs,
                        int breakerThreshold,
-                       long breakerCooldownMs) {
+                       long breakerCooldownMs,
+                       CaptureMode captureMode,
+                       long maxBodyBytes,
+                       int bodyRetention,
+                       String allowedHosts,
+                       boolean claudeConfig,
+                       long claudeApiTimeoutMs,
+                       boolean claudeDisableNonessentialTraffic,
+                       String claudeModel,
+                       String claudeSmallFastModel,
+                       String claudeHaikuModel,
+                       String claudeSonnetModel,
+                       String claudeOpusModel) {
 
     public static final Settings DEFAULTS = fromMap(Map.of());
 
@@ -55,7 +79,19 @@ public record Settings(String host,
                 (Long) v.get(SettingKey.MAX_REQUEST_BYTES),
                 (Long) v.get(SettingKey.RETRY_CAP_MS),
                 (Integer) v.get(SettingKey.BREAKER_THRESHOLD),
-                (Long) v.get(SettingKey.BREAKER_COOLDOWN_MS));
+                (Long) v.get(SettingKey.BREAKER_COOLDOWN_MS),
+                (CaptureMode) v.get(SettingKey.CAPTURE_MODE),
+                (Long) v.get(SettingKey.MAX_BODY_BYTES),
+                (Integer) v.get(SettingKey.BODY_RETENTION),
+                (String) v.get(SettingKey.ALLOWED_HOSTS),
+                (Boolean) v.get(SettingKey.CLAUDE_CONFIG),
+                (Long) v.get(SettingKey.CLAUDE_API_TIMEOUT_MS),
+                (Boolean) v.get(SettingKey.CLAUDE_DISABLE_NONESSENTIAL),
+                (String) v.get(SettingKey.CLAUDE_MODEL),
+                (String) v.get(SettingKey.CLAUDE_SMALL_FAST_MODEL),
+                (String) v.get(SettingKey.CLAUDE_HAIKU_MODEL),
+                (String) v.get(SettingKey.CLAUDE_SONNET_MODEL),
+                (String) v.get(SettingKey.CLAUDE_OPUS_MODEL));
     }
 
     /** Every setting as its string form, in {@link SettingKey} order. */

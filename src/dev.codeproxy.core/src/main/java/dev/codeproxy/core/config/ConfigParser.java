@@ -259,6 +259,12 @@ public final class ConfigParser {
                 return java.util.Optional.empty();
             }
             raw = n.bigIntegerValue().toString();
+        } else if (key.bool()) {
+            if (v != JsonValue.TRUE && v != JsonValue.FALSE) {
+                problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());
+                return java.util.Optional.empty();
+            }
+            raw = v.toString();
         } else {
             if (!(v instanceof JsonString s)) {
                 problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());

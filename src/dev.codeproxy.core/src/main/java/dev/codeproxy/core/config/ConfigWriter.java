@@ -24,6 +24,8 @@ public final class ConfigWriter {
             Object v = k.get(settings);
             if (k.numeric()) {
                 s.add(k.key(), ((Number) v).longValue());
+            } else if (k.bool()) {
+                s.add(k.key(), (Boolean) v);
             } else {
                 s.add(k.key(), k.format(v));
             }
