@@ -6,7 +6,12 @@ import dev.codeproxy.core.ModelMapper;
 import dev.codeproxy.core.RequestBody;
 import dev.codeproxy.core.SelfLoop;
 import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.CaptureMode;
+import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.ProxyEvent;
+import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.usage.UsageScanner;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.core.routing.Breakers;
@@ -31,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -83,6 +89,18 @@ final class Exchange {
     private FailureClass lastFailure;
     private String lastDetail = "";
     private Endpoint lastTried;
+    private final long startedAtMs = System.currentTimeMillis();
+    private final List<AttemptRecord> attemptList = new ArrayList<>();
+    private List<String[]> sentHeaders = List.of();
+    private Map<String, List<String>> responseHeaders = Map.of();
+    private byte[] requestBody;
+    private byte[] responseBody;
+    private boolean responseTruncated;
+    private Usage usage = Usage.NONE;
+    private String firstEndpoint;
+    private String query;
+    private int doneStatus;
+    private String doneError;
     private RequestBody info;
     private RouteRequest route;
     private String method;
@@ -110,12 +128,13 @@ final class Exchange {
             return; // the client went away while sending
         }
         info = RequestBody.scan(body);
+        requestBody = body;
         method = req.prologue().method().text();
         String path = req.path().rawPath();
-        String query = req.query().rawValue();
+        query = req.query().rawValue();
         target = query == null || query.isEmpty() ? path : path + "?" + query;
         route = new RouteRequest(sessionKey());
-        emit(new ProxyEvent.RequestStarted(id, System.currentTimeMillis(), method, path, info.model(), info.stream()));
+        emit(new ProxyEvent.RequestStarted(id, startedAtMs, method, path, info.model(), info.stream()));
 
         List<Endpoint> candidates = new ArrayList<>();
         for (Endpoint e : deps.strategy().candidates(route, endpoints, deps.breakers()::healthy)) {
@@ -162,6 +181,9 @@ final class Exchange {
         byte[] body = Objects.equals(model, info.model()) ? original : info.withModel(original, model);
         int retries = 0;
         lastTried = ep;
+        if (firstEndpoint == null) {
+            firstEndpoint = ep.name();
+        }
         while (true) {
             attempts++;
             long sent = System.nanoTime();
@@ -172,8 +194,10 @@ final class Exchange {
                     case FAILURE -> breaker.onFailure(settings.breakerThreshold(), cooldown());
                     case NEUTRAL -> breaker.release();
                 }
+                record(ep, model, a, sent);
                 emit(new ProxyEvent.AttemptFinished(id, attempts, ep.name(), model, a.outcome(), a.status(),
                         a.headersMs(), ms(sent), "none"));
+                complete(doneStatus, ep, doneError);
                 if (a.breaker() != BreakerOutcome.FAILURE) {
                     deps.strategy().served(route, ep);
                 }
@@ -190,6 +214,7 @@ final class Exchange {
                 case NONE -> breaker.release();
             }
             boolean same = d.retrySameAfterMs() >= 0 && d.retrySameAfterMs() < remainingMs();
+            record(ep, model, a, sent);
             emit(new ProxyEvent.AttemptFinished(id, attempts, ep.name(), model, a.outcome(), a.status(), a.headersMs(),
                     ms(sent), same ? "same" : d.tryNext() ? "next" : "none"));
             if (!same) {
@@ -211,13 +236,23 @@ final class Exchange {
         }
     }
 
+    private void record(Endpoint ep, String model, Attempt a, long sent) {
+        attemptList.add(new AttemptRecord(attempts, ep.name(), model, a.outcome(), a.status(),
+                (sent - t0) / 1_000_000L, a.headersMs(), ms(sent)));
+    }
+
     private Attempt attempt(Endpoint ep, byte[] body, String model) {
         long sent = System.nanoTime();
         long timeout = Math.max(1, Math.min(ep.timeoutMs(), remainingMs()));
         HttpClientResponse up;
+        List<String[]> pairs = new ArrayList<>();
+        sentHeaders = pairs;
         try {
-            up = deps.upstream().send(ep, method, target, sink -> HeaderPolicy.requestHeaders(req.headers(), ep, sink),
-                    body, settings.connectTimeoutMs(), Duration.ofMillis(timeout));
+            up = deps.upstream().send(ep, method, target, sink -> HeaderPolicy.requestHeaders(req.headers(), ep,
+                    (n, v) -> {
+                        pairs.add(new String[] {n, v});
+                        sink.accept(n, v);
+                    }), body, settings.connectTimeoutMs(), Duration.ofMillis(timeout));
         } catch (RuntimeException e) {
             Failure f = classify(e);
             lastDetail = "upstream '" + ep.name() + "' " + f.detail;
@@ -267,7 +302,8 @@ final class Exchange {
     }
 
     private Attempt streamAttempt(HttpClientResponse up, Endpoint ep, String model, int status, long attemptHeadersMs) {
-        StreamRelay relay = new StreamRelay(up, deps.watchdog(), settings.streamIdleTimeoutMs(), t0);
+        Capture capture = settings.captureMode() == CaptureMode.NONE ? null : new Capture(settings.maxBodyBytes());
+        StreamRelay relay = new StreamRelay(up, deps.watchdog(), settings.streamIdleTimeoutMs(), t0, capture);
         if (relay.awaitCommit() == StreamRelay.PreCommit.FAILED) {
             lastDetail = "upstream '" + ep.name() + "' stream failed before any content (" + relay.failure() + ")";
             return Attempt.failed(FailureClass.BAD_STREAM, -1, "bad_stream", status, attemptHeadersMs);
@@ -277,6 +313,7 @@ final class Exchange {
         sentModel = model;
         res.status(status);
         HeaderPolicy.responseHeaders(up.headers(), (n, v) -> res.headers().add(HeaderNames.create(n), v));
+        responseHeaders = HeaderPolicy.redacted(up.headers());
         proxyHeaders(ep);
         emit(new ProxyEvent.RequestCommitted(id, ep.name(), status, attempts));
         StreamRelay.Result r;
@@ -284,21 +321,26 @@ final class Exchange {
             r = relay.relay(res);
         }
         firstTokenMs = relay.firstTokenMs();
+        usage = relay.usage().usage();
+        if (capture != null) {
+            responseBody = capture.bytes();
+            responseTruncated = capture.truncated();
+        }
         return switch (r) {
             case COMPLETED -> {
-                complete(status, ep, null);
+                finish(status, null);
                 yield Attempt.done(BreakerOutcome.SUCCESS, "ok", status, attemptHeadersMs);
             }
             case CLIENT_CLOSED -> {
-                complete(499, ep, "client closed the connection");
+                finish(499, "client closed the connection");
                 yield Attempt.done(BreakerOutcome.NEUTRAL, "client_closed", status, attemptHeadersMs);
             }
             case UPSTREAM_ERROR_EVENT -> {
-                complete(status, ep, "upstream '" + ep.name() + "' sent an error event mid-stream");
+                finish(status, "upstream '" + ep.name() + "' sent an error event mid-stream");
                 yield Attempt.done(BreakerOutcome.FAILURE, "stream_error", status, attemptHeadersMs);
             }
             case UPSTREAM_FAILED, UPSTREAM_IDLE -> {
-                complete(status, ep, "upstream '" + ep.name() + "' " + (r == StreamRelay.Result.UPSTREAM_IDLE
+                finish(status, "upstream '" + ep.name() + "' " + (r == StreamRelay.Result.UPSTREAM_IDLE
                         ? "sent nothing for " + settings.streamIdleTimeoutMs() + " ms (setting streamIdleTimeoutMs)"
                         : "closed the stream before it ended"));
                 yield Attempt.done(BreakerOutcome.FAILURE, "stream_error", status, attemptHeadersMs);
@@ -312,6 +354,13 @@ final class Exchange {
         sentModel = sentModel == null ? ModelMapper.map(info.model(), ep.models()) : sentModel;
         res.status(status);
         HeaderPolicy.responseHeaders(headers, (n, v) -> res.headers().add(HeaderNames.create(n), v));
+        responseHeaders = HeaderPolicy.redacted(headers);
+        keepResponseBody(body);
+        if (status >= 200 && status < 300) {
+            UsageScanner scanner = new UsageScanner();
+            scanner.json(body);
+            usage = scanner.usage();
+        }
         proxyHeaders(ep);
         emit(new ProxyEvent.RequestCommitted(id, ep.name(), status, attempts));
         try {
@@ -323,7 +372,7 @@ final class Exchange {
         } catch (UncheckedIOException e) {
             LOG.log(Level.FINE, "client went away before the response was sent", e);
         }
-        complete(status, ep, status >= 400 ? "upstream '" + ep.name() + "' answered " + status : null);
+        finish(status, status >= 400 ? "upstream '" + ep.name() + "' answered " + status : null);
     }
 
     private void giveUp(List<Endpoint> candidates) {
@@ -336,6 +385,8 @@ final class Exchange {
             }
             res.header("x-code-proxy-endpoint", lastError.endpoint());
             res.header("x-code-proxy-attempts", String.valueOf(attempts));
+            responseHeaders = HeaderPolicy.redacted(lastError.headers());
+            keepResponseBody(lastError.body());
             headersMs = ms(t0);
             try {
                 res.send(lastError.body());
@@ -406,12 +457,37 @@ final class Exchange {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not send error to client", e);
         }
+        keepResponseBody(error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         complete(error.status(), ep, error.message());
     }
 
+    /** Notes how the response that was sent ends the request; reported once its attempt is recorded. */
+    private void finish(int status, String error) {
+        doneStatus = status;
+        doneError = error;
+    }
+
+    private void keepResponseBody(byte[] body) {
+        if (settings.captureMode() != CaptureMode.NONE) {
+            responseBody = Capture.cap(body, settings.maxBodyBytes());
+            responseTruncated = body.length > settings.maxBodyBytes();
+        }
+    }
+
     private void complete(int status, Endpoint ep, String error) {
-        emit(new ProxyEvent.RequestCompleted(id, status, ep == null ? null : ep.name(), attempts, headersMs,
-                firstTokenMs, ms(t0), sentModel, error));
+        String served = ep != null ? ep.name() : lastTried != null ? lastTried.name() : null;
+        boolean failure = error != null || status >= 400;
+        boolean keepBodies = settings.captureMode() == CaptureMode.ALL
+                || (settings.captureMode() == CaptureMode.ERRORS && failure);
+        byte[] reqBody = keepBodies && requestBody != null ? Capture.cap(requestBody, settings.maxBodyBytes()) : null;
+        RequestRecord record = new RequestRecord(id, startedAtMs, method, req.path().rawPath(), query,
+                info == null ? null : info.model(), sentModel, info != null && info.stream(), status, served, attempts,
+                served != null && firstEndpoint != null && !served.equals(firstEndpoint) && !failure, headersMs,
+                firstTokenMs, ms(t0), usage, error, List.copyOf(attemptList), HeaderPolicy.redacted(req.headers()),
+                HeaderPolicy.redacted(sentHeaders), responseHeaders, reqBody,
+                reqBody != null && requestBody.length > reqBody.length, keepBodies ? responseBody : null,
+                keepBodies && responseTruncated);
+        emit(new ProxyEvent.RequestCompleted(record));
     }
 
     private void emit(ProxyEvent e) {

@@ -86,6 +86,36 @@ public final class HeaderPolicy {
         }
     }
 
+    private static final Set<String> SECRET_HEADERS = Set.of("authorization", "x-api-key", "cookie", "set-cookie",
+            "proxy-authorization");
+
+    /** Headers as the log may keep them: credentials replaced by {@code [redacted]}. */
+    public static java.util.Map<String, java.util.List<String>> redacted(Iterable<? extends Header> headers) {
+        java.util.Map<String, java.util.List<String>> m = new java.util.LinkedHashMap<>();
+        for (Header h : headers) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            java.util.List<String> values = SECRET_HEADERS.contains(name)
+                    ? java.util.List.of("[redacted]") : java.util.List.copyOf(h.allValues());
+            m.merge(name, values, (a, b) -> {
+                java.util.List<String> all = new java.util.ArrayList<>(a);
+                all.addAll(b);
+                return all;
+            });
+        }
+        return m;
+    }
+
+    /** The same for headers collected as name/value pairs. */
+    static java.util.Map<String, java.util.List<String>> redacted(java.util.List<String[]> pairs) {
+        java.util.Map<String, java.util.List<String>> m = new java.util.LinkedHashMap<>();
+        for (String[] p : pairs) {
+            String name = p[0].toLowerCase(Locale.ROOT);
+            m.computeIfAbsent(name, k -> new java.util.ArrayList<>())
+                    .add(SECRET_HEADERS.contains(name) ? "[redacted]" : p[1]);
+        }
+        return m;
+    }
+
     private static Set<String> connectionTokens(Headers h) {
         if (!h.contains(HeaderNames.CONNECTION)) {
             return Set.of();

@@ -2,6 +2,7 @@ package dev.codeproxy.proxy;
 
 import dev.codeproxy.core.ApiError;
 import dev.codeproxy.core.sse.SseFramer;
+import dev.codeproxy.core.usage.UsageScanner;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerResponse;
@@ -49,9 +50,12 @@ final class StreamRelay {
     private String failure;
     private OutputStream out;
     private boolean clientGone;
+    private final UsageScanner usage = new UsageScanner();
+    private final Capture capture;
 
-    StreamRelay(HttpClientResponse up, IdleWatchdog watchdog, long idleMs, long t0) {
+    StreamRelay(HttpClientResponse up, IdleWatchdog watchdog, long idleMs, long t0, Capture capture) {
         this.up = up;
+        this.capture = capture;
         this.watchdog = watchdog;
         this.idleMs = idleMs;
         this.t0 = t0;
@@ -61,6 +65,20 @@ final class StreamRelay {
 
     long firstTokenMs() {
         return firstTokenMs;
+    }
+
+    UsageScanner usage() {
+        return usage;
+    }
+
+    /** Looks at one whole event on its way: usage events are parsed, every event is captured for the log. */
+    private void observe(byte[] b, int off, int len, String name) {
+        if (name.equals("message_start") || name.equals("message_delta")) {
+            usage.event(name, SseFramer.data(b, off, len));
+        }
+        if (capture != null) {
+            capture.write(b, off, len);
+        }
     }
 
     /** Why the stream failed before commit ({@code error event}, {@code cut}, {@code idle}, {@code empty}). */
@@ -113,6 +131,7 @@ final class StreamRelay {
             default -> {
             }
         }
+        observe(b, off, len, name);
         held.write(b, off, len);
     }
 
@@ -147,6 +166,9 @@ final class StreamRelay {
                 }
                 watch.touch();
                 if (encoded) {
+                    if (capture != null) {
+                        capture.write(buf, 0, n);
+                    }
                     write(buf, 0, n);
                     flush();
                 } else {
@@ -156,6 +178,7 @@ final class StreamRelay {
                         } else if (name.equals("error")) {
                             errorEvent = true;
                         }
+                        observe(b, off, len, name);
                         write(b, off, len);
                         flush();
                     });

@@ -30,9 +30,11 @@ public sealed interface ProxyEvent permits ProxyEvent.RequestStarted, ProxyEvent
     record RequestCommitted(long requestId, String endpoint, int status, int attempts) implements ProxyEvent {
     }
 
-    /** The client request ended (response fully sent, or given up). */
-    record RequestCompleted(long requestId, int status, String endpoint, int attempts, long headersMs,
-                            long firstTokenMs, long totalMs, String sentModel, String error) implements ProxyEvent {
+    /** The client request ended (response fully sent, or given up), with everything the log keeps. */
+    record RequestCompleted(RequestRecord record) implements ProxyEvent {
+        public long requestId() {
+            return record.id();
+        }
     }
 
     /**

@@ -1,0 +1,58 @@
+package dev.codeproxy.core.event;
+
+import dev.codeproxy.core.usage.Usage;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the request log keeps about one client request, handed over once when it ends.
+ * Headers are already redacted by the proxy (credentials never leave it); bodies are capped at
+ * the {@code maxBodyBytes} setting and null when the capture mode keeps none.
+ *
+ * @param status          status sent to the client (499: the client went away)
+ * @param endpoint        endpoint that served (or last tried), null when none
+ * @param headersMs       time from arrival to response headers sent, -1 when none
+ * @param firstTokenMs    time from arrival to the first content delta, -1 when none
+ * @param failedOver      true when an endpoint other than the first tried served
+ * @param error           short error summary, null on success
+ */
+public record RequestRecord(long id,
+                            long startedAtEpochMs,
+                            String method,
+                            String path,
+                            String query,
+                            String model,
+                            String sentModel,
+                            boolean stream,
+                            int status,
+                            String endpoint,
+                            int attempts,
+                            boolean failedOver,
+                            long headersMs,
+                            long firstTokenMs,
+                            long totalMs,
+                            Usage usage,
+                            String error,
+                            List<AttemptRecord> attemptList,
+                            Map<String, List<String>> requestHeaders,
+                            Map<String, List<String>> sentHeaders,
+                            Map<String, List<String>> responseHeaders,
+                            byte[] requestBody,
+                            boolean requestBodyTruncated,
+                            byte[] responseBody,
+                            boolean responseBodyTruncated) {
+
+    /**
+     * How aggregates count a request: {@code success}, {@code failed_over} (succeeded on a later
+     * endpoint), {@code client_error} (4xx that the request caused, or the client left) or
+     * {@code upstream_error} (5xx, 429, 401/403 from every endpoint, or a stream that broke).
+     */
+    public String outcomeClass() {
+        if (status >= 200 && status < 400) {
+            return error != null ? "upstream_error" : failedOver ? "failed_over" : "success";
+        }
+        boolean upstreamSide = status == 401 || status == 403 || status == 429;
+        return status == 499 || (status >= 400 && status < 500 && !upstreamSide) ? "client_error" : "upstream_error";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.codeproxy.core.usage;
+
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+
+/**
+ * Reads usage from responses. Streams: the {@code message_start} usage, then every field present
+ * in a later {@code message_delta} usage replaces it (values are cumulative). JSON: the top-level
+ * {@code usage} object. Cache writes: {@code cache_creation.ephemeral_5m/1h_input_tokens} when
+ * present, else all of {@code cache_creation_input_tokens} counts as 5-minute writes.
+ */
+public final class UsageScanner {
+    private long input;
+    private long output;
+    private long cacheCreation;
+    private long cw5m = -1;
+    private long cw1h = -1;
+    private long cacheRead;
+    private String model;
+    private boolean seen;
+
+    /** Feeds one SSE event; only message_start and message_delta are parsed. */
+    public void event(String name, String data) {
+        if (!name.equals("message_start") && !name.equals("message_delta")) {
+            return;
+        }
+        try (var r = Json.createReader(new StringReader(data))) {
+            JsonObject o = r.readObject();
+            if (name.equals("message_start") && o.get("message") instanceof JsonObject m) {
+                if (m.get("model") instanceof jakarta.json.JsonString s) {
+                    model = s.getString();
+                }
+                if (m.get("usage") instanceof JsonObject u) {
+                    apply(u);
+                }
+            } else if (o.get("usage") instanceof JsonObject u) {
+                apply(u);
+            }
+        } catch (RuntimeException e) {
+            // a malformed event carries no usage we can trust; the relay forwards it regardless
+        }
+    }
+
+    /** Reads a whole JSON response body. */
+    public void json(byte[] body) {
+        try (JsonParser p = Json.createParser(new ByteArrayInputStream(body))) {
+            if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
+                return;
+            }
+            JsonObject o = p.getObject();
+            if (o.get("model") instanceof jakarta.json.JsonString s) {
+                model = s.getString();
+            }
+            if (o.get("usage") instanceof JsonObject u) {
+                apply(u);
+            }
+        } catch (RuntimeException e) {
+            // not JSON: no usage
+        }
+    }
+
+    private void apply(JsonObject u) {
+        seen = true;
+        input = num(u, "input_tokens", input);
+        output = num(u, "output_tokens", output);
+        cacheCreation = num(u, "cache_creation_input_tokens", cacheCreation);
+        cacheRead = num(u, "cache_read_input_tokens", cacheRead);
+        if (u.get("cache_creation") instanceof JsonObject cc) {
+            cw5m = num(cc, "ephemeral_5m_input_tokens", Math.max(cw5m, 0));
+            cw1h = num(cc, "ephemeral_1h_input_tokens", Math.max(cw1h, 0));
+        }
+    }
+
+    private static long num(JsonObject o, String key, long dflt) {
+        JsonValue v = o.get(key);
+        return v instanceof JsonNumber n ? n.longValue() : dflt;
+    }
+
+    public boolean seen() {
+        return seen;
+    }
+
+    /** The model the upstream says it used, or null. */
+    public String model() {
+        return model;
+    }
+
+    public Usage usage() {
+        long w5 = cw5m >= 0 || cw1h >= 0 ? Math.max(cw5m, 0) : cacheCreation;
+        long w1 = Math.max(cw1h, 0);
+        return new Usage(input, output, w5, w1, cacheRead);
+    }
+}
