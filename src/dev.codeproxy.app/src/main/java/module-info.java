@@ -7,12 +7,15 @@ module dev.codeproxy.app {
     requires dev.codeproxy.store;
     requires dev.codeproxy.proxy;
     requires dev.codeproxy.admin;
+    requires dev.codeproxy.claude;
     requires info.picocli;
     requires io.helidon.webserver;
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.health;
     requires io.helidon.health;
     requires java.logging;
+    // sun.misc.Signal: a second Ctrl-C stops at once
+    requires jdk.unsupported;
 
     exports dev.codeproxy.app;
     opens dev.codeproxy.app to info.picocli;

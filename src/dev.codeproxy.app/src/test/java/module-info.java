@@ -4,12 +4,14 @@ open module dev.codeproxy.app {
     requires dev.codeproxy.store;
     requires dev.codeproxy.proxy;
     requires dev.codeproxy.admin;
+    requires dev.codeproxy.claude;
     requires info.picocli;
     requires io.helidon.webserver;
     requires io.helidon.webserver.observe;
     requires io.helidon.webserver.observe.health;
     requires io.helidon.health;
     requires java.logging;
+    requires jdk.unsupported;
     requires java.net.http;
     requires java.sql;
     requires dev.codeproxy.testkit;

@@ -16,7 +16,7 @@ import java.util.Set;
 @Command(name = "code-proxy", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "A local gateway for Claude Code: failover across Anthropic-compatible endpoints, "
                 + "streaming pass-through, request log and live dashboard.",
-        subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, EndpointCommand.class,
+        subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, EndpointCommand.class, ClaudeCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class})
 final class Cli {
     private static final Set<String> ROOT_FLAGS = Set.of("-h", "--help", "-V", "--version");

@@ -119,10 +119,30 @@ final class ProxyServer implements AutoCloseable {
         return database;
     }
 
-    @Override
-    public void close() {
+    private boolean stopped;
+
+    /**
+     * Graceful stop: new requests are refused with 503 + retry-after, requests in flight get up to
+     * {@code grace} to finish, then the listener stops and the database closes. Idempotent.
+     */
+    synchronized void shutdown(Duration grace) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        proxy.drain(grace);
         server.stop();
         config.close();
         database.close();
+    }
+
+    /** A second Ctrl-C: only what must not be skipped. */
+    void emergencyStop() {
+        // settings.json restore joins here with the Claude Code integration
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
     }
 }

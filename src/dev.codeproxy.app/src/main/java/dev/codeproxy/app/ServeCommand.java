@@ -5,7 +5,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.codeproxy.core.event.ProxyListener;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +37,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-browser", description = "Do not open the dashboard in a browser.")
     boolean noBrowser;
 
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30",
+            description = "On SIGTERM / Ctrl-C, let requests in flight finish for up to this long (default 30). "
+                    + "A second Ctrl-C stops at once.")
+    String grace;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Per-request log lines in headless mode: text (default) or json.")
+    String logFormat;
+
     ServeCommand(Cli.Context ctx) {
         this.ctx = ctx;
     }
@@ -45,18 +57,36 @@ final class ServeCommand implements Callable<Integer> {
                 ? checkHost(Env.HOST, env.get(Env.HOST)) : null;
         Integer p = port != null ? parsePort("--port", port) : env.get(Env.PORT) != null
                 ? parsePort(Env.PORT, env.get(Env.PORT)) : null;
+        Duration graceful = parseGrace(grace);
+        RequestLines.Format format = switch (logFormat.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "text" -> RequestLines.Format.TEXT;
+            case "json" -> RequestLines.Format.JSON;
+            default -> throw new UsageError("--log-format: '" + logFormat + "' is not accepted; expected text or json");
+        };
+        ProxyListener lines = headless ? new RequestLines(ctx.out(), format, r -> null) : ProxyListener.NONE;
         ProxyServer server;
         try {
-            server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN)));
+            server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN),
+                    lines));
         } catch (RuntimeException e) {
             ctx.err().println("code-proxy: cannot start: " + rootMessage(e));
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.shutdown(Duration.ofSeconds(1));
             stopped.countDown();
         }, "code-proxy-shutdown"));
+        Signals.onStop(() -> {
+            ctx.err().println("code-proxy: stopping: letting requests in flight finish for up to "
+                    + graceful.toSeconds() + " s (Ctrl-C again to stop at once)");
+            server.shutdown(graceful);
+            System.exit(0);
+        }, () -> {
+            ctx.err().println("code-proxy: stopping now");
+            server.emergencyStop();
+            Runtime.getRuntime().halt(130);
+        });
         banner(server);
         if (!headless && !noBrowser) {
             Browser.open(server.url() + "/", ctx.err());
@@ -90,6 +120,18 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    static Duration parseGrace(String value) {
+        try {
+            long v = Long.parseLong(value.strip());
+            if (v >= 0 && v <= 3600) {
+                return Duration.ofSeconds(v);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageError("--grace: '" + value + "' is not accepted; expected seconds from 0 to 3600");
     }
 
     static int parsePort(String source, String value) {

@@ -92,7 +92,7 @@ final class TestProxy implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        http.close();
+        http.shutdownNow();
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -16,6 +16,7 @@ final class IdleWatchdog {
         private final Runnable abort;
         private volatile long last = System.nanoTime();
         private volatile boolean fired;
+        private volatile boolean stopped;
 
         private Watch(long idleNanos, Runnable abort) {
             this.idleNanos = idleNanos;
@@ -29,6 +30,11 @@ final class IdleWatchdog {
         /** True when the watchdog ended this stream for idling. */
         boolean fired() {
             return fired;
+        }
+
+        /** True when the stream was ended because the proxy is stopping. */
+        boolean stopped() {
+            return stopped;
         }
     }
 
@@ -46,6 +52,19 @@ final class IdleWatchdog {
 
     void release(Watch w) {
         watches.remove(w);
+    }
+
+    /** Ends every watched stream now (the grace period of a stop is over). */
+    void stopAll() {
+        for (Watch w : watches) {
+            watches.remove(w);
+            w.stopped = true;
+            try {
+                w.abort.run();
+            } catch (RuntimeException ignored) {
+                // the stream's own thread reports the failure
+            }
+        }
     }
 
     private void loop() {

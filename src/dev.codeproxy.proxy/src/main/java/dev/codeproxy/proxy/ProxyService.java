@@ -35,6 +35,8 @@ public final class ProxyService implements HttpService {
     private volatile Strategy strategy;
     private volatile String selfHost = "";
     private volatile int selfPort = -1;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     public ProxyService(ConfigSource config, TokenCheck tokens, ProxyListener listener, Clock clock,
                         RandomGenerator random) {
@@ -86,9 +88,56 @@ public final class ProxyService implements HttpService {
             ProxyErrors.send(res, ApiError.authentication("invalid client token: it is not a Code Proxy client token"));
             return;
         }
-        var settings = config.settings();
-        new Exchange(ids.incrementAndGet(), req, res, settings, config.endpoints(),
-                new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog, listener, random,
-                        selfHost, selfPort)).run();
+        if (draining) {
+            res.header("retry-after", "1");
+            ProxyErrors.send(res, ApiError.unavailable("Code Proxy is shutting down; retry in a moment"));
+            return;
+        }
+        inFlight.incrementAndGet();
+        try {
+            var settings = config.settings();
+            new Exchange(ids.incrementAndGet(), req, res, settings, config.endpoints(),
+                    new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog, listener, random,
+                            selfHost, selfPort)).run();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Requests being proxied right now (streams included). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Graceful stop, step one: new requests get a 503 with retry-after, requests in flight may
+     * finish. Returns when none is left or the grace period is over; true when all finished.
+     */
+    public boolean drain(java.time.Duration grace) {
+        draining = true;
+        long end = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() == 0) {
+            return true;
+        }
+        // grace is over: end the remaining streams properly (an error event, then the end) rather than cut them
+        watchdog.stopAll();
+        long hard = System.nanoTime() + 2_000_000_000L;
+        while (inFlight.get() > 0 && System.nanoTime() < hard) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return false;
     }
 }

@@ -214,9 +214,11 @@ final class StreamRelay {
     private Result upstreamEnded() {
         boolean idle = watch.fired();
         if (!clientGone) {
-            String msg = idle ? "upstream stream idle for " + idleMs + " ms; stream ended by Code Proxy"
+            String msg = watch.stopped() ? "Code Proxy is shutting down; stream ended"
+                    : idle ? "upstream stream idle for " + idleMs + " ms; stream ended by Code Proxy"
                     : "upstream connection lost mid-stream; stream ended by Code Proxy";
-            ApiError err = new ApiError(idle ? 504 : 502, "api_error", msg);
+            ApiError err = watch.stopped() ? new ApiError(503, "overloaded_error", msg)
+                    : new ApiError(idle ? 504 : 502, "api_error", msg);
             // only whole events were written, so an event cut in half is dropped: it would corrupt the client's parser
             byte[] e = err.sseEvent().getBytes(StandardCharsets.UTF_8);
             if (!encoded) {

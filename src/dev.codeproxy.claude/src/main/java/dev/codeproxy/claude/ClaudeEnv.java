@@ -1,0 +1,97 @@
+package dev.codeproxy.claude;
+
+import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.Settings;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+
+/** Which {@code env} keys Claude Code gets: the one place the server and the CLI both ask. */
+public final class ClaudeEnv {
+    public static final String BASE_URL = "ANTHROPIC_BASE_URL";
+    public static final String AUTH_TOKEN = "ANTHROPIC_AUTH_TOKEN";
+    public static final String API_TIMEOUT_MS = "API_TIMEOUT_MS";
+    public static final String DISABLE_NONESSENTIAL_TRAFFIC = "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC";
+    public static final String MODEL = "ANTHROPIC_MODEL";
+    public static final String SMALL_FAST_MODEL = "ANTHROPIC_SMALL_FAST_MODEL";
+    public static final String HAIKU_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL";
+    public static final String SONNET_MODEL = "ANTHROPIC_DEFAULT_SONNET_MODEL";
+    public static final String OPUS_MODEL = "ANTHROPIC_DEFAULT_OPUS_MODEL";
+    /** In {@code env}: a key Claude Code would send instead of our token; set aside while applied. */
+    public static final String API_KEY = "ANTHROPIC_API_KEY";
+    /** Top level: a helper whose key Claude Code would send instead of our token; set aside while applied. */
+    public static final String API_KEY_HELPER = "apiKeyHelper";
+
+    private static final Set<String> SECRET = Set.of(AUTH_TOKEN, API_KEY);
+
+    private ClaudeEnv() {
+    }
+
+    /**
+     * The keys to merge into Claude Code's {@code env}, in the order they are written.
+     * {@code ANTHROPIC_BASE_URL} and {@code ANTHROPIC_AUTH_TOKEN} always; {@code API_TIMEOUT_MS}
+     * when the setting is above 0; {@code CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1} when the
+     * setting is on or the first enabled endpoint (lowest priority number) asks for it; each model
+     * key when its setting is not blank.
+     *
+     * @param settings  the proxy's settings
+     * @param endpoints every endpoint (disabled ones are ignored)
+     * @param url       the proxy's base URL, see {@link #proxyUrl(String, int)}
+     * @param token     the client token
+     */
+    public static LinkedHashMap<String, String> wanted(Settings settings, List<Endpoint> endpoints, String url,
+                                                      String token) {
+        LinkedHashMap<String, String> m = new LinkedHashMap<>();
+        m.put(BASE_URL, url);
+        m.put(AUTH_TOKEN, token);
+        if (settings.claudeApiTimeoutMs() > 0) {
+            m.put(API_TIMEOUT_MS, Long.toString(settings.claudeApiTimeoutMs()));
+        }
+        boolean firstWantsQuiet = endpoints.stream()
+                .filter(Endpoint::enabled)
+                .min(Comparator.comparingInt(Endpoint::priority).thenComparingLong(Endpoint::id))
+                .map(Endpoint::disableNonessentialTraffic)
+                .orElse(false);
+        if (settings.claudeDisableNonessentialTraffic() || firstWantsQuiet) {
+            m.put(DISABLE_NONESSENTIAL_TRAFFIC, "1");
+        }
+        putIfSet(m, MODEL, settings.claudeModel());
+        putIfSet(m, SMALL_FAST_MODEL, settings.claudeSmallFastModel());
+        putIfSet(m, HAIKU_MODEL, settings.claudeHaikuModel());
+        putIfSet(m, SONNET_MODEL, settings.claudeSonnetModel());
+        putIfSet(m, OPUS_MODEL, settings.claudeOpusModel());
+        return m;
+    }
+
+    /**
+     * The base URL Claude Code should use for a proxy listening on {@code host:port}: a wildcard
+     * listen address becomes 127.0.0.1, an IPv6 address gets brackets. No {@code /v1}: Claude
+     * Code appends it.
+     */
+    public static String proxyUrl(String host, int port) {
+        String h = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")
+                ? "127.0.0.1" : host.strip();
+        if (h.contains(":") && !h.startsWith("[")) {
+            h = "[" + h + "]";
+        }
+        return "http://" + h + ":" + port;
+    }
+
+    /** Whether a key's value is a secret that must never be printed or logged. */
+    public static boolean isSecret(String key) {
+        return SECRET.contains(key);
+    }
+
+    /** {@code KEY=value} for output, or {@code KEY=(hidden)} for a secret. */
+    public static String display(String key, String value) {
+        return key + "=" + (isSecret(key) ? "(hidden)" : value);
+    }
+
+    private static void putIfSet(LinkedHashMap<String, String> m, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            m.put(key, value.strip());
+        }
+    }
+}

@@ -1,0 +1,611 @@
+package dev.codeproxy.claude;
+
+import jakarta.json.Json;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Points Claude Code at the proxy through the {@code env} object of its {@code settings.json},
+ * and takes exactly that back again.
+ *
+ * <ul>
+ *   <li>{@link #apply} merges the wanted keys into {@code env}; {@code env.ANTHROPIC_API_KEY} and a
+ *       top-level {@code apiKeyHelper} (they would bypass the proxy's token) are set aside.</li>
+ *   <li>Before the first change the file is copied to {@code settings.json.backup}, and a ledger
+ *       ({@code claude-ledger.json} in the data directory, mode 0600) records every key's value
+ *       before and after. The ledger is written before the settings file, atomically.</li>
+ *   <li>{@link #restore} reverts only the keys that still hold the proxy's value and puts set-aside
+ *       keys back unless the user set them again; every other key stays as it is.
+ *       {@link #recoverIfNeeded} does the same at startup after a crash.</li>
+ *   <li>Writes are atomic (temporary file in the same directory, then rename), keep the file's
+ *       mode, go through a symbolic link to its target, and print like
+ *       {@code JSON.stringify(obj, null, 2)} with a trailing newline, keys in their order.</li>
+ *   <li>A file that is not one well-formed JSON object (or whose {@code env} is not an object) is
+ *       never written: {@link ClaudeSettingsException} names the file, line and column.</li>
+ * </ul>
+ *
+ * Values are never put in messages or logs, only key names. One instance per data directory is
+ * enough; calls are serialised in this process and, through a file lock, across processes.
+ */
+public final class ClaudeSettings {
+    /** The settings file inside Claude Code's config directory. */
+    public static final String FILE_NAME = "settings.json";
+    /** The backup is the settings path plus this suffix. */
+    public static final String BACKUP_SUFFIX = ".backup";
+    /** The ledger inside the data directory. */
+    public static final String LEDGER_NAME = "claude-ledger.json";
+    /** Claude Code's variable for its config directory. */
+    public static final String CONFIG_DIR_ENV = "CLAUDE_CONFIG_DIR";
+
+    private static final String LOCK_NAME = "claude-ledger.lock";
+    private static final String ENV = "env";
+    private static final int ATTEMPTS = 5;
+    private static final System.Logger LOG = System.getLogger(ClaudeSettings.class.getName());
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+    private final Path target;
+    private final Path dataDir;
+    private final Path ledgerFile;
+
+    /**
+     * @param configDir Claude Code's config directory (see {@link #resolveDir}); the file is
+     *                  {@code configDir/settings.json}
+     * @param dataDir   Code Proxy's data directory, where the ledger lives
+     */
+    public ClaudeSettings(Path configDir, Path dataDir) {
+        this.target = configDir.toAbsolutePath().resolve(FILE_NAME);
+        this.dataDir = dataDir.toAbsolutePath();
+        this.ledgerFile = this.dataDir.resolve(LEDGER_NAME);
+    }
+
+    /**
+     * Claude Code's config directory: the flag if given, else {@code $CLAUDE_CONFIG_DIR}, else
+     * {@code home/.claude}. Blank values count as not given.
+     */
+    public static Path resolveDir(String flagOrNull, Map<String, String> env, Path home) {
+        if (flagOrNull != null && !flagOrNull.isBlank()) {
+            return Path.of(flagOrNull.strip()).toAbsolutePath();
+        }
+        String e = env.get(CONFIG_DIR_ENV);
+        if (e != null && !e.isBlank()) {
+            return Path.of(e.strip()).toAbsolutePath();
+        }
+        return home.toAbsolutePath().resolve(".claude");
+    }
+
+    /** The home directory as Claude Code (Node's os.homedir) sees it: $HOME (%USERPROFILE% on Windows), else user.home. */
+    public static Path userHome(Map<String, String> env) {
+        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
+        String h = env.get(windows ? "USERPROFILE" : "HOME");
+        return Path.of(h != null && !h.isBlank() ? h : System.getProperty("user.home"));
+    }
+
+    /** {@code configDir/settings.json} (possibly a symbolic link; writes go to its target). */
+    public Path settingsFile() {
+        return target;
+    }
+
+    /** {@code settings.json.backup} next to the settings file. */
+    public Path backupFile() {
+        return target.resolveSibling(FILE_NAME + BACKUP_SUFFIX);
+    }
+
+    /** {@code dataDir/claude-ledger.json}. */
+    public Path ledgerFile() {
+        return ledgerFile;
+    }
+
+    /** Whether a ledger exists, i.e. some settings file currently carries the proxy's keys. */
+    public boolean applied() {
+        return Files.exists(ledgerFile);
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /**
+     * What {@link #apply} did.
+     *
+     * @param file      the settings path
+     * @param created   the file did not exist and was created
+     * @param written   keys whose value was written now
+     * @param unchanged keys that already held the wanted value
+     * @param reverted  keys of an earlier apply that are no longer wanted, set back to their old value
+     * @param setAside  credentials set aside now ({@code env.ANTHROPIC_API_KEY}, {@code apiKeyHelper})
+     * @param backup    the backup written now, or null (none needed, or one from this ledger exists)
+     * @param changed   whether the settings file was written at all
+     */
+    public record ApplyResult(Path file, boolean created, List<String> written, List<String> unchanged,
+                              List<String> reverted, List<String> setAside, Path backup, boolean changed) {
+    }
+
+    /**
+     * What {@link #restore} did.
+     *
+     * @param file       the settings path of the ledger (null if nothing was applied)
+     * @param wasApplied false if there was no ledger, so nothing was done
+     * @param reverted   keys set back to the value they had before (or removed if they had none)
+     * @param keptUser   keys the user changed or removed while applied: left as they are
+     * @param putBack    set-aside keys put back
+     * @param notPutBack set-aside keys not put back: the user set them again (or the file is gone)
+     * @param fileRemoved the proxy had created the file and nothing else was in it: deleted
+     * @param fileMissing the file was gone, nothing could be reverted
+     */
+    public record RestoreResult(Path file, boolean wasApplied, List<String> reverted, List<String> keptUser,
+                                List<String> putBack, List<String> notPutBack, boolean fileRemoved,
+                                boolean fileMissing) {
+    }
+
+    /** The state of one key the proxy wrote. */
+    public enum KeyState {
+        /** still holds the proxy's value */
+        OURS,
+        /** the user changed it since */
+        CHANGED,
+        /** the key (or the file) is gone */
+        REMOVED,
+        /** the file cannot be read */
+        UNKNOWN
+    }
+
+    /**
+     * @param key         the env key
+     * @param state       whether it still holds the proxy's value
+     * @param hadPrevious whether the key existed before the proxy wrote it
+     */
+    public record KeyStatus(String key, KeyState state, boolean hadPrevious) {
+    }
+
+    /**
+     * @param applied    a ledger exists
+     * @param file       the settings path (the ledger's when applied)
+     * @param realFile   where writes go (the symlink target, if it is one)
+     * @param fileExists whether the file exists
+     * @param problem    why the file cannot be edited (malformed ...), null if it can
+     * @param keys       the keys the proxy wrote, empty if not applied
+     * @param setAside   credentials set aside while applied
+     * @param backup     the backup made before the first change, or null
+     * @param ledger     the ledger path
+     */
+    public record Status(boolean applied, Path file, Path realFile, boolean fileExists, String problem,
+                         List<KeyStatus> keys, List<String> setAside, Path backup, Path ledger) {
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    /**
+     * Makes the file's {@code env} hold {@code wanted} (keys of an earlier apply that are no longer
+     * wanted are reverted) and sets conflicting credentials aside.
+     *
+     * @throws ClaudeSettingsException the file is malformed or not an object; nothing was written
+     * @throws IllegalArgumentException a wanted key is blank, has a null value, or is one that is set aside
+     * @throws UncheckedIOException     reading or writing failed (the message names the file)
+     */
+    public ApplyResult apply(LinkedHashMap<String, String> wanted) {
+        Objects.requireNonNull(wanted, "wanted");
+        wanted.forEach((k, v) -> {
+            if (k == null || k.isBlank() || v == null) {
+                throw new IllegalArgumentException("env keys must be non-blank with a value: " + k);
+            }
+            if (k.equals(ClaudeEnv.API_KEY)) {
+                throw new IllegalArgumentException(k + " is set aside while applied; it cannot be written");
+            }
+        });
+        LinkedHashMap<String, String> w = new LinkedHashMap<>(wanted);
+        return locked(() -> {
+            Ledger base = readLedger();
+            if (base != null && !base.target().equals(target)) {
+                LOG.log(System.Logger.Level.INFO, "Claude Code settings moved from {0} to {1}; restoring the old one first",
+                        base.target(), target);
+                restoreLocked(base);
+                base = null;
+            }
+            for (int i = 0; i < ATTEMPTS; i++) {
+                try {
+                    return applyOnce(base, w);
+                } catch (FileOps.ChangedMeanwhile e) {
+                    // somebody (Claude Code itself?) wrote the file while we were editing: start over
+                    putLedgerBack(base);
+                }
+            }
+            throw new UncheckedIOException(new IOException(target + " kept changing while Code Proxy was editing it; "
+                    + "nothing was changed, try again"));
+        });
+    }
+
+    /**
+     * Takes back what the ledger records, then deletes the ledger. Without a ledger nothing happens
+     * ({@code wasApplied == false}).
+     *
+     * @throws ClaudeSettingsException the file is malformed now; nothing was written, the ledger is kept
+     */
+    public RestoreResult restore() {
+        return locked(() -> {
+            Ledger l = readLedger();
+            return l == null ? notApplied() : restoreLocked(l);
+        });
+    }
+
+    /**
+     * At startup: if a ledger survived (the proxy did not stop cleanly), restore from it so the next
+     * {@link #apply} starts from the user's own values.
+     *
+     * @return what was restored, empty if there was no ledger
+     */
+    public Optional<RestoreResult> recoverIfNeeded() {
+        return locked(() -> {
+            Ledger l = readLedger();
+            if (l == null) {
+                return Optional.empty();
+            }
+            LOG.log(System.Logger.Level.WARNING, "Code Proxy did not stop cleanly; restoring Claude Code settings {0}",
+                    l.target());
+            return Optional.of(restoreLocked(l));
+        });
+    }
+
+    /** The current state; never writes. A file that cannot be parsed is reported in {@code problem}. */
+    public Status status() {
+        Ledger l = readLedger();
+        Path t = l != null ? l.target() : target;
+        Path real = FileOps.resolveForWrite(t);
+        byte[] bytes = Files.isRegularFile(real) ? FileOps.readIfExists(real) : null;
+        String problem = null;
+        LinkedHashMap<String, JsonValue> env = null;
+        if (Files.exists(real) && !Files.isRegularFile(real)) {
+            problem = t + ": not a regular file";
+        } else if (bytes != null) {
+            try {
+                env = envOf(SettingsJson.parseObject(bytes, t), t);
+            } catch (ClaudeSettingsException e) {
+                problem = e.getMessage();
+            }
+        }
+        List<KeyStatus> keys = new ArrayList<>();
+        List<String> aside = new ArrayList<>();
+        if (l != null) {
+            for (Map.Entry<String, Ledger.Entry> e : l.keys().entrySet()) {
+                JsonValue cur = env == null ? null : env.get(e.getKey());
+                KeyState s = problem != null ? KeyState.UNKNOWN : e.getValue().isOurs(cur) ? KeyState.OURS
+                        : cur == null ? KeyState.REMOVED : KeyState.CHANGED;
+                keys.add(new KeyStatus(e.getKey(), s, e.getValue().previous() != null));
+            }
+            l.setAside().forEach(a -> aside.add(a.display()));
+        }
+        return new Status(l != null, t, real, bytes != null, problem, List.copyOf(keys), List.copyOf(aside),
+                l == null ? null : l.backup(), ledgerFile);
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    private ApplyResult applyOnce(Ledger base, LinkedHashMap<String, String> wanted) throws FileOps.ChangedMeanwhile {
+        Path real = FileOps.resolveForWrite(target);
+        refuseNonRegular(real, target);
+        byte[] orig = FileOps.readIfExists(real);
+        boolean exists = orig != null;
+        LinkedHashMap<String, JsonValue> root = exists ? SettingsJson.parseObject(orig, target) : new LinkedHashMap<>();
+        String before = SettingsJson.print(root);
+        LinkedHashMap<String, JsonValue> env = envOf(root, target);
+        boolean hadEnv = env != null;
+        if (env == null) {
+            env = new LinkedHashMap<>();
+        }
+        boolean fileExisted = base != null ? base.fileExisted() : exists;
+        boolean dirCreated = base != null ? base.dirCreated() : !Files.isDirectory(real.getParent());
+        boolean envExisted = base != null ? base.envExisted() : hadEnv;
+
+        // 1. credentials that would bypass our token
+        List<Ledger.SetAside> aside = new ArrayList<>(base == null ? List.of() : base.setAside());
+        List<String> newlyAside = new ArrayList<>();
+        setAside(env, ENV, ClaudeEnv.API_KEY, aside, newlyAside);
+        setAside(root, "", ClaudeEnv.API_KEY_HELPER, aside, newlyAside);
+
+        // 2. keys of an earlier apply that are no longer wanted
+        LinkedHashMap<String, Ledger.Entry> committed = new LinkedHashMap<>();
+        LinkedHashMap<String, Ledger.Entry> pending = new LinkedHashMap<>();
+        List<String> reverted = new ArrayList<>();
+        if (base != null) {
+            for (Map.Entry<String, Ledger.Entry> e : base.keys().entrySet()) {
+                if (!wanted.containsKey(e.getKey())) {
+                    if (e.getValue().isOurs(env.get(e.getKey()))) {
+                        revert(env, e.getKey(), e.getValue());
+                        reverted.add(e.getKey());
+                    }
+                    pending.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+
+        // 3. the wanted keys
+        List<String> written = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            String k = e.getKey();
+            String w = e.getValue();
+            JsonValue cur = env.get(k);
+            Ledger.Entry old = base == null ? null : base.keys().get(k);
+            boolean ours = old != null && old.isOurs(cur);
+            JsonValue previous = ours ? old.previous() : cur;
+            String curString = cur instanceof JsonString s ? s.getString() : null;
+            boolean same = w.equals(curString);
+            committed.put(k, new Ledger.Entry(previous, w, null));
+            pending.put(k, new Ledger.Entry(previous, w, ours && !same ? curString : null));
+            if (same) {
+                unchanged.add(k);
+            } else {
+                env.put(k, Json.createValue(w));
+                written.add(k);
+            }
+        }
+        if (hadEnv || !env.isEmpty()) {
+            root.put(ENV, SettingsJson.object(env));
+        }
+        String after = SettingsJson.print(root);
+        boolean change = exists ? !after.equals(before) : !root.isEmpty();
+
+        Path backup = base == null ? null : base.backup();
+        String backupSha = base == null ? null : base.backupSha256();
+        Path newBackup = null;
+        if (change && exists && backup == null) {
+            backup = backupFile();
+            FileOps.writeCopy(real, FileOps.resolveForWrite(backup), orig);
+            backupSha = FileOps.sha256(orig);
+            newBackup = backup;
+        }
+        Ledger done = new Ledger(target, real, fileExisted, dirCreated, envExisted, backup, backupSha, committed,
+                List.copyOf(aside));
+        if (change) {
+            writeLedger(new Ledger(target, real, fileExisted, dirCreated, envExisted, backup, backupSha, pending,
+                    List.copyOf(aside)));
+            if (!exists) {
+                FileOps.createDirs(real.getParent());
+            }
+            FileOps.replace(real, after.getBytes(StandardCharsets.UTF_8), orig, FileOps.OWNER_ONLY);
+        }
+        writeLedger(done);
+        if (change) {
+            LOG.log(System.Logger.Level.INFO, "Claude Code settings {0}: wrote {1}{2}{3}", target, written,
+                    reverted.isEmpty() ? "" : ", reverted " + reverted,
+                    newlyAside.isEmpty() ? "" : ", set aside " + newlyAside);
+        }
+        return new ApplyResult(target, change && !exists, List.copyOf(written), List.copyOf(unchanged),
+                List.copyOf(reverted), List.copyOf(newlyAside), newBackup, change);
+    }
+
+    private static void setAside(LinkedHashMap<String, JsonValue> map, String in, String key,
+                                 List<Ledger.SetAside> aside, List<String> newlyAside) {
+        if (!map.containsKey(key)) {
+            return;
+        }
+        String prev = null;
+        for (String k : map.keySet()) {
+            if (k.equals(key)) {
+                break;
+            }
+            prev = k;
+        }
+        Ledger.SetAside s = new Ledger.SetAside(in, key, prev, map.remove(key));
+        aside.removeIf(a -> a.in().equals(in) && a.key().equals(key));
+        aside.add(s);
+        newlyAside.add(s.display());
+    }
+
+    private static void revert(LinkedHashMap<String, JsonValue> env, String key, Ledger.Entry e) {
+        if (e.previous() == null) {
+            env.remove(key);
+        } else {
+            env.put(key, e.previous());
+        }
+    }
+
+    // ---------------------------------------------------------------- restore
+
+    private RestoreResult restoreLocked(Ledger l) {
+        for (int i = 0; i < ATTEMPTS; i++) {
+            try {
+                return restoreOnce(l);
+            } catch (FileOps.ChangedMeanwhile e) {
+                // written by somebody else meanwhile: read it again
+            }
+        }
+        throw new UncheckedIOException(new IOException(l.target() + " kept changing while Code Proxy was restoring it; "
+                + "nothing was changed, try again"));
+    }
+
+    private RestoreResult restoreOnce(Ledger l) throws FileOps.ChangedMeanwhile {
+        Path t = l.target();
+        Path real = FileOps.resolveForWrite(t);
+        refuseNonRegular(real, t);
+        byte[] orig = FileOps.readIfExists(real);
+        if (orig == null) {
+            List<String> lost = l.setAside().stream().map(Ledger.SetAside::display).toList();
+            if (!lost.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "{0} is gone; set-aside {1} not put back (see {2})", t, lost,
+                        l.backup() == null ? "the ledger" : l.backup());
+            }
+            if (l.dirCreated()) {
+                FileOps.deleteIfEmptyDir(real.getParent());
+            }
+            FileOps.deleteQuietly(ledgerFile);
+            return new RestoreResult(t, true, List.of(), List.copyOf(l.keys().keySet()), List.of(), lost, false, true);
+        }
+        LinkedHashMap<String, JsonValue> root = SettingsJson.parseObject(orig, t);
+        String before = SettingsJson.print(root);
+        LinkedHashMap<String, JsonValue> env = envOf(root, t);
+
+        List<String> reverted = new ArrayList<>();
+        List<String> keptUser = new ArrayList<>();
+        for (Map.Entry<String, Ledger.Entry> e : l.keys().entrySet()) {
+            JsonValue cur = env == null ? null : env.get(e.getKey());
+            if (e.getValue().isOurs(cur)) {
+                revert(env, e.getKey(), e.getValue());
+                reverted.add(e.getKey());
+            } else {
+                keptUser.add(e.getKey());
+            }
+        }
+        List<String> putBack = new ArrayList<>();
+        List<String> notPutBack = new ArrayList<>();
+        for (Ledger.SetAside s : l.setAside()) {
+            boolean inEnv = s.in().equals(ENV);
+            if (inEnv && env == null) {
+                env = new LinkedHashMap<>();
+            }
+            LinkedHashMap<String, JsonValue> map = inEnv ? env : root;
+            if (map.containsKey(s.key())) {
+                notPutBack.add(s.display());
+                continue;
+            }
+            LinkedHashMap<String, JsonValue> with = insertAfter(map, s.after(), s.key(), s.value());
+            if (inEnv) {
+                env = with;
+            } else {
+                root = with;
+            }
+            putBack.add(s.display());
+        }
+        if (env != null) {
+            if (!l.envExisted() && env.isEmpty()) {
+                root.remove(ENV);
+            } else {
+                root.put(ENV, SettingsJson.object(env));
+            }
+        }
+        boolean removed = false;
+        if (!l.fileExisted() && root.isEmpty()) {
+            FileOps.delete(real, orig);
+            removed = true;
+            if (l.dirCreated()) {
+                FileOps.deleteIfEmptyDir(real.getParent());
+            }
+        } else {
+            String after = SettingsJson.print(root);
+            if (!after.equals(before)) {
+                FileOps.replace(real, restoredBytes(l, after), orig, FileOps.OWNER_ONLY);
+            }
+        }
+        FileOps.deleteQuietly(ledgerFile);
+        LOG.log(System.Logger.Level.INFO, "Claude Code settings {0}: restored {1}{2}{3}{4}", t, reverted,
+                keptUser.isEmpty() ? "" : ", kept the user's " + keptUser,
+                putBack.isEmpty() ? "" : ", put back " + putBack,
+                removed ? ", removed the file the proxy had created" : "");
+        return new RestoreResult(t, true, List.copyOf(reverted), List.copyOf(keptUser), List.copyOf(putBack),
+                List.copyOf(notPutBack), removed, false);
+    }
+
+    /**
+     * The bytes to write on restore: the backup itself when the restored content is exactly the
+     * backup's (so a file comes back byte for byte, whatever its formatting), else the printed form.
+     */
+    private static byte[] restoredBytes(Ledger l, String printed) {
+        if (l.backup() != null) {
+            byte[] b = FileOps.readIfExists(FileOps.resolveForWrite(l.backup()));
+            if (b != null && FileOps.sha256(b).equals(l.backupSha256())) {
+                try {
+                    if (SettingsJson.print(SettingsJson.parseObject(b, l.backup())).equals(printed)) {
+                        return b;
+                    }
+                } catch (ClaudeSettingsException e) {
+                    // cannot happen for a backup we parsed before; print instead
+                }
+            }
+        }
+        return printed.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static LinkedHashMap<String, JsonValue> insertAfter(LinkedHashMap<String, JsonValue> map, String after,
+                                                                String key, JsonValue value) {
+        LinkedHashMap<String, JsonValue> out = new LinkedHashMap<>();
+        boolean placed = after == null;
+        if (placed) {
+            out.put(key, value);
+        }
+        for (Map.Entry<String, JsonValue> e : map.entrySet()) {
+            out.put(e.getKey(), e.getValue());
+            if (!placed && e.getKey().equals(after)) {
+                out.put(key, value);
+                placed = true;
+            }
+        }
+        if (!placed) {
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static RestoreResult notApplied() {
+        return new RestoreResult(null, false, List.of(), List.of(), List.of(), List.of(), false, false);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static LinkedHashMap<String, JsonValue> envOf(LinkedHashMap<String, JsonValue> root, Path file) {
+        JsonValue v = root.get(ENV);
+        if (v == null) {
+            return null;
+        }
+        if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new ClaudeSettingsException(file, file + ": \"env\" is " + SettingsJson.describe(v)
+                    + ", expected an object; the file was left unchanged");
+        }
+        return new LinkedHashMap<>(v.asJsonObject());
+    }
+
+    private static void refuseNonRegular(Path real, Path shown) {
+        if (Files.exists(real) && !Files.isRegularFile(real)) {
+            throw new ClaudeSettingsException(shown, shown + ": not a regular file; the file was left unchanged");
+        }
+    }
+
+    private Ledger readLedger() {
+        byte[] b = FileOps.readIfExists(ledgerFile);
+        return b == null ? null : Ledger.parse(b, ledgerFile);
+    }
+
+    private void writeLedger(Ledger l) {
+        FileOps.ensurePrivateDir(dataDir);
+        FileOps.writePrivate(ledgerFile, l.toBytes());
+    }
+
+    private void putLedgerBack(Ledger base) {
+        if (base == null) {
+            FileOps.deleteQuietly(ledgerFile);
+        } else {
+            writeLedger(base);
+        }
+    }
+
+    /** Serialises operations on one ledger: in this process by a lock, across processes by a file lock. */
+    private <T> T locked(Supplier<T> body) {
+        FileOps.ensurePrivateDir(dataDir);
+        ReentrantLock lock = LOCKS.computeIfAbsent(ledgerFile, k -> new ReentrantLock());
+        lock.lock();
+        try (FileChannel ch = FileChannel.open(dataDir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock ignored = ch.lock()) {
+            return body.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dataDir.resolve(LOCK_NAME) + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}
