@@ -16,4 +16,6 @@ module dev.codeproxy.core {
     exports dev.codeproxy.core.sse;
     // what the data plane tells the log and the dashboard
     exports dev.codeproxy.core.event;
+    // token usage read from responses
+    exports dev.codeproxy.core.usage;
 }

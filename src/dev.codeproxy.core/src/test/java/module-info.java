@@ -9,4 +9,5 @@ open module dev.codeproxy.core {
     exports dev.codeproxy.core.routing;
     exports dev.codeproxy.core.sse;
     exports dev.codeproxy.core.event;
+    exports dev.codeproxy.core.usage;
 }
