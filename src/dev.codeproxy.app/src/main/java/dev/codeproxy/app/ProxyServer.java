@@ -1,6 +1,8 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.admin.WebUi;
+import dev.codeproxy.claude.ClaudeEnv;
+import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.ApiError;
 import dev.codeproxy.core.Secrets;
 import dev.codeproxy.core.event.ProxyListener;
@@ -27,9 +29,14 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class ProxyServer implements AutoCloseable {
     /** What the command line resolved (flags over environment over stored settings). */
-    record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener) {
+    record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
+                   Path claudeConfigDir, java.io.PrintStream notices) {
         Options(Path dataDir, String host, Integer port, String clientToken) {
             this(dataDir, host, port, clientToken, ProxyListener.NONE);
+        }
+
+        Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener) {
+            this(dataDir, host, port, clientToken, listener, null, System.err);
         }
     }
 
@@ -76,7 +83,11 @@ final class ProxyServer implements AutoCloseable {
                     .build()
                     .start();
             proxy.listening(host, server.port());
-            return new ProxyServer(db, config, server, proxy, token);
+            ProxyServer ps = new ProxyServer(db, config, server, proxy, token);
+            if (o.claudeConfigDir() != null) {
+                ps.pointClaudeCode(o.claudeConfigDir(), o.dataDir(), o.notices());
+            }
+            return ps;
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -120,6 +131,46 @@ final class ProxyServer implements AutoCloseable {
     }
 
     private boolean stopped;
+    private volatile ClaudeSettings claude;
+
+    /**
+     * Points Claude Code at this proxy (settings.json env), after restoring what a crashed earlier
+     * run left behind. Problems are reported and the proxy keeps running without touching the file.
+     */
+    private void pointClaudeCode(Path dir, Path dataDir, java.io.PrintStream notices) {
+        ClaudeSettings cs = new ClaudeSettings(dir, dataDir);
+        try {
+            cs.recoverIfNeeded().ifPresent(r -> notices.println("code-proxy: restored " + r.file()
+                    + " left changed by an earlier run that did not stop cleanly"));
+            if (!config.settings().claudeConfig()) {
+                return;
+            }
+            var wanted = ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken);
+            var r = cs.apply(wanted);
+            claude = cs;
+            notices.println("code-proxy: Claude Code now uses this proxy (" + r.file() + ": env "
+                    + String.join(", ", wanted.keySet()) + "); restored when the proxy stops");
+            if (!r.setAside().isEmpty()) {
+                notices.println("code-proxy: set aside while the proxy runs (they would bypass it): "
+                        + String.join(", ", r.setAside()));
+            }
+        } catch (RuntimeException e) {
+            notices.println("code-proxy: left Claude Code's settings untouched: " + ServeCommand.rootMessage(e));
+        }
+    }
+
+    private void restoreClaudeCode() {
+        ClaudeSettings cs = claude;
+        claude = null;
+        if (cs != null) {
+            try {
+                cs.restore();
+            } catch (RuntimeException e) {
+                System.err.println("code-proxy: could not restore Claude Code's settings: "
+                        + ServeCommand.rootMessage(e) + " (run: code-proxy claude restore)");
+            }
+        }
+    }
 
     /**
      * Graceful stop: new requests are refused with 503 + retry-after, requests in flight get up to
@@ -132,13 +183,14 @@ final class ProxyServer implements AutoCloseable {
         stopped = true;
         proxy.drain(grace);
         server.stop();
+        restoreClaudeCode();
         config.close();
         database.close();
     }
 
     /** A second Ctrl-C: only what must not be skipped. */
     void emergencyStop() {
-        // settings.json restore joins here with the Claude Code integration
+        restoreClaudeCode();
     }
 
     @Override

@@ -5,11 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.event.ProxyListener;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +38,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--no-browser", description = "Do not open the dashboard in a browser.")
     boolean noBrowser;
+
+    @Option(names = "--no-claude-config", description = "Do not point Claude Code at the proxy (leave settings.json alone).")
+    boolean noClaudeConfig;
+
+    @Option(names = "--claude-config-dir", paramLabel = "DIR",
+            description = "Claude Code's config directory (default: $CLAUDE_CONFIG_DIR, else ~/.claude).")
+    String claudeConfigDir;
 
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30",
             description = "On SIGTERM / Ctrl-C, let requests in flight finish for up to this long (default 30). "
@@ -66,8 +75,10 @@ final class ServeCommand implements Callable<Integer> {
         ProxyListener lines = headless ? new RequestLines(ctx.out(), format, r -> null) : ProxyListener.NONE;
         ProxyServer server;
         try {
+            Path claudeDir = noClaudeConfig ? null : ClaudeSettings.resolveDir(claudeConfigDir, env.all(),
+                    ClaudeSettings.userHome(env.all()));
             server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN),
-                    lines));
+                    lines, claudeDir, ctx.err()));
         } catch (RuntimeException e) {
             ctx.err().println("code-proxy: cannot start: " + rootMessage(e));
             return 1;
