@@ -18,4 +18,6 @@ module dev.codeproxy.core {
     exports dev.codeproxy.core.event;
     // token usage read from responses
     exports dev.codeproxy.core.usage;
+    // bundled price table, overrides and request cost (the log writer and the admin API)
+    exports dev.codeproxy.core.pricing;
 }

@@ -10,4 +10,5 @@ open module dev.codeproxy.core {
     exports dev.codeproxy.core.sse;
     exports dev.codeproxy.core.event;
     exports dev.codeproxy.core.usage;
+    exports dev.codeproxy.core.pricing;
 }

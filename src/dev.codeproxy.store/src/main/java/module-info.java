@@ -1,6 +1,7 @@
 /**
- * Storage: SQLite through Helidon DB Client (pool on HikariCP), versioned migrations, and the
- * repositories for endpoints and settings.
+ * Storage: SQLite through Helidon DB Client (pool on HikariCP), versioned migrations, the
+ * repositories for endpoints, settings and price overrides, the request-log writer and the
+ * log and statistics queries.
  */
 module dev.codeproxy.store {
     requires transitive dev.codeproxy.core;
@@ -12,6 +13,10 @@ module dev.codeproxy.store {
     requires java.logging;
 
     exports dev.codeproxy.store;
+    // the request log (writer the app wires as a ProxyListener) and its list/detail queries
+    exports dev.codeproxy.store.log;
+    // dashboard statistics read from the aggregates
+    exports dev.codeproxy.store.stats;
     // migrations are read as resources of this module
     opens dev.codeproxy.store.migrations;
 }

@@ -1,0 +1,33 @@
+package dev.codeproxy.store.log;
+
+import dev.codeproxy.core.usage.Usage;
+
+/**
+ * One row of the request log list.
+ *
+ * @param outcome      {@code success}, {@code failed_over}, {@code client_error}, {@code upstream_error}
+ * @param costMicros   cost in micro-USD (0 and {@code priced} false when the model has no price)
+ * @param detailsKept  headers (and bodies, per capture mode) are still stored for this request
+ */
+public record LogEntry(long id,
+                       long startedAtEpochMs,
+                       String method,
+                       String path,
+                       String query,
+                       String model,
+                       String sentModel,
+                       boolean stream,
+                       int status,
+                       String endpoint,
+                       int attempts,
+                       boolean failedOver,
+                       String outcome,
+                       long headersMs,
+                       long firstTokenMs,
+                       long totalMs,
+                       Usage tokens,
+                       long costMicros,
+                       boolean priced,
+                       String error,
+                       boolean detailsKept) {
+}

@@ -1,0 +1,140 @@
+package dev.codeproxy.store.log;
+
+import dev.codeproxy.core.event.AttemptRecord;
+import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.store.Database;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads the request log: filtered pages (newest first, cursor by id) and one request's details. */
+public final class LogQueries {
+    /** Largest page. */
+    public static final int MAX_LIMIT = 200;
+
+    private static final String COLUMNS = "r.id, r.started_at, r.method, r.path, r.query, r.model, r.sent_model, r.stream, "
+            + "r.status, r.endpoint, r.attempts, r.failed_over, r.outcome, r.headers_ms, r.first_token_ms, r.total_ms, "
+            + "r.input_tokens, r.output_tokens, r.cache_write_5m_tokens, r.cache_write_1h_tokens, r.cache_read_tokens, "
+            + "r.cost_micros, r.priced, r.error, "
+            + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept";
+
+    private final DbClient db;
+
+    public LogQueries(Database database) {
+        this.db = database.client();
+    }
+
+    /**
+     * A page of entries matching {@code filter}, newest (highest id) first.
+     *
+     * @param before only entries with a smaller id (the previous page's {@link LogPage#nextBefore()}); null for the first page
+     * @param limit  1..{@value #MAX_LIMIT} (clamped)
+     */
+    public LogPage list(LogFilter filter, Long before, int limit) {
+        LogFilter f = filter == null ? LogFilter.ALL : filter;
+        int n = Math.max(1, Math.min(MAX_LIMIT, limit));
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM requests r WHERE 1 = 1");
+        List<Object> params = new ArrayList<>();
+        if (before != null) {
+            sql.append(" AND r.id < ?");
+            params.add(before);
+        }
+        if (f.statusClass() != null) {
+            int c = f.statusClass().charAt(0) - '0';
+            sql.append(" AND r.status >= ? AND r.status < ?");
+            params.add(c * 100);
+            params.add((c + 1) * 100);
+        }
+        if (f.outcome() != null) {
+            sql.append(" AND r.outcome = ?");
+            params.add(f.outcome());
+        }
+        if (f.endpoint() != null) {
+            sql.append(" AND r.endpoint = ?");
+            params.add(f.endpoint());
+        }
+        if (f.model() != null) {
+            sql.append(" AND (r.model = ? OR r.sent_model = ?)");
+            params.add(f.model());
+            params.add(f.model());
+        }
+        if (f.stream() != null) {
+            sql.append(" AND r.stream = ?");
+            params.add(f.stream() ? 1 : 0);
+        }
+        if (f.from() != null) {
+            sql.append(" AND r.started_at >= ?");
+            params.add(f.from().toEpochMilli());
+        }
+        if (f.to() != null) {
+            sql.append(" AND r.started_at < ?");
+            params.add(f.to().toEpochMilli());
+        }
+        if (f.text() != null) {
+            // instr on lower-cased text: no LIKE wildcards to escape
+            String needle = f.text().toLowerCase(Locale.ROOT);
+            sql.append(" AND (instr(lower(r.path), ?) > 0 OR instr(lower(coalesce(r.error, '')), ?) > 0)");
+            params.add(needle);
+            params.add(needle);
+        }
+        sql.append(" ORDER BY r.id DESC LIMIT ?");
+        params.add(n + 1);
+        List<LogEntry> entries;
+        try (var rows = db.execute().query(sql.toString(), params.toArray())) {
+            entries = new ArrayList<>(rows.map(LogQueries::entry).toList());
+        }
+        Long next = null;
+        if (entries.size() > n) {
+            entries = new ArrayList<>(entries.subList(0, n));
+            next = entries.get(n - 1).id();
+        }
+        return new LogPage(List.copyOf(entries), next);
+    }
+
+    /** One request with its attempts, headers and decompressed bodies. */
+    public Optional<LogDetail> detail(long id) {
+        Optional<LogEntry> entry = db.execute().get("SELECT " + COLUMNS + " FROM requests r WHERE r.id = ?", id)
+                .map(LogQueries::entry);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        List<AttemptRecord> attempts;
+        try (var rows = db.execute().query("SELECT attempt, endpoint, sent_model, outcome, status, started_ms, headers_ms, "
+                + "duration_ms FROM request_attempts WHERE request_id = ? ORDER BY attempt", id)) {
+            attempts = rows.map(r -> new AttemptRecord(Cols.integer(r, "attempt"), Cols.str(r, "endpoint"),
+                    Cols.str(r, "sent_model"), Cols.str(r, "outcome"), Cols.integer(r, "status"),
+                    Cols.lng(r, "started_ms"), Cols.lng(r, "headers_ms"), Cols.lng(r, "duration_ms"))).toList();
+        }
+        Optional<DbRow> d = db.execute().get("SELECT request_headers, sent_headers, response_headers, request_body, "
+                + "request_body_truncated, response_body, response_body_truncated FROM request_bodies "
+                + "WHERE request_id = ?", id);
+        if (d.isEmpty()) {
+            return Optional.of(new LogDetail(entry.get(), attempts, Map.of(), Map.of(), Map.of(), null, false, null, false));
+        }
+        DbRow r = d.get();
+        return Optional.of(new LogDetail(entry.get(), attempts,
+                HeadersJson.read(Cols.str(r, "request_headers")),
+                HeadersJson.read(Cols.str(r, "sent_headers")),
+                HeadersJson.read(Cols.str(r, "response_headers")),
+                BodyCodec.decompress(Cols.bytes(r, "request_body")),
+                Cols.bool(r, "request_body_truncated"),
+                BodyCodec.decompress(Cols.bytes(r, "response_body")),
+                Cols.bool(r, "response_body_truncated")));
+    }
+
+    private static LogEntry entry(DbRow r) {
+        return new LogEntry(Cols.lng(r, "id"), Cols.lng(r, "started_at"), Cols.str(r, "method"), Cols.str(r, "path"),
+                Cols.str(r, "query"), Cols.str(r, "model"), Cols.str(r, "sent_model"), Cols.bool(r, "stream"),
+                Cols.integer(r, "status"), Cols.str(r, "endpoint"), Cols.integer(r, "attempts"),
+                Cols.bool(r, "failed_over"), Cols.str(r, "outcome"), Cols.lng(r, "headers_ms"),
+                Cols.lng(r, "first_token_ms"), Cols.lng(r, "total_ms"),
+                new Usage(Cols.lng(r, "input_tokens"), Cols.lng(r, "output_tokens"), Cols.lng(r, "cache_write_5m_tokens"),
+                        Cols.lng(r, "cache_write_1h_tokens"), Cols.lng(r, "cache_read_tokens")),
+                Cols.lng(r, "cost_micros"), Cols.bool(r, "priced"), Cols.str(r, "error"), Cols.bool(r, "details_kept"));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.codeproxy.store.log;
+
+import dev.codeproxy.core.CaptureMode;
+import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.event.AttemptRecord;
+import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.pricing.Cost;
+import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.usage.Usage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One {@link RequestRecord} made ready for the database, off the transaction: secrets removed,
+ * cost computed, bodies captured per the capture mode, capped and compressed.
+ */
+final class LogRow {
+    long id;
+    final long startedAt;
+    final String method;
+    final String path;
+    final String query;
+    final String model;
+    final String sentModel;
+    final boolean stream;
+    final int status;
+    final String endpoint;
+    final int attempts;
+    final boolean failedOver;
+    final String outcome;
+    final long headersMs;
+    final long firstTokenMs;
+    final long totalMs;
+    final Usage usage;
+    final long costMicros;
+    final boolean priced;
+    final String error;
+    final List<AttemptRecord> attemptList;
+
+    /** Detail row (headers and bodies); null when this request keeps none. */
+    Detail detail;
+
+    record Detail(String requestHeaders, String sentHeaders, String responseHeaders, byte[] requestBody,
+                  int requestBodySize, boolean requestBodyTruncated, byte[] responseBody, int responseBodySize,
+                  boolean responseBodyTruncated) {
+    }
+
+    private LogRow(RequestRecord r, Redactor red, PriceTable prices) {
+        id = r.id();
+        startedAt = r.startedAtEpochMs();
+        method = nn(red.text(r.method()));
+        path = nn(red.text(r.path()));
+        query = red.text(r.query());
+        model = nn(red.text(r.model()));
+        sentModel = nn(red.text(r.sentModel()));
+        stream = r.stream();
+        status = r.status();
+        endpoint = nn(red.text(r.endpoint()));
+        attempts = r.attempts();
+        failedOver = r.failedOver();
+        outcome = r.outcomeClass();
+        headersMs = r.headersMs();
+        firstTokenMs = r.firstTokenMs();
+        totalMs = r.totalMs();
+        usage = r.usage() == null ? Usage.NONE : r.usage();
+        // the upstream bills the model it was sent
+        Cost cost = prices.cost(sentModel.isEmpty() ? model : sentModel, usage);
+        costMicros = cost.micros();
+        priced = cost.priced();
+        error = red.text(r.error());
+        List<AttemptRecord> list = r.attemptList() == null ? List.of() : r.attemptList();
+        List<AttemptRecord> clean = new ArrayList<>(list.size());
+        for (AttemptRecord a : list) {
+            if (a != null) {
+                clean.add(new AttemptRecord(a.attempt(), nn(red.text(a.endpoint())), nn(red.text(a.sentModel())),
+                        nn(red.text(a.outcome())), a.status(), a.startedMs(), a.headersMs(), a.durationMs()));
+            }
+        }
+        attemptList = clean;
+    }
+
+    /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */
+    static LogRow of(RequestRecord r, Redactor red, PriceTable prices, Settings s, boolean keepDetail, BodyCodec codec) {
+        LogRow row = new LogRow(r, red, prices);
+        if (keepDetail) {
+            boolean served = row.outcome.equals("success") || row.outcome.equals("failed_over");
+            boolean bodies = switch (s.captureMode() == null ? CaptureMode.ALL : s.captureMode()) {
+                case ALL -> true;
+                case ERRORS -> !served;
+                case NONE -> false;
+            };
+            int cap = (int) Math.max(0, Math.min(s.maxBodyBytes(), Integer.MAX_VALUE - 16));
+            Body req = bodies ? Body.of(r.requestBody(), r.requestBodyTruncated(), cap, red) : Body.NONE;
+            Body res = bodies ? Body.of(r.responseBody(), r.responseBodyTruncated(), cap, red) : Body.NONE;
+            String requestHeaders = HeadersJson.write(r.requestHeaders(), red);
+            String sentHeaders = r.sentHeaders() == r.requestHeaders() ? requestHeaders
+                    : HeadersJson.write(r.sentHeaders(), red);
+            row.detail = new Detail(requestHeaders, sentHeaders, HeadersJson.write(r.responseHeaders(), red),
+                    codec.compress(req.bytes), req.size(), req.truncated, codec.compress(res.bytes), res.size(),
+                    res.truncated);
+        }
+        return row;
+    }
+
+    private record Body(byte[] bytes, boolean truncated) {
+        static final Body NONE = new Body(null, false);
+
+        static Body of(byte[] raw, boolean truncated, int cap, Redactor red) {
+            if (raw == null) {
+                // not captured, or shed under a backlog (then flagged truncated)
+                return truncated ? new Body(null, true) : NONE;
+            }
+            byte[] b = red.bytes(raw);
+            boolean cut = truncated;
+            if (b.length > cap) {
+                b = Arrays.copyOf(b, cap);
+                cut = true;
+            }
+            if (cut) {
+                b = red.cutTail(b);
+            }
+            return new Body(b, cut);
+        }
+
+        int size() {
+            return bytes == null ? 0 : bytes.length;
+        }
+    }
+
+    private static String nn(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,463 @@
+package dev.codeproxy.store.log;
+
+import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.event.ProxyEvent;
+import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.store.Database;
+import dev.codeproxy.store.PriceRepository;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The request log: takes {@link ProxyEvent.RequestCompleted} events from the data plane and
+ * writes them to SQLite without ever making the data plane wait.
+ *
+ * <p>{@link #onEvent} only offers the record to a bounded queue (default 100,000 records and
+ * {@value #MAX_QUEUED_BODY_BYTES} bytes of bodies) and returns; when the queue is full the record
+ * is dropped and counted ({@link #dropped()}), past the byte budget it is kept without its bodies
+ * ({@link #bodiesShed()}), each with a warning at most once a minute.
+ *
+ * <p>One platform thread (sqlite-jdbc is JNI and would pin a virtual thread) drains the queue
+ * and commits whatever is waiting, up to {@value #MAX_BATCH} rows per transaction, without
+ * waiting for a batch to fill: a record waits only for the commit in progress, far under the
+ * {@value #FLUSH_INTERVAL_MS} ms flush interval, so a {@code kill -9} loses what was still queued
+ * and never a committed row (WAL with {@code synchronous=NORMAL} keeps the file consistent).
+ * While a batch commits, a second platform thread prepares the next (redaction, header JSON,
+ * body compression); it never touches the database. Each transaction also adds its rows to the
+ * hourly and daily aggregates, which therefore always equal the sums of the rows and are never
+ * touched by log retention.
+ *
+ * <p>Before a row is stored: credential headers, every known secret (the secrets supplier:
+ * endpoint keys, client and admin tokens) and anything shaped like an Anthropic key or a
+ * generated Code Proxy token are masked in every field, header and body; bodies follow the
+ * capture mode and {@code maxBodyBytes}; the cost comes from the bundled price table plus the
+ * overrides in the database. Between batches, retention deletes the oldest rows past
+ * {@code logRetention} and details past {@code bodyRetention} in chunks of
+ * {@value LogWriter#PRUNE_CHUNK} requests; under a backlog, details that pruning would delete at
+ * once are not written at all. Settings and secrets are read live (once per batch).
+ *
+ * <p>The writer starts with the constructor; {@link #close()} stops taking records, writes
+ * everything queued and stops the writer.
+ */
+public final class RequestLog implements ProxyListener, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(RequestLog.class.getName());
+
+    public static final int DEFAULT_QUEUE_CAPACITY = 100_000;
+    /** Rows per transaction at most. */
+    public static final int MAX_BATCH = 500;
+    /** The writer wakes at least this often (retention, aggregate pruning, stop). */
+    public static final long FLUSH_INTERVAL_MS = 200;
+    /**
+     * Body bytes the queue may hold (bodies are up to {@code maxBodyBytes} each). Past it, records
+     * are still logged but without their bodies (marked truncated), so a stalled disk cannot
+     * exhaust the heap.
+     */
+    public static final long MAX_QUEUED_BODY_BYTES = 256L * 1024 * 1024;
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long AGGREGATE_PRUNE_EVERY_MS = TimeUnit.HOURS.toMillis(1);
+    private static final long CLOSE_WAIT_MS = 60_000;
+    /** Put on the queue to wake the writer (flush, close); never written. */
+    private static final RequestRecord WAKE = new RequestRecord(-1, 0, "", "", null, null, null, false, 0, null, 0, false,
+            -1, -1, 0, null, null, List.of(), null, null, null, null, false, null, false);
+
+    private final Supplier<Settings> settings;
+    private final long maxQueuedBodyBytes;
+    private final Supplier<? extends Collection<String>> secrets;
+    private final Clock clock;
+    private final PriceRepository prices;
+    private final BlockingQueue<RequestRecord> queue;
+    private final LogWriter writer;
+    private final Thread thread;
+
+    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong queuedBodyBytes = new AtomicLong();
+    private final AtomicLong bodiesShed = new AtomicLong();
+    private final AtomicLong lastDropWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+    private volatile long written;
+    /** Records taken off the queue and finished with (written, or lost to a database error). */
+    private volatile long processed;
+    /** Retention passes asked for (after each batch, and by flush) and the last one completed. */
+    private final AtomicLong pruneRequests = new AtomicLong(1);
+    private volatile long pruneDone;
+    private volatile boolean closing;
+    private final Object progress = new Object();
+
+    // writer-thread state (the preparer sees only what is handed to it)
+    private List<String> lastSecrets;
+    private Redactor redactor = Redactor.NONE;
+    private long lastAggregatePrune;
+    private boolean aggregatesPruned;
+    private long lastErrorWarning = System.nanoTime() - WARN_EVERY_NANOS;
+    /** Used on the preparer thread only. */
+    private final BodyCodec codec = new BodyCodec();
+    private final ExecutorService preparer = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("request-log-prepare").daemon().unstarted(r));
+    private PriceTable priceTable;
+    private long priceVersion;
+
+    /**
+     * Starts the log's writer thread.
+     *
+     * @param settings live settings (capture mode, body cap, retention), read once per batch
+     * @param secrets  current secrets to mask wherever they appear (endpoint keys, client and admin tokens)
+     * @param clock    its zone decides the day of the daily aggregates; also used for aggregate pruning
+     */
+    public RequestLog(Database database, Supplier<Settings> settings, Supplier<? extends Collection<String>> secrets,
+                      Clock clock) {
+        this(database, settings, secrets, clock, DEFAULT_QUEUE_CAPACITY);
+    }
+
+    public RequestLog(Database database, Supplier<Settings> settings, Supplier<? extends Collection<String>> secrets,
+                      Clock clock, int queueCapacity) {
+        this(database, settings, secrets, clock, queueCapacity, MAX_QUEUED_BODY_BYTES);
+    }
+
+    RequestLog(Database database, Supplier<Settings> settings, Supplier<? extends Collection<String>> secrets,
+               Clock clock, int queueCapacity, long maxQueuedBodyBytes) {
+        this.maxQueuedBodyBytes = maxQueuedBodyBytes;
+        this.settings = settings;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.prices = new PriceRepository(database);
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, queueCapacity));
+        this.writer = new LogWriter(database);
+        this.thread = Thread.ofPlatform().name("request-log-writer").daemon().unstarted(this::run);
+        thread.start();
+    }
+
+    /** Queues completed requests; ignores every other event. Never blocks. */
+    @Override
+    public void onEvent(ProxyEvent event) {
+        if (event instanceof ProxyEvent.RequestCompleted c) {
+            offer(c.record());
+        }
+    }
+
+    /** Queues one record; false (and counted as dropped) when the queue is full or the log is closed. */
+    public boolean offer(RequestRecord record) {
+        if (record == null) {
+            return false;
+        }
+        long size = bodyBytes(record);
+        if (size > 0 && queuedBodyBytes.addAndGet(size) > maxQueuedBodyBytes) {
+            queuedBodyBytes.addAndGet(-size);
+            record = withoutBodies(record);
+            size = 0;
+            long n = bodiesShed.incrementAndGet();
+            warnDrop("request log queue holds more than " + (maxQueuedBodyBytes >> 20) + " MiB of bodies; "
+                    + "logging requests without bodies (" + n + " so far)");
+        }
+        if (closing || !queue.offer(record)) {
+            queuedBodyBytes.addAndGet(-size);
+            long n = dropped.incrementAndGet();
+            warnDrop(closing ? "request log is closed; a request was not logged (" + n + " dropped so far)"
+                    : "request log queue is full (" + queue.size() + "); requests are not being logged ("
+                    + n + " dropped so far)");
+            return false;
+        }
+        offered.incrementAndGet();
+        return true;
+    }
+
+    /** Warns at most once a minute (the hot path calls this). */
+    private void warnDrop(String message) {
+        long now = System.nanoTime();
+        long last = lastDropWarning.get();
+        if (now - last >= WARN_EVERY_NANOS && lastDropWarning.compareAndSet(last, now)) {
+            LOG.warning(message);
+        }
+    }
+
+    private static long bodyBytes(RequestRecord r) {
+        return (r.requestBody() == null ? 0 : r.requestBody().length) + (r.responseBody() == null ? 0 : r.responseBody().length);
+    }
+
+    private static RequestRecord withoutBodies(RequestRecord r) {
+        return new RequestRecord(r.id(), r.startedAtEpochMs(), r.method(), r.path(), r.query(), r.model(), r.sentModel(),
+                r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.headersMs(), r.firstTokenMs(),
+                r.totalMs(), r.usage(), r.error(), r.attemptList(), r.requestHeaders(), r.sentHeaders(),
+                r.responseHeaders(), null, r.requestBody() != null, null, r.responseBody() != null);
+    }
+
+    /** Records accepted but not yet written (queued or in the batch being written). */
+    public long queueDepth() {
+        return Math.max(0, offered.get() - processed);
+    }
+
+    /** Records logged without their bodies because the queue held too many body bytes. */
+    public long bodiesShed() {
+        return bodiesShed.get();
+    }
+
+    /** Records never written: queue full, log closed, or a database error. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Rows committed since start. */
+    public long written() {
+        return written;
+    }
+
+    /**
+     * Blocks until every record queued before this call is committed (or lost to a database
+     * error), then until retention has caught up with the current settings. Returns at once
+     * after {@link #close()}.
+     */
+    public void flush() {
+        long target = offered.get();
+        synchronized (progress) {
+            while (processed < target && thread.isAlive()) {
+                if (!await()) {
+                    return;
+                }
+            }
+            long pass = pruneRequests.incrementAndGet();
+            queue.offer(WAKE);
+            while (pruneDone < pass && thread.isAlive()) {
+                if (!await()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean await() {
+        try {
+            progress.wait(FLUSH_INTERVAL_MS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stops taking records, writes everything queued, stops the writer. Idempotent. */
+    @Override
+    public void close() {
+        closing = true;
+        queue.offer(WAKE);
+        try {
+            thread.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warning("request log writer did not finish within " + CLOSE_WAIT_MS + " ms; " + queue.size()
+                    + " records not written");
+        }
+    }
+
+    /** A batch on its way: taken off the queue by the writer, prepared by the preparer thread. */
+    private record InFlight(int records, Future<Prepared> prepared) {
+    }
+
+    private record Prepared(List<LogRow> rows, int failed, String firstError) {
+    }
+
+    /**
+     * The writer loop. Batch n+1 is prepared (redaction, JSON, compression) on the preparer thread
+     * while batch n is committed here; only this thread touches the queue counters and the database.
+     */
+    private void run() {
+        InFlight pending = null;
+        try {
+            while (true) {
+                boolean busy = pending != null || pruneRequests.get() > pruneDone;
+                RequestRecord first = queue.poll(busy ? 0 : FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                InFlight next = null;
+                if (first != null) {
+                    List<RequestRecord> batch = new ArrayList<>(MAX_BATCH);
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    batch.removeIf(r -> r == WAKE);
+                    long taken = 0;
+                    for (RequestRecord r : batch) {
+                        taken += bodyBytes(r);
+                    }
+                    queuedBodyBytes.addAndGet(-taken);
+                    if (!batch.isEmpty()) {
+                        next = prepare(batch);
+                    }
+                }
+                if (pending != null) {
+                    commit(pending);
+                }
+                pending = next;
+                if (pending == null && closing && queue.isEmpty()) {
+                    break;
+                }
+                housekeeping();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "request log writer stopped", e);
+        } finally {
+            writer.close();
+            preparer.execute(codec::close);
+            preparer.shutdown();
+            synchronized (progress) {
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** Reads what preparing needs here (settings, secrets, prices: the latter on the writer's connection), then hands off. */
+    private InFlight prepare(List<RequestRecord> batch) {
+        Settings s = settings.get();
+        Redactor red = redactor();
+        PriceTable table = priceTable();
+        // Details of a row with bodyRetention or more newer rows (in this batch or queued behind it)
+        // would be deleted by the next pruning: under a backlog, do not write them at all.
+        int behind = queue.size();
+        int keepFrom = (int) Math.max(0, Math.min(batch.size(),
+                (long) batch.size() + behind - Math.max(0, s.bodyRetention())));
+        if (keepFrom > 0) {
+            batch.sort(java.util.Comparator.comparingLong(RequestRecord::id));
+        }
+        Future<Prepared> f = preparer.submit(() -> {
+            List<LogRow> rows = new ArrayList<>(batch.size());
+            int failed = 0;
+            String firstError = null;
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    rows.add(LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec));
+                } catch (RuntimeException e) {
+                    failed++;
+                    firstError = firstError == null ? e.toString() : firstError;
+                }
+            }
+            return new Prepared(rows, failed, firstError);
+        });
+        return new InFlight(batch.size(), f);
+    }
+
+    private void commit(InFlight inFlight) throws InterruptedException {
+        Prepared p;
+        try {
+            p = inFlight.prepared().get();
+        } catch (ExecutionException e) {
+            lost(inFlight.records(), inFlight.records() + " requests could not be prepared for the log: " + e.getCause());
+            finished(inFlight.records());
+            return;
+        }
+        if (p.failed() > 0) {
+            lost(p.failed(), p.failed() + " requests could not be prepared for the log: " + p.firstError());
+        }
+        List<LogRow> rows = p.rows();
+        try {
+            writer.write(rows, clock.getZone());
+            written += rows.size();
+        } catch (SQLException | RuntimeException e) {
+            writer.closeQuietly();
+            // one bad row must not lose its neighbours: try each alone
+            for (LogRow r : rows) {
+                try {
+                    writer.write(List.of(r), clock.getZone());
+                    written += 1;
+                } catch (SQLException | RuntimeException e2) {
+                    writer.closeQuietly();
+                    lost(1, "a request could not be written to the log: " + e2.getMessage());
+                }
+            }
+        }
+        finished(inFlight.records());
+    }
+
+    private void finished(int records) {
+        pruneRequests.incrementAndGet();
+        synchronized (progress) {
+            processed += records;
+            progress.notifyAll();
+        }
+    }
+
+    private void housekeeping() {
+        long pass = pruneRequests.get();
+        Settings s = settings.get();
+        try {
+            boolean more = writer.prune(s.logRetention(), s.bodyRetention());
+            long now = clock.millis();
+            if (!aggregatesPruned || now - lastAggregatePrune >= AGGREGATE_PRUNE_EVERY_MS || now < lastAggregatePrune) {
+                writer.pruneAggregates(now, clock.getZone());
+                lastAggregatePrune = now;
+                aggregatesPruned = true;
+            }
+            if (!more) {
+                pruneFinished(pass);
+            }
+        } catch (SQLException | RuntimeException e) {
+            writer.closeQuietly();
+            pruneFinished(pass);
+            warnError("request log retention failed: " + e.getMessage());
+        }
+    }
+
+    private void pruneFinished(long pass) {
+        synchronized (progress) {
+            pruneDone = Math.max(pruneDone, pass);
+            progress.notifyAll();
+        }
+    }
+
+    private Redactor redactor() {
+        try {
+            Collection<String> raw = secrets.get();
+            List<String> now = raw == null ? List.of() : raw.stream().filter(java.util.Objects::nonNull).toList();
+            if (!now.equals(lastSecrets)) {
+                redactor = Redactor.of(now);
+                lastSecrets = now;
+            }
+        } catch (RuntimeException e) {
+            warnError("could not read the current secrets, using the previous ones: " + e);
+        }
+        return redactor;
+    }
+
+    private PriceTable priceTable() {
+        try {
+            long v = writer.priceVersion();
+            if (priceTable == null || v != priceVersion) {
+                priceTable = prices.table();
+                priceVersion = v;
+            }
+            return priceTable;
+        } catch (SQLException | RuntimeException e) {
+            writer.closeQuietly();
+            warnError("could not read price overrides, pricing with the bundled table: " + e.getMessage());
+            return PriceTable.bundled();
+        }
+    }
+
+    private void lost(int n, String why) {
+        dropped.addAndGet(n);
+        warnError(why);
+    }
+
+    private void warnError(String message) {
+        long now = System.nanoTime();
+        if (now - lastErrorWarning >= WARN_EVERY_NANOS) {
+            lastErrorWarning = now;
+            LOG.warning(message);
+        }
+    }
+}
