@@ -17,7 +17,8 @@ import java.util.Set;
         description = "A local gateway for Claude Code: failover across Anthropic-compatible endpoints, "
                 + "streaming pass-through, request log and live dashboard.",
         subcommands = {ServeCommand.class, ImportCommand.class, ExportCommand.class, EndpointCommand.class, ClaudeCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class})
+                VersionCommand.class, CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class})
 final class Cli {
     private static final Set<String> ROOT_FLAGS = Set.of("-h", "--help", "-V", "--version");
 

@@ -155,5 +155,8 @@ class CliTest {
         assertEquals(0, h.code());
         assertTrue(h.out().contains("serve") && h.out().contains("import") && h.out().contains("endpoint"), h.out());
         assertEquals(0, run("endpoint", "add", "--help").code());
+        Run completion = run("generate-completion");
+        assertEquals(0, completion.code());
+        assertTrue(completion.out().contains("complete -F") && completion.out().contains("endpoint"), completion.out());
     }
 }
