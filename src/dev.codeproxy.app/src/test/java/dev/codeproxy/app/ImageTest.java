@@ -1,0 +1,291 @@
+package dev.codeproxy.app;
+
+import dev.codeproxy.testkit.ClaudeCodeBodies;
+import dev.codeproxy.testkit.FakeUpstream;
+import dev.codeproxy.testkit.RecordedRequest;
+import dev.codeproxy.testkit.Reply;
+import dev.codeproxy.testkit.SseFixtures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The built image ({@code dist/code-proxy}, made by {@code ./scripts/build}) works on its own:
+ * no JDK on the PATH, no JAVA_HOME, every module and service provider linked in, SSE streamed
+ * through unchanged, SIGTERM honoured. Fails (does not skip) when the image is missing.
+ */
+class ImageTest {
+    private static final String TOKEN = "cp-image-test-client-token-0123456789";
+    private static final String KEY = "sk-ant-image-test-endpoint-key";
+    private static final String MODEL = "claude-sonnet-4-5";
+    private static final Duration START = Duration.ofSeconds(60);
+
+    private final List<Process> processes = new ArrayList<>();
+    private FakeUpstream upstream;
+    private Path tmp;
+    private Path launcher;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        launcher = image().resolve("bin/code-proxy");
+        if (!Files.isExecutable(launcher)) {
+            fail("no built image at " + launcher + ": run ./scripts/build first (./scripts/test does)");
+        }
+        upstream = FakeUpstream.start();
+        tmp = Files.createTempDirectory("code-proxy-image-test");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        for (Process p : processes) {
+            p.toHandle().destroyForcibly();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (tmp == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(tmp)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void imageImportsServesStreamsAndStopsOnSigterm() throws Exception {
+        Path data = tmp.resolve("data");
+        Path importFile = tmp.resolve("endpoints.json");
+        Files.writeString(importFile, """
+                {
+                  "format": "code-proxy/1",
+                  "exportedAt": "2026-11-26T12:00:00Z",
+                  "endpoints": [
+                    { "name": "fake", "enabled": true, "priority": 1, "weight": 1,
+                      "baseUrl": "%s", "apiKey": "%s", "authHeader": "x-api-key" }
+                  ]
+                }
+                """.formatted(upstream.baseUrl(), KEY));
+
+        Result imported = run("import", importFile.toString(), "--replace", "--data-dir", data.toString());
+        assertEquals(0, imported.exit(), "import: " + imported);
+        assertTrue(imported.stdout().contains("1 endpoint"), "import: " + imported);
+        assertNoJvmNoise(imported.stderr());
+
+        Process server = start(List.of("--headless", "--no-browser", "--no-claude-config", "--host", "127.0.0.1",
+                "--port", "0", "--data-dir", data.toString()));
+        Drain out = new Drain(server.getInputStream());
+        Drain err = new Drain(server.getErrorStream());
+        String banner = out.firstLine.completeOnTimeout(null, START.toSeconds(), TimeUnit.SECONDS).get();
+        assertTrue(banner != null && banner.startsWith("Code Proxy " + expectedVersion() + " listening on http://"),
+                "banner: " + banner + "\nstderr: " + err.text());
+        String base = banner.substring(banner.indexOf("http://")).strip();
+        assertFalse(base.endsWith(":0"), "the banner shows the real port: " + banner);
+
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(200, head.statusCode());
+
+            HttpResponse<byte[]> dashboard = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, dashboard.statusCode());
+            assertTrue(new String(dashboard.body(), StandardCharsets.UTF_8).contains("<html"), "dashboard HTML");
+
+            List<String> events = SseFixtures.message(MODEL, 20);
+            upstream.enqueue(Reply.sse(events));
+            String body = ClaudeCodeBodies.request(MODEL, true, 20_000);
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("x-api-key", TOKEN)
+                    .header("anthropic-version", "2023-06-01")
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            byte[] received;
+            try (InputStream in = r.body()) {
+                received = in.readAllBytes();
+            }
+            assertEquals(200, r.statusCode(), () -> new String(received, StandardCharsets.UTF_8));
+            assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"),
+                    "content-type " + r.headers().firstValue("content-type"));
+            assertArrayEquals(String.join("", events).getBytes(StandardCharsets.UTF_8), received,
+                    "the SSE bytes arrive unchanged");
+
+            RecordedRequest got = upstream.takeRequest(Duration.ofSeconds(5));
+            assertEquals("/v1/messages", got.target());
+            assertEquals(KEY, got.header("x-api-key"));
+            assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), got.body());
+
+            HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, noToken.statusCode(), noToken.body());
+        }
+
+        // SIGTERM: the shutdown hook stops the server and the JVM exits promptly
+        long t0 = System.nanoTime();
+        server.toHandle().destroy();
+        assertTrue(server.waitFor(10, TimeUnit.SECONDS), "still running 10 s after SIGTERM");
+        long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(stopMs < 5000, "took " + stopMs + " ms to stop after SIGTERM");
+        int exit = server.exitValue();
+        assertTrue(exit == 143 || exit == 0, "exit status after SIGTERM: " + exit + " (expected 128 + 15, or 0)");
+        assertNoJvmNoise(err.finish());
+        assertTrue(out.finish().contains("/v1"), "the banner names the proxy URL: " + out.text());
+    }
+
+    @Test
+    void versionAndExitCodesPassThroughTheLauncher() throws Exception {
+        Result version = run("version");
+        assertEquals(0, version.exit(), version.toString());
+        assertEquals("code-proxy " + expectedVersion(), version.stdout().strip());
+        assertNoJvmNoise(version.stderr());
+
+        Result bad = run("serve", "--port", "not-a-port", "--data-dir", tmp.resolve("unused").toString());
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.stderr().contains("--port"), bad.toString());
+        assertEquals("", bad.stdout());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String expectedVersion() {
+        String v = System.getProperty("codeproxy.version");
+        assertTrue(v != null && !v.isBlank() && !v.startsWith("${"), "surefire sets codeproxy.version");
+        assertNotEquals("dev", v);
+        return v;
+    }
+
+    /** Nothing from the JVM itself: no AOT cache complaints, no restricted-method warnings. */
+    private static void assertNoJvmNoise(String stderr) {
+        for (String line : stderr.lines().toList()) {
+            assertFalse(line.contains("[warning]") || line.contains("[error]") || line.startsWith("WARNING:")
+                    || line.contains("SLF4J"), "unexpected JVM/library output on stderr: " + stderr);
+        }
+    }
+
+    /** The repository root: the directory with mvnw, from surefire's property or walking up from user.dir. */
+    private static Path image() {
+        String repo = System.getProperty("codeproxy.repo");
+        Path root = repo != null && !repo.isBlank() && !repo.startsWith("${") ? Path.of(repo) : null;
+        if (root == null) {
+            for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+                if (Files.exists(p.resolve("mvnw"))) {
+                    root = p;
+                    break;
+                }
+            }
+        }
+        if (root == null) {
+            fail("cannot find the repository root (no mvnw above " + System.getProperty("user.dir") + ")");
+        }
+        return root.resolve("dist/code-proxy");
+    }
+
+    /**
+     * A process of the image's launcher with no JDK around: JAVA_HOME unset and a PATH whose
+     * first entry has a {@code java} that fails loudly, so using any java but the image's shows.
+     */
+    private ProcessBuilder builder(List<String> args) throws IOException {
+        Path fakeBin = tmp.resolve("fake-bin");
+        if (!Files.exists(fakeBin.resolve("java"))) {
+            Files.createDirectories(fakeBin);
+            Path java = fakeBin.resolve("java");
+            Files.writeString(java, "#!/bin/sh\necho 'a java from the PATH was used, not the image' >&2\nexit 97\n");
+            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("JAVA") || k.startsWith("JDK_") || k.startsWith("CODE_PROXY_")
+                || k.equals("CLASSPATH") || k.equals("MAVEN_OPTS"));
+        env.put("PATH", fakeBin + ":/usr/bin:/bin");
+        env.put("HOME", tmp.toString());
+        env.put("XDG_DATA_HOME", tmp.resolve("xdg-data").toString());
+        env.put("CLAUDE_CONFIG_DIR", tmp.resolve("claude-config").toString());
+        env.put("CODE_PROXY_CLIENT_TOKEN", TOKEN);
+        return pb;
+    }
+
+    private Process start(List<String> args) throws IOException {
+        Process p = builder(args).start();
+        processes.add(p);
+        return p;
+    }
+
+    private record Result(int exit, String stdout, String stderr) {
+    }
+
+    private Result run(String... args) throws Exception {
+        Process p = start(List.of(args));
+        p.getOutputStream().close();
+        Drain out = new Drain(p.getInputStream());
+        Drain err = new Drain(p.getErrorStream());
+        assertTrue(p.waitFor(START.toSeconds(), TimeUnit.SECONDS), "code-proxy " + String.join(" ", args)
+                + " did not finish");
+        return new Result(p.exitValue(), out.finish(), err.finish());
+    }
+
+    /** Reads a process stream to its end on a virtual thread; the first line is also a future. */
+    private static final class Drain {
+        final StringBuffer text = new StringBuffer();
+        final CompletableFuture<String> firstLine = new CompletableFuture<>();
+        final Thread thread;
+
+        Drain(InputStream in) {
+            thread = Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        firstLine.complete(line);
+                        text.append(line).append('\n');
+                    }
+                } catch (IOException e) {
+                    // the process is gone
+                }
+                firstLine.complete(null);
+            });
+        }
+
+        String text() {
+            return text.toString();
+        }
+
+        /** The whole output, once the process has exited and the stream has reached its end. */
+        String finish() throws InterruptedException {
+            thread.join(Duration.ofSeconds(10));
+            return text.toString();
+        }
+    }
+}
