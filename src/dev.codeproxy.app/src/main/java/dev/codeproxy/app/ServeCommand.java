@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
             Path claudeDir = noClaudeConfig ? null : ClaudeSettings.resolveDir(claudeConfigDir, env.all(),
                     ClaudeSettings.userHome(env.all()));
             server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN),
-                    lines, claudeDir, ctx.err()));
+                    lines, claudeDir, ctx.err(), env.get(Env.ADMIN_TOKEN)));
         } catch (RuntimeException e) {
             ctx.err().println("code-proxy: cannot start: " + rootMessage(e));
             return 1;
@@ -100,7 +100,8 @@ final class ServeCommand implements Callable<Integer> {
         });
         banner(server);
         if (!headless && !noBrowser) {
-            Browser.open(server.url() + "/", ctx.err());
+            // the one-time login link sets the dashboard's session cookie
+            Browser.open(server.loginUrl(), ctx.err());
         }
         try {
             stopped.await();
@@ -115,7 +116,9 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Code Proxy " + Version.get() + " listening on " + s.url());
         out.println("  proxy:     " + s.url() + "/v1   (set ANTHROPIC_BASE_URL=" + s.url() + ")");
         out.println("  dashboard: " + s.url() + "/");
+        out.println("  login:     " + s.loginUrl() + "   (opens the dashboard; keep it private)");
         out.println("  health:    " + s.url() + "/observe/health");
+        out.println("  metrics:   " + s.url() + "/observe/metrics");
         out.println("  client token: " + (ctx.env().get(Env.CLIENT_TOKEN) != null ? "from " + Env.CLIENT_TOKEN
                 : "in " + dataDir.resolve(ctx.env()).resolve("client-token")) + " (use it as ANTHROPIC_AUTH_TOKEN)");
         out.println("  data:      " + s.database().file());

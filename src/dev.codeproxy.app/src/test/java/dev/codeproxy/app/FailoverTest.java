@@ -126,7 +126,7 @@ class FailoverTest {
         bad.enqueue(Reply.error(401, "authentication_error", "invalid x-api-key"));
         assertServedByGood(call(false), false, 2);
         Endpoint b = proxy.server.config().endpoints().getFirst();
-        assertEquals(Breaker.State.AUTH_FAILED, proxy.server.proxy().breakers().of(b).state());
+        TestProxy.awaitState(proxy.server.proxy().breakers().of(b), Breaker.State.AUTH_FAILED);
         // and it is skipped from now on
         assertServedByGood2(call(false));
         assertEquals(1, bad.requestCount());
@@ -171,7 +171,7 @@ class FailoverTest {
         assertEquals("bad", r.headers().firstValue("x-code-proxy-endpoint").orElse(null));
         assertEquals(0, good.requestCount());
         Endpoint b = proxy.server.config().endpoints().getFirst();
-        assertEquals(Breaker.State.CLOSED, proxy.server.proxy().breakers().of(b).state());
+        TestProxy.awaitState(proxy.server.proxy().breakers().of(b), Breaker.State.CLOSED);
     }
 
     @Test
@@ -204,7 +204,7 @@ class FailoverTest {
         bad.enqueue(Reply.error(500, "api_error", "down"));
         assertServedByGood(call(false), false, 2);
         Endpoint b = proxy.server.config().endpoints().getFirst();
-        assertEquals(Breaker.State.OPEN, proxy.server.proxy().breakers().of(b).state());
+        TestProxy.awaitState(proxy.server.proxy().breakers().of(b), Breaker.State.OPEN);
         // open: skipped while a healthy endpoint exists
         HttpResponse<byte[]> r2 = call(false);
         assertEquals("good", r2.headers().firstValue("x-code-proxy-endpoint").orElse(null));
@@ -213,7 +213,7 @@ class FailoverTest {
         // cooldown over: the next request probes the higher-priority endpoint, succeeds, and traffic returns
         HttpResponse<byte[]> r3 = call(false);
         assertEquals("bad", r3.headers().firstValue("x-code-proxy-endpoint").orElse(null));
-        assertEquals(Breaker.State.CLOSED, proxy.server.proxy().breakers().of(b).state());
+        TestProxy.awaitState(proxy.server.proxy().breakers().of(b), Breaker.State.CLOSED);
         assertEquals("bad", call(false).headers().firstValue("x-code-proxy-endpoint").orElse(null));
     }
 

@@ -55,7 +55,7 @@ class StreamCommitTest {
         assertEquals(0, second.requestCount());
         // and it counted as a failure
         Endpoint f = proxy.server.config().endpoints().getFirst();
-        assertEquals(Breaker.State.OPEN, proxy.server.proxy().breakers().of(f).state());
+        TestProxy.awaitState(proxy.server.proxy().breakers().of(f), Breaker.State.OPEN);
     }
 
     @Test
@@ -71,7 +71,7 @@ class StreamCommitTest {
         assertEquals(String.join("", withError), new String(r.body(), StandardCharsets.UTF_8));
         assertEquals(0, second.requestCount());
         Endpoint f = proxy.server.config().endpoints().getFirst();
-        assertEquals(Breaker.State.OPEN, proxy.server.proxy().breakers().of(f).state());
+        TestProxy.awaitState(proxy.server.proxy().breakers().of(f), Breaker.State.OPEN);
     }
 
     @Test

@@ -89,6 +89,23 @@ final class TestProxy implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /**
+     * Waits (up to 5 s) for a breaker state: the breaker records an attempt's outcome right after
+     * the client has its response, so a test that checks at once can be a moment early.
+     */
+    static void awaitState(dev.codeproxy.core.routing.Breaker breaker, dev.codeproxy.core.routing.Breaker.State state) {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (breaker.state() != state && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(state, breaker.state());
+    }
+
     @Override
     public void close() {
         server.close();

@@ -1,0 +1,222 @@
+package dev.codeproxy.admin;
+
+import dev.codeproxy.admin.api.Api;
+import dev.codeproxy.admin.api.ClaudeResource;
+import dev.codeproxy.admin.api.ConfigResource;
+import dev.codeproxy.admin.api.EndpointTester;
+import dev.codeproxy.admin.api.EndpointsResource;
+import dev.codeproxy.admin.api.LogsResource;
+import dev.codeproxy.admin.api.PricingResource;
+import dev.codeproxy.admin.api.Services;
+import dev.codeproxy.admin.api.SettingsResource;
+import dev.codeproxy.admin.api.StatsResource;
+import dev.codeproxy.admin.api.StatusResource;
+import dev.codeproxy.admin.api.TokensResource;
+import dev.codeproxy.admin.api.dto.Shared;
+import dev.codeproxy.admin.live.EventBroker;
+import dev.codeproxy.admin.live.LiveSocket;
+import dev.codeproxy.admin.metrics.Metrics;
+import dev.codeproxy.admin.metrics.MetricsService;
+import dev.codeproxy.admin.security.AccessPolicy;
+import dev.codeproxy.admin.security.AdminAuth;
+import dev.codeproxy.admin.security.HostCheck;
+import dev.codeproxy.admin.security.LoginLimiter;
+import dev.codeproxy.admin.security.LoginService;
+import dev.codeproxy.admin.security.SecurityFilter;
+import dev.codeproxy.admin.tokens.ClientTokens;
+import dev.codeproxy.core.event.Listeners;
+import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.proxy.ProxyService;
+import dev.codeproxy.proxy.TokenCheck;
+import dev.codeproxy.store.ConfigSnapshot;
+import dev.codeproxy.store.Database;
+import dev.codeproxy.store.PriceRepository;
+import dev.codeproxy.store.TokenRepository;
+import dev.codeproxy.store.log.LogQueries;
+import dev.codeproxy.store.log.RequestLog;
+import dev.codeproxy.store.stats.StatsQueries;
+import dev.codeproxy.store.stats.StatsRange;
+import io.helidon.http.media.MediaSupport;
+import io.helidon.http.media.jsonb.JsonbSupport;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+
+import dev.codeproxy.core.Endpoint;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The control plane as the app wires it: the admin API, the live channel, login, metrics and the
+ * access checks in front of every path. Built before the proxy (the proxy needs its
+ * {@link #listener()} and {@link #clientTokens()}), then {@link #attach attached} to it.
+ *
+ * <p>Wiring, in this order:
+ * <pre>{@code
+ * ControlPlane cp = new ControlPlane(deps);
+ * ProxyService proxy = new ProxyService(config, t -> fixed(t) || cp.clientTokens().valid(t),
+ *         Listeners.of(log, cp.listener()), ...);
+ * cp.attach(proxy);
+ * WebServer.builder().mediaContext(m -> m.addMediaSupport(cp.jsonSupport()))
+ *         .routing(r -> { cp.routing(r); r.register(proxy) ... })
+ *         .addRouting(cp.websocket())
+ * }</pre>
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+
+    /**
+     * What the control plane needs from the app.
+     *
+     * @param log        the request log (queue depth and drops for metrics); null when there is none
+     * @param clock      "now", and the zone of days (the request log's zone)
+     * @param adminToken the admin token (never logged or returned)
+     */
+    public record Deps(Database database, ConfigSnapshot config, RequestLog log, Clock clock, String adminToken,
+                       ServerControl server) {
+        @Override
+        public String toString() {
+            return "ControlPlane.Deps[" + database.file() + "]";
+        }
+    }
+
+    private final Deps deps;
+    private final Jsonb jsonb;
+    private final PriceRepository prices;
+    private volatile PriceTable priceTable;
+    private final Metrics metrics;
+    private final ClientTokens tokens;
+    private final EventBroker broker;
+    private final AccessPolicy policy;
+    private final Services services;
+    private volatile ProxyService proxy;
+    private volatile List<Endpoint> lastEndpoints = List.of();
+
+    public ControlPlane(Deps deps) {
+        this.deps = deps;
+        this.jsonb = JsonbBuilder.create(new JsonbConfig().withNullValues(true));
+        this.prices = new PriceRepository(deps.database());
+        this.priceTable = prices.table();
+        this.metrics = new Metrics(() -> priceTable);
+        this.tokens = new ClientTokens(new TokenRepository(deps.database()));
+        StatsQueries stats = new StatsQueries(deps.database(), deps.clock());
+        Services[] holder = new Services[1];
+        this.broker = new EventBroker(jsonb::toJson, () -> priceTable, () -> holder[0].endpointStates(),
+                () -> Shared.SummaryView.of(stats.summary(StatsRange.TODAY)));
+        this.services = new Services(deps.config(), new LogQueries(deps.database()), stats, prices, tokens, broker,
+                () -> proxy, deps.server(), deps.clock(), t -> priceTable = t);
+        holder[0] = services;
+        ServerControl server = deps.server();
+        HostCheck hosts = new HostCheck(() -> deps.config().settings().host(), server::host,
+                () -> deps.config().settings().allowedHosts());
+        this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken()), new LoginLimiter(deps.clock()),
+                server::loopback);
+    }
+
+    /** What the proxy tells the control plane: live events and metrics. Never blocks. */
+    public ProxyListener listener() {
+        return Listeners.of(metrics, broker);
+    }
+
+    /** The stored client tokens (valid besides the fixed client token). */
+    public TokenCheck clientTokens() {
+        return tokens;
+    }
+
+    /**
+     * The stored configuration changed (through the API, or by another process: the snapshot's
+     * watcher): client tokens are reread and live clients get the endpoints' new states. Give it
+     * to {@code ConfigSnapshot.onChange}.
+     */
+    public void configChanged() {
+        try {
+            tokens.refresh();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not reread the client tokens: " + e.getMessage());
+        }
+        // the watcher reloads after any commit (request-log writes too): tell clients only of real changes
+        List<Endpoint> now = deps.config().endpoints();
+        if (!now.equals(lastEndpoints)) {
+            lastEndpoints = now;
+            broker.endpointsChanged();
+        }
+    }
+
+    /** Hands over the data plane (breakers, requests in flight); call before the server starts. */
+    public void attach(ProxyService proxyService) {
+        this.proxy = proxyService;
+    }
+
+    /** JSON-B for the API's records; add it to the server's media context. */
+    public MediaSupport jsonSupport() {
+        return JsonbSupport.create(jsonb);
+    }
+
+    /**
+     * Registers the access filter (first, so it guards every route registered after it), login,
+     * the admin API under {@code /_/api} and {@code /observe/metrics}.
+     */
+    public void routing(HttpRouting.Builder r) {
+        r.addFilter(new SecurityFilter(policy));
+        r.register(new LoginService(policy.auth(), policy.limiter()));
+        r.register("/_/api",
+                new StatusResource(services),
+                new EndpointsResource(services, new EndpointTester()),
+                new SettingsResource(services),
+                new LogsResource(services),
+                new StatsResource(services),
+                new PricingResource(services),
+                new ConfigResource(services),
+                new TokensResource(services),
+                new ClaudeResource(services));
+        r.any("/_/api", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
+                + req.prologue().method().text() + " " + req.path().path()))));
+        r.any("/_/api/*", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
+                + req.prologue().method().text() + " " + req.path().path()))));
+        r.register(new MetricsService(metrics, new MetricsService.Gauges(
+                () -> proxy == null ? 0 : proxy.inFlight(),
+                broker::clients,
+                broker::dropped,
+                () -> deps.log() == null ? 0 : deps.log().queueDepth(),
+                () -> deps.log() == null ? 0 : deps.log().dropped(),
+                () -> deps.log() == null ? 0 : deps.log().written(),
+                services::endpointStates)));
+    }
+
+    /** The live channel {@code /_/ws}; add it to the server with {@code addRouting}. */
+    public WsRouting.Builder websocket() {
+        return WsRouting.builder().endpoint(LiveSocket.PATH, () -> new LiveSocket(broker, policy));
+    }
+
+    /** Dashboards connected to the live channel now. */
+    public int liveClients() {
+        return broker.clients();
+    }
+
+    /** Live messages published since start. */
+    public long livePublished() {
+        return broker.published();
+    }
+
+    /** Live messages dropped for clients that read too slowly, since start. */
+    public long liveDropped() {
+        return broker.dropped();
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+        tokens.close();
+        try {
+            jsonb.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing JSON-B: " + e);
+        }
+    }
+}

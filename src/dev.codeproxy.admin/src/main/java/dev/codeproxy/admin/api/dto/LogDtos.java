@@ -1,0 +1,62 @@
+package dev.codeproxy.admin.api.dto;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code /_/api/logs}. */
+public final class LogDtos {
+    private LogDtos() {
+    }
+
+    /**
+     * One request of the log list.
+     *
+     * @param outcome     {@code success}, {@code failed_over}, {@code client_error}, {@code upstream_error}
+     * @param costMicros  micro-USD; 0 with {@code priced} false when the model has no price
+     * @param detailsKept headers and bodies are still stored
+     */
+    public record Entry(long id, long startedAt, String method, String path, String query, String model,
+                        String sentModel, boolean stream, int status, String endpoint, int attempts, boolean failedOver,
+                        String outcome, long headersMs, long firstTokenMs, long totalMs, Shared.Tokens tokens,
+                        long costMicros, boolean priced, String error, boolean detailsKept) {
+    }
+
+    /** @param nextBefore pass as {@code before} for the next (older) page; null on the last page */
+    public record Page(List<Entry> entries, Long nextBefore) {
+    }
+
+    public record Attempt(int attempt, String endpoint, String sentModel, String outcome, int status, long startedMs,
+                          long headersMs, long durationMs) {
+    }
+
+    public record SseEvent(String event, String data) {
+    }
+
+    /**
+     * A stream reassembled.
+     *
+     * @param text     the assistant's text (every {@code text_delta} joined)
+     * @param thinking the thinking deltas joined (empty when none)
+     * @param events   every event as received
+     */
+    public record Sse(String text, String thinking, List<SseEvent> events) {
+    }
+
+    /**
+     * A captured body.
+     *
+     * @param kind      {@code json} (text pretty-printed), {@code sse}, {@code text}, {@code binary} or {@code none}
+     * @param text      the body as text (JSON pretty-printed); null for none
+     * @param size      captured bytes
+     * @param truncated cut at the {@code maxBodyBytes} setting
+     * @param sse       the reassembled stream when {@code kind} is {@code sse}
+     */
+    public record Body(String kind, String text, int size, boolean truncated, Sse sse) {
+        public static final Body NONE = new Body("none", null, 0, false, null);
+    }
+
+    public record Detail(Entry entry, List<Attempt> attempts, Map<String, List<String>> requestHeaders,
+                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
+                         Body requestBody, Body responseBody) {
+    }
+}

@@ -1,0 +1,27 @@
+package dev.codeproxy.admin.live;
+
+import dev.codeproxy.admin.api.dto.LiveDtos;
+import dev.codeproxy.admin.api.dto.Shared;
+import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.pricing.Cost;
+import dev.codeproxy.core.pricing.PriceTable;
+
+/** ProxyEvent fields as the live channel and the API name them. */
+public final class LiveMessages {
+    private LiveMessages() {
+    }
+
+    static LiveDtos.Completed completed(RequestRecord r, PriceTable prices) {
+        String billed = r.sentModel() == null || r.sentModel().isEmpty() ? r.model() : r.sentModel();
+        Cost cost = prices.cost(billed, r.usage());
+        return new LiveDtos.Completed("completed", r.id(), r.startedAtEpochMs(), r.method(), r.path(), r.model(),
+                r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.outcomeClass(),
+                r.headersMs(), r.firstTokenMs(), r.totalMs(), Shared.Tokens.of(r.usage()), cost.micros(), cost.priced(),
+                r.error());
+    }
+
+    /** The breaker's {@code closed} is shown as {@code healthy}; the other states keep their names. */
+    public static String stateName(String breakerState) {
+        return "closed".equals(breakerState) ? "healthy" : breakerState;
+    }
+}
