@@ -202,18 +202,18 @@ public final class EndpointRepository {
     private static Endpoint map(DbRow r) {
         return new Endpoint(
                 Rows.lng(r, "id"),
-                Rows.str(r, "name"),
-                Rows.str(r, "note"),
+                Rows.text(r, "name"),
+                Rows.text(r, "note"),
                 Rows.integer(r, "enabled") != 0,
                 Rows.integer(r, "priority"),
                 Rows.integer(r, "weight"),
-                Rows.str(r, "base_url"),
-                Rows.str(r, "api_key"),
-                AuthStyle.parse(Rows.str(r, "auth_style")).orElse(AuthStyle.X_API_KEY),
+                Rows.text(r, "base_url"),
+                Rows.text(r, "api_key"),
+                AuthStyle.parse(Rows.text(r, "auth_style")).orElse(AuthStyle.X_API_KEY),
                 Rows.lng(r, "timeout_ms"),
-                new ModelMap(Rows.str(r, "model_default"), Rows.str(r, "model_small_fast"),
-                        Rows.str(r, "model_haiku"), Rows.str(r, "model_sonnet"),
-                        Rows.str(r, "model_opus")),
+                new ModelMap(Rows.text(r, "model_default"), Rows.text(r, "model_small_fast"),
+                        Rows.text(r, "model_haiku"), Rows.text(r, "model_sonnet"),
+                        Rows.text(r, "model_opus")),
                 Rows.integer(r, "disable_nonessential") != 0);
     }
 }

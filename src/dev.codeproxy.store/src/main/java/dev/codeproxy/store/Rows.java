@@ -2,22 +2,41 @@ package dev.codeproxy.store;
 
 import io.helidon.dbclient.DbRow;
 
-/** Column readers that accept what sqlite-jdbc actually returns (Integer or Long for INTEGER columns). */
-final class Rows {
+/**
+ * Column readers that accept what sqlite-jdbc actually returns (Integer or Long for INTEGER
+ * columns), shared by the repositories, the log and the statistics queries.
+ */
+public final class Rows {
     private Rows() {
     }
 
-    static long lng(DbRow r, String col) {
-        Object v = r.column(col).get();
+    public static long lng(DbRow r, String col) {
+        Object v = r.column(col).orElse(null);
         return v == null ? 0 : ((Number) v).longValue();
     }
 
-    static int integer(DbRow r, String col) {
+    public static int integer(DbRow r, String col) {
         return (int) lng(r, col);
     }
 
-    static String str(DbRow r, String col) {
-        Object v = r.column(col).get();
-        return v == null ? "" : v.toString();
+    public static boolean bool(DbRow r, String col) {
+        return lng(r, col) != 0;
+    }
+
+    /** Text, or null when the column is NULL. */
+    public static String str(DbRow r, String col) {
+        Object v = r.column(col).orElse(null);
+        return v == null ? null : v.toString();
+    }
+
+    /** Text, or the empty string when the column is NULL. */
+    public static String text(DbRow r, String col) {
+        String s = str(r, col);
+        return s == null ? "" : s;
+    }
+
+    public static byte[] bytes(DbRow r, String col) {
+        Object v = r.column(col).orElse(null);
+        return v == null ? null : (byte[]) v;
     }
 }

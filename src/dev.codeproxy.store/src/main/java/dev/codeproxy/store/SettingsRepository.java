@@ -19,7 +19,7 @@ public final class SettingsRepository {
     public Settings load() {
         Map<String, String> m = new LinkedHashMap<>();
         try (var rows = db.execute().query("SELECT key, value FROM settings")) {
-            rows.forEach(r -> m.put(Rows.str(r, "key"), Rows.str(r, "value")));
+            rows.forEach(r -> m.put(Rows.text(r, "key"), Rows.text(r, "value")));
         }
         Map<String, String> valid = new LinkedHashMap<>();
         m.forEach((k, v) -> dev.codeproxy.core.SettingKey.byKey(k)

@@ -1,5 +1,6 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.store.Rows;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
@@ -106,9 +107,9 @@ public final class LogQueries {
         List<AttemptRecord> attempts;
         try (var rows = db.execute().query("SELECT attempt, endpoint, sent_model, outcome, status, started_ms, headers_ms, "
                 + "duration_ms FROM request_attempts WHERE request_id = ? ORDER BY attempt", id)) {
-            attempts = rows.map(r -> new AttemptRecord(Cols.integer(r, "attempt"), Cols.str(r, "endpoint"),
-                    Cols.str(r, "sent_model"), Cols.str(r, "outcome"), Cols.integer(r, "status"),
-                    Cols.lng(r, "started_ms"), Cols.lng(r, "headers_ms"), Cols.lng(r, "duration_ms"))).toList();
+            attempts = rows.map(r -> new AttemptRecord(Rows.integer(r, "attempt"), Rows.str(r, "endpoint"),
+                    Rows.str(r, "sent_model"), Rows.str(r, "outcome"), Rows.integer(r, "status"),
+                    Rows.lng(r, "started_ms"), Rows.lng(r, "headers_ms"), Rows.lng(r, "duration_ms"))).toList();
         }
         Optional<DbRow> d = db.execute().get("SELECT request_headers, sent_headers, response_headers, request_body, "
                 + "request_body_truncated, response_body, response_body_truncated FROM request_bodies "
@@ -118,23 +119,23 @@ public final class LogQueries {
         }
         DbRow r = d.get();
         return Optional.of(new LogDetail(entry.get(), attempts,
-                HeadersJson.read(Cols.str(r, "request_headers")),
-                HeadersJson.read(Cols.str(r, "sent_headers")),
-                HeadersJson.read(Cols.str(r, "response_headers")),
-                BodyCodec.decompress(Cols.bytes(r, "request_body")),
-                Cols.bool(r, "request_body_truncated"),
-                BodyCodec.decompress(Cols.bytes(r, "response_body")),
-                Cols.bool(r, "response_body_truncated")));
+                HeadersJson.read(Rows.str(r, "request_headers")),
+                HeadersJson.read(Rows.str(r, "sent_headers")),
+                HeadersJson.read(Rows.str(r, "response_headers")),
+                BodyCodec.decompress(Rows.bytes(r, "request_body")),
+                Rows.bool(r, "request_body_truncated"),
+                BodyCodec.decompress(Rows.bytes(r, "response_body")),
+                Rows.bool(r, "response_body_truncated")));
     }
 
     private static LogEntry entry(DbRow r) {
-        return new LogEntry(Cols.lng(r, "id"), Cols.lng(r, "started_at"), Cols.str(r, "method"), Cols.str(r, "path"),
-                Cols.str(r, "query"), Cols.str(r, "model"), Cols.str(r, "sent_model"), Cols.bool(r, "stream"),
-                Cols.integer(r, "status"), Cols.str(r, "endpoint"), Cols.integer(r, "attempts"),
-                Cols.bool(r, "failed_over"), Cols.str(r, "outcome"), Cols.lng(r, "headers_ms"),
-                Cols.lng(r, "first_token_ms"), Cols.lng(r, "total_ms"),
-                new Usage(Cols.lng(r, "input_tokens"), Cols.lng(r, "output_tokens"), Cols.lng(r, "cache_write_5m_tokens"),
-                        Cols.lng(r, "cache_write_1h_tokens"), Cols.lng(r, "cache_read_tokens")),
-                Cols.lng(r, "cost_micros"), Cols.bool(r, "priced"), Cols.str(r, "error"), Cols.bool(r, "details_kept"));
+        return new LogEntry(Rows.lng(r, "id"), Rows.lng(r, "started_at"), Rows.str(r, "method"), Rows.str(r, "path"),
+                Rows.str(r, "query"), Rows.str(r, "model"), Rows.str(r, "sent_model"), Rows.bool(r, "stream"),
+                Rows.integer(r, "status"), Rows.str(r, "endpoint"), Rows.integer(r, "attempts"),
+                Rows.bool(r, "failed_over"), Rows.str(r, "outcome"), Rows.lng(r, "headers_ms"),
+                Rows.lng(r, "first_token_ms"), Rows.lng(r, "total_ms"),
+                new Usage(Rows.lng(r, "input_tokens"), Rows.lng(r, "output_tokens"), Rows.lng(r, "cache_write_5m_tokens"),
+                        Rows.lng(r, "cache_write_1h_tokens"), Rows.lng(r, "cache_read_tokens")),
+                Rows.lng(r, "cost_micros"), Rows.bool(r, "priced"), Rows.str(r, "error"), Rows.bool(r, "details_kept"));
     }
 }

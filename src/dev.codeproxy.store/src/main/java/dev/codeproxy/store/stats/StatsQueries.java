@@ -1,5 +1,6 @@
 package dev.codeproxy.store.stats;
 
+import dev.codeproxy.store.Rows;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
 import io.helidon.dbclient.DbClient;
@@ -63,12 +64,12 @@ public final class StatsQueries {
         String from = first == null ? "0000-00-00" : first.toString();
         DbRow r = db.execute().get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_daily WHERE day >= ?", from)
                 .orElseThrow();
-        long requests = Cols.lng(r, "requests");
-        long success = Cols.lng(r, "success");
-        long failedOver = Cols.lng(r, "failed_over");
-        return new Summary(range, first, requests, success, failedOver, Cols.lng(r, "client_error"),
-                Cols.lng(r, "upstream_error"), requests == 0 ? 0 : (double) (success + failedOver) / requests, tokens(r),
-                Cols.lng(r, "cost_micros"), Cols.lng(r, "unpriced"));
+        long requests = Rows.lng(r, "requests");
+        long success = Rows.lng(r, "success");
+        long failedOver = Rows.lng(r, "failed_over");
+        return new Summary(range, first, requests, success, failedOver, Rows.lng(r, "client_error"),
+                Rows.lng(r, "upstream_error"), requests == 0 ? 0 : (double) (success + failedOver) / requests, tokens(r),
+                Rows.lng(r, "cost_micros"), Rows.lng(r, "unpriced"));
     }
 
     /** One point per UTC hour from the hour containing {@code from} up to (not including) {@code to}. */
@@ -83,7 +84,7 @@ public final class StatsQueries {
         Map<Long, DbRow> byHour = new HashMap<>();
         try (var rows = db.execute().query("SELECT hour_start, " + COUNTS + ", " + TOKENS + " FROM stats_hourly "
                 + "WHERE hour_start >= ? AND hour_start < ? GROUP BY hour_start", start, end)) {
-            rows.forEach(r -> byHour.put(Cols.lng(r, "hour_start"), r));
+            rows.forEach(r -> byHour.put(Rows.lng(r, "hour_start"), r));
         }
         List<SeriesPoint> out = new ArrayList<>((int) hours);
         for (long h = start; h < end; h += HOUR_MS) {
@@ -98,7 +99,7 @@ public final class StatsQueries {
         Map<String, DbRow> byDay = new HashMap<>();
         try (var rows = db.execute().query("SELECT day, " + COUNTS + ", " + TOKENS + " FROM stats_daily "
                 + "WHERE day >= ? AND day <= ? GROUP BY day", from.toString(), to.toString())) {
-            rows.forEach(r -> byDay.put(Cols.str(r, "day"), r));
+            rows.forEach(r -> byDay.put(Rows.str(r, "day"), r));
         }
         List<SeriesPoint> out = new ArrayList<>();
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
@@ -119,7 +120,7 @@ public final class StatsQueries {
         }
         LocalDate first = range.firstDay(today).orElseGet(() -> db.execute()
                 .get("SELECT min(day) AS day FROM stats_daily")
-                .map(r -> Cols.str(r, "day")).map(LocalDate::parse).orElse(today));
+                .map(r -> Rows.str(r, "day")).map(LocalDate::parse).orElse(today));
         if (first.isBefore(today.minusDays(MAX_DAYS - 1))) {
             first = today.minusDays(MAX_DAYS - 1);
         }
@@ -133,9 +134,9 @@ public final class StatsQueries {
                         + "WHERE hour_start >= ? AND hour_start < ? GROUP BY model, sent_model HAVING sum(requests) > 0 "
                         + "ORDER BY cost_micros DESC, requests DESC, model, sent_model",
                 hourFloor(from), to.toEpochMilli())) {
-            rows.forEach(r -> out.add(new ModelStats(Cols.str(r, "model"), Cols.str(r, "sent_model"), Cols.lng(r, "requests"),
-                    Cols.lng(r, "client_error") + Cols.lng(r, "upstream_error"), Cols.lng(r, "failed_over"), tokens(r),
-                    Cols.lng(r, "cost_micros"), Cols.lng(r, "unpriced"))));
+            rows.forEach(r -> out.add(new ModelStats(Rows.str(r, "model"), Rows.str(r, "sent_model"), Rows.lng(r, "requests"),
+                    Rows.lng(r, "client_error") + Rows.lng(r, "upstream_error"), Rows.lng(r, "failed_over"), tokens(r),
+                    Rows.lng(r, "cost_micros"), Rows.lng(r, "unpriced"))));
         }
         return out;
     }
@@ -167,20 +168,20 @@ public final class StatsQueries {
                         + "first_token_ms_max, first_token_hist FROM stats_hourly WHERE hour_start >= ? AND hour_start < ?",
                 hourFloor(from), to.toEpochMilli())) {
             rows.forEach(r -> {
-                Acc a = acc.computeIfAbsent(Cols.str(r, "endpoint"), k -> new Acc());
-                a.requests += Cols.lng(r, "requests");
-                a.success += Cols.lng(r, "success");
-                a.failedOver += Cols.lng(r, "failed_over");
-                a.clientErrors += Cols.lng(r, "client_error");
-                a.upstreamErrors += Cols.lng(r, "upstream_error");
-                a.attempts += Cols.lng(r, "attempts");
-                a.attemptFailures += Cols.lng(r, "attempt_failures");
-                a.totalSum += Cols.lng(r, "total_ms_sum");
-                a.totalMax = Math.max(a.totalMax, Cols.lng(r, "total_ms_max"));
-                a.total.addEncoded(Cols.str(r, "total_hist"));
-                a.firstSum += Cols.lng(r, "first_token_ms_sum");
-                a.firstMax = Math.max(a.firstMax, Cols.lng(r, "first_token_ms_max"));
-                a.first.addEncoded(Cols.str(r, "first_token_hist"));
+                Acc a = acc.computeIfAbsent(Rows.str(r, "endpoint"), k -> new Acc());
+                a.requests += Rows.lng(r, "requests");
+                a.success += Rows.lng(r, "success");
+                a.failedOver += Rows.lng(r, "failed_over");
+                a.clientErrors += Rows.lng(r, "client_error");
+                a.upstreamErrors += Rows.lng(r, "upstream_error");
+                a.attempts += Rows.lng(r, "attempts");
+                a.attemptFailures += Rows.lng(r, "attempt_failures");
+                a.totalSum += Rows.lng(r, "total_ms_sum");
+                a.totalMax = Math.max(a.totalMax, Rows.lng(r, "total_ms_max"));
+                a.total.addEncoded(Rows.str(r, "total_hist"));
+                a.firstSum += Rows.lng(r, "first_token_ms_sum");
+                a.firstMax = Math.max(a.firstMax, Rows.lng(r, "first_token_ms_max"));
+                a.first.addEncoded(Rows.str(r, "first_token_hist"));
             });
         }
         List<EndpointStats> out = new ArrayList<>();
@@ -203,8 +204,8 @@ public final class StatsQueries {
         try (var rows = db.execute().query("SELECT day, requests, cost_micros, input_tokens + output_tokens + "
                         + "cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens AS tokens FROM stats_daily "
                         + "WHERE day >= ? AND day <= ?", from.toString(), to.toString())) {
-            rows.forEach(r -> byDay.put(Cols.str(r, "day"), new HeatmapDay(LocalDate.parse(Cols.str(r, "day")),
-                    Cols.lng(r, "tokens"), Cols.lng(r, "requests"), Cols.lng(r, "cost_micros"))));
+            rows.forEach(r -> byDay.put(Rows.str(r, "day"), new HeatmapDay(LocalDate.parse(Rows.str(r, "day")),
+                    Rows.lng(r, "tokens"), Rows.lng(r, "requests"), Rows.lng(r, "cost_micros"))));
         }
         List<HeatmapDay> out = new ArrayList<>();
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
@@ -238,15 +239,15 @@ public final class StatsQueries {
     }
 
     private static Usage tokens(DbRow r) {
-        return new Usage(Cols.lng(r, "input_tokens"), Cols.lng(r, "output_tokens"), Cols.lng(r, "cache_write_5m_tokens"),
-                Cols.lng(r, "cache_write_1h_tokens"), Cols.lng(r, "cache_read_tokens"));
+        return new Usage(Rows.lng(r, "input_tokens"), Rows.lng(r, "output_tokens"), Rows.lng(r, "cache_write_5m_tokens"),
+                Rows.lng(r, "cache_write_1h_tokens"), Rows.lng(r, "cache_read_tokens"));
     }
 
     private static SeriesPoint point(Instant start, DbRow r) {
         if (r == null) {
             return new SeriesPoint(start, 0, 0, 0, Usage.NONE, 0);
         }
-        return new SeriesPoint(start, Cols.lng(r, "requests"), Cols.lng(r, "client_error") + Cols.lng(r, "upstream_error"),
-                Cols.lng(r, "failed_over"), tokens(r), Cols.lng(r, "cost_micros"));
+        return new SeriesPoint(start, Rows.lng(r, "requests"), Rows.lng(r, "client_error") + Rows.lng(r, "upstream_error"),
+                Rows.lng(r, "failed_over"), tokens(r), Rows.lng(r, "cost_micros"));
     }
 }
