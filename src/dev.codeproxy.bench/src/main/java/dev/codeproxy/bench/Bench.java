@@ -1,0 +1,639 @@
+package dev.codeproxy.bench;
+
+import dev.codeproxy.testkit.ClaudeCodeBodies;
+import dev.codeproxy.testkit.FakeUpstream;
+import dev.codeproxy.testkit.Reply;
+import dev.codeproxy.testkit.SseFixtures;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark (a program that prints numbers; not a test). See {@code docs/benchmarks.md}.
+ *
+ * <pre>
+ * Bench --launcher dist/code-proxy/bin/code-proxy [--out target/bench] [--tmp DIR] [--nginx PATH] [--wrk PATH]
+ *       [--pin-cpu N] [--phases latency,stream,memory,throughput,startup,size] [--quick] [--stream-delay-ms N]
+ * </pre>
+ *
+ * The fake upstream, the lean upstream and the client run inside this JVM (which
+ * {@code scripts/bench} pins to the client core); the proxy and nginx are started pinned to
+ * {@code --pin-cpu}. Everything listens on 127.0.0.1 only and every phase is bounded in count and
+ * time. Writes the table to {@code OUT/table.md}.
+ */
+public final class Bench {
+    static final String MODEL = FakeUpstream.DEFAULT_MODEL;
+    static final String PATH = "/v1/messages";
+    static final Set<String> ALL_PHASES =
+            new LinkedHashSet<>(List.of("latency", "stream", "memory", "throughput", "startup", "size"));
+
+    // targets
+    static final double ADDED_LATENCY_P99_MS = 0.5;
+    static final double ADDED_TTFT_P99_MS = 1.0;
+    static final double THROUGHPUT_RATIO = 0.7;
+    static final long RSS_LIMIT_MB = 400;
+    static final double STARTUP_S = 0.5;
+    static final long IMAGE_LIMIT_MB = 80;
+    static final long STALL_NANOS = 40_000_000L;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args));
+        } catch (Exception e) {
+            System.err.println("bench: " + e);
+            e.printStackTrace();
+            Children.stopAll();
+            System.exit(1);
+        }
+    }
+
+    static int run(String[] args) throws Exception {
+        Path launcher = null;
+        Path out = Path.of("target/bench");
+        Path tmpArg = null;
+        Path nginx = null;
+        Path wrk = null;
+        Integer pinCpu = null;
+        boolean quick = false;
+        int streamDelayMs = 10;
+        Set<String> phases = new LinkedHashSet<>(ALL_PHASES);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--launcher" -> launcher = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--tmp" -> tmpArg = Path.of(args[++i]);
+                case "--nginx" -> nginx = optionalPath(args[++i]);
+                case "--wrk" -> wrk = optionalPath(args[++i]);
+                case "--pin-cpu" -> pinCpu = Integer.parseInt(args[++i]);
+                case "--quick" -> quick = true;
+                case "--stream-delay-ms" -> streamDelayMs = Integer.parseInt(args[++i]);
+                case "--phases" -> {
+                    phases = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                    if (!ALL_PHASES.containsAll(phases)) {
+                        System.err.println("bench: --phases: expected a comma-separated subset of " + ALL_PHASES);
+                        return 2;
+                    }
+                }
+                default -> {
+                    System.err.println("bench: unknown argument " + a + "; usage: Bench --launcher PATH "
+                            + "[--out DIR] [--tmp DIR] [--nginx PATH] [--wrk PATH] [--pin-cpu N] [--phases LIST] [--quick] "
+                            + "[--stream-delay-ms N]");
+                    return 2;
+                }
+            }
+        }
+        if (launcher == null || !Files.isExecutable(launcher)) {
+            System.err.println("bench: --launcher: not an executable file: " + launcher);
+            return 2;
+        }
+        launcher = launcher.toAbsolutePath();
+        Files.createDirectories(out);
+        out = out.toAbsolutePath();
+        // the name matters: scripts/bench kills leftovers whose command line contains "code-proxy-bench-"
+        Path tmp = tmpArg != null ? Files.createDirectories(tmpArg).toAbsolutePath()
+                : Files.createTempDirectory("code-proxy-bench-");
+        Children.init(out.resolve("pids"));
+        List<String> prefix = pinCpu == null ? List.of() : List.of("taskset", "-c", Integer.toString(pinCpu));
+        String placement = pinCpu == null
+                ? "no CPU pinning (taskset missing or fewer than 2 cores)"
+                : "proxy and nginx on CPU " + pinCpu + "; client, fake upstream and wrk on the other CPU(s)";
+        Path imageDir = launcher.getParent() != null && launcher.getParent().getParent() != null
+                ? launcher.getParent().getParent() : launcher.getParent();
+        Env env = new Env(launcher, imageDir, out, tmp, nginx, wrk, prefix, placement);
+        Files.createDirectories(env.home);
+        try {
+            Report report = new Report();
+            CpuLoad load = new CpuLoad();
+            new Run(env, report, phases, quick, streamDelayMs).all();
+            Children.stopAll();
+            double others = load.othersPercentOfOneCore();
+            if (!Double.isNaN(others)) {
+                report.note("other processes on this machine used " + Report.num(others, "%.0f")
+                        + "% of one core on average during the run" + (others > 10
+                        ? " — the machine was not quiet, so tails (p99, max) are inflated for every target" : ""));
+            }
+            String table = report.markdown();
+            Files.writeString(out.resolve("table.md"), table, StandardCharsets.UTF_8);
+            System.out.println();
+            System.out.print(table);
+            return 0;
+        } finally {
+            Children.stopAll();
+            deleteTree(tmp);
+        }
+    }
+
+    private static Path optionalPath(String s) {
+        return s.isBlank() || s.equals("none") ? null : Path.of(s);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** One benchmark run: phases in order, shared upstreams and processes. */
+    private static final class Run {
+        private final Env env;
+        private final Report report;
+        private final Set<String> phases;
+        private final boolean quick;
+        private final byte[] smallBody = ClaudeCodeBodies.minimal(MODEL, false).getBytes(StandardCharsets.UTF_8);
+        private final byte[] streamBody = ClaudeCodeBodies.minimal(MODEL, true).getBytes(StandardCharsets.UTF_8);
+        private int stallsProxy;
+        private int stallsDirect;
+        private int stallsNginx = -1;
+        private final List<String> stallWhere = new ArrayList<>();
+
+        private final int streamDelayMs;
+
+        Run(Env env, Report report, Set<String> phases, boolean quick, int streamDelayMs) {
+            this.streamDelayMs = streamDelayMs;
+            this.env = env;
+            this.report = report;
+            this.phases = phases;
+            this.quick = quick;
+        }
+
+        /**
+         * Two proxy runs, each pinned to the proxy core: the first forwards to the lean upstream
+         * (non-streaming latency, throughput: hundreds of thousands of requests, which the test
+         * kit's fake would all keep in memory), the second to the test kit's fake (streams with
+         * scripted timing, open streams for the memory reading).
+         */
+        void all() throws Exception {
+            System.out.println("Code Proxy benchmark; " + env.placement);
+            detectServeFlags();
+            boolean lean1 = phases.contains("latency") || phases.contains("throughput");
+            boolean fake2 = phases.contains("stream") || phases.contains("memory");
+            try (FakeUpstream fake = FakeUpstream.start(); LeanUpstream lean = LeanUpstream.start()) {
+                int nginxFakePort = Env.freePort();
+                int nginxLeanPort = Env.freePort();
+                Nginx nginx = null;
+                if (env.nginx != null && (phases.contains("latency") || phases.contains("stream")
+                        || phases.contains("throughput"))) {
+                    try {
+                        nginx = Nginx.start(env, new int[][] {{nginxFakePort, fake.port()},
+                                {nginxLeanPort, lean.port()}});
+                    } catch (IOException e) {
+                        report.note("nginx could not be started (" + e.getMessage().strip() + "); nginx rows are n/a");
+                    }
+                }
+                try {
+                    if (lean1) {
+                        Path data = env.tmp.resolve("data-lean");
+                        ProxyProcess.importEndpoint(env, data, "http://127.0.0.1:" + lean.port());
+                        try (ProxyProcess proxy = ProxyProcess.start(env, data, Env.freePort(), true, "proxy-lean.log")) {
+                            proxy.awaitReady(Duration.ofSeconds(60), 10);
+                            Children.note(proxy.javaPid());
+                            List<Target> targets = targets(lean.port(), proxy.port, nginx == null ? -1 : nginxLeanPort);
+                            jitWarmup(proxy);
+                            if (phases.contains("latency")) {
+                                latency(targets);
+                            }
+                            if (phases.contains("throughput")) {
+                                throughput(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort);
+                            }
+                            if (!proxy.alive()) {
+                                throw new IOException("the proxy died: " + proxy.tail());
+                            }
+                        }
+                    }
+                    if (fake2) {
+                        Path data = env.tmp.resolve("data-fake");
+                        ProxyProcess.importEndpoint(env, data, fake.baseUrl());
+                        try (ProxyProcess proxy = ProxyProcess.start(env, data, Env.freePort(), true, "proxy-fake.log")) {
+                            proxy.awaitReady(Duration.ofSeconds(60), 10);
+                            Children.note(proxy.javaPid());
+                            List<Target> targets = targets(fake.port(), proxy.port, nginx == null ? -1 : nginxFakePort);
+                            if (phases.contains("stream")) {
+                                stream(fake, targets);
+                            }
+                            if (phases.contains("memory")) {
+                                memory(fake, proxy);
+                            }
+                            if (!proxy.alive()) {
+                                throw new IOException("the proxy died: " + proxy.tail());
+                            }
+                        }
+                    }
+                    if (phases.contains("latency") || phases.contains("stream")) {
+                        stallRow();
+                    }
+                } finally {
+                    if (nginx != null) {
+                        nginx.close();
+                    }
+                }
+            }
+            if (phases.contains("startup")) {
+                startup();
+            }
+            if (phases.contains("size")) {
+                size();
+            }
+        }
+
+        /**
+         * A fresh JVM compiles for seconds (one core: the compiler competes with requests), so the
+         * proxy is first driven hard for a while: what is measured is a warm proxy, like one that
+         * has been serving for a while.
+         */
+        private void jitWarmup(ProxyProcess proxy) throws Exception {
+            int seconds = quick ? 3 : 10;
+            System.out.println("warm-up: " + seconds + " s of load on the fresh proxy (JIT compilation)");
+            if (env.wrk != null) {
+                new Wrk(env.wrk, env.tmp, PATH, new String(smallBody, StandardCharsets.UTF_8)).run(proxy.port, 16, seconds);
+            } else {
+                long end = System.nanoTime() + seconds * 1_000_000_000L;
+                while (System.nanoTime() < end) {
+                    LatencyBench.run(List.of(new Target("proxy", proxy.port)), PATH, smallBody, 1000, 0, 0);
+                }
+            }
+        }
+
+        private static List<Target> targets(int direct, int proxy, int nginx) {
+            List<Target> targets = new ArrayList<>();
+            targets.add(new Target("direct", direct));
+            targets.add(new Target("proxy", proxy));
+            if (nginx > 0) {
+                targets.add(new Target("nginx", nginx));
+            }
+            return targets;
+        }
+
+        /** Adds flags the image supports and the bench wants (keep the real ~/.claude untouched). */
+        private void detectServeFlags() throws IOException, InterruptedException {
+            ProcessBuilder pb = new ProcessBuilder(env.launcher.toString(), "serve", "--help").redirectErrorStream(true);
+            pb.environment().put("HOME", env.home.toString());
+            Process p = Children.start(pb);
+            String help = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            List<String> flags = new ArrayList<>();
+            if (help.contains("--no-claude-config")) {
+                flags.add("--no-claude-config");
+            }
+            env.extraServeFlags = flags;
+            ProcessBuilder vb = new ProcessBuilder(env.launcher.toString(), "version").redirectErrorStream(true);
+            vb.environment().put("HOME", env.home.toString());
+            Process v = Children.start(vb);
+            String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            v.waitFor(60, TimeUnit.SECONDS);
+            System.out.println("image: " + env.launcher + " (" + version.lines().findFirst().orElse("?") + ")");
+        }
+
+        // ------------------------------------------------------------ latency
+
+        private void latency(List<Target> targets) throws IOException {
+            int warm = quick ? 500 : 2000;
+            int rounds = 5;
+            int per = quick ? 200 : 1000;
+            System.out.println("latency: " + warm + " warm-up + " + rounds * per
+                    + " measured sequential non-streaming requests per target (" + smallBody.length + " B body)");
+            Map<String, Samples> r = LatencyBench.run(targets, PATH, smallBody, warm, rounds, per);
+            r.forEach((k, v) -> System.out.println("    " + k + ": " + v.summary()));
+            Samples direct = r.get("direct");
+            Samples proxy = r.get("proxy");
+            Samples nginx = r.get("nginx");
+            report.info("Non-streaming latency, direct (client → upstream) p50 / p99",
+                    Report.ms(direct.ms(50)) + " / " + Report.ms(direct.ms(99)));
+            report.info("Non-streaming latency via proxy p50 / p99 / max",
+                    Report.ms(proxy.ms(50)) + " / " + Report.ms(proxy.ms(99)) + " / " + Report.ms(proxy.maxMs()));
+            double addedP99 = proxy.ms(99) - direct.ms(99);
+            report.row("Added latency, proxy − direct, p50 / p99",
+                    Report.ms(proxy.ms(50) - direct.ms(50)) + " / " + Report.ms(addedP99),
+                    "p99 ≤ 0.5 ms", addedP99 <= ADDED_LATENCY_P99_MS);
+            if (nginx != null) {
+                report.info("Added latency, nginx − direct, p50 / p99",
+                        Report.ms(nginx.ms(50) - direct.ms(50)) + " / " + Report.ms(nginx.ms(99) - direct.ms(99)));
+            } else {
+                report.info("Added latency, nginx − direct, p50 / p99", "n/a (nginx not installed)");
+            }
+            countStalls("non-streaming requests", r, s -> s, STALL_NANOS);
+
+            // a client that is not in a hurry (Claude Code sends a request every few seconds): after an
+            // idle pause the proxy's threads are parked and its CPU may be asleep
+            int pause = 50;
+            int paced = quick ? 40 : 100;
+            System.out.println("latency: " + 2 * paced + " requests per target, each after " + pause + " ms idle");
+            Map<String, Samples> ri = LatencyBench.run(targets, PATH, smallBody, 0, 2, paced, pause);
+            ri.forEach((k, v) -> System.out.println("    " + k + ": " + v.summary()));
+            Samples id = ri.get("direct");
+            Samples ip = ri.get("proxy");
+            Samples in = ri.get("nginx");
+            report.info("Added latency after " + pause + " ms idle, proxy p50 / p99",
+                    Report.ms(ip.ms(50) - id.ms(50)) + " / " + Report.ms(ip.ms(99) - id.ms(99)));
+            if (in != null) {
+                report.info("Added latency after " + pause + " ms idle, nginx p50 / p99",
+                        Report.ms(in.ms(50) - id.ms(50)) + " / " + Report.ms(in.ms(99) - id.ms(99)));
+            }
+            countStalls("requests after idle", ri, s -> s, STALL_NANOS);
+
+            // a Claude Code-sized body: the proxy buffers it and rewrites the model, so size matters
+            byte[] big = ClaudeCodeBodies.request(MODEL, false, 64 * 1024).getBytes(StandardCharsets.UTF_8);
+            int bigWarm = quick ? 200 : 500;
+            int bigPer = quick ? 100 : 400;
+            System.out.println("latency: " + bigWarm + " warm-up + " + rounds * bigPer + " measured with a "
+                    + big.length / 1024 + " KiB Claude Code request body");
+            Map<String, Samples> rb = LatencyBench.run(targets, PATH, big, bigWarm, rounds, bigPer);
+            rb.forEach((k, v) -> System.out.println("    " + k + ": " + v.summary()));
+            Samples bd = rb.get("direct");
+            Samples bp = rb.get("proxy");
+            Samples bn = rb.get("nginx");
+            report.info("Added latency with a 64 KiB Claude Code body, proxy p50 / p99",
+                    Report.ms(bp.ms(50) - bd.ms(50)) + " / " + Report.ms(bp.ms(99) - bd.ms(99)));
+            if (bn != null) {
+                report.info("Added latency with a 64 KiB Claude Code body, nginx p50 / p99",
+                        Report.ms(bn.ms(50) - bd.ms(50)) + " / " + Report.ms(bn.ms(99) - bd.ms(99)));
+            }
+            countStalls("64 KiB requests", rb, s -> s, STALL_NANOS);
+        }
+
+        // ------------------------------------------------------------ streaming
+
+        private void stream(FakeUpstream fake, List<Target> targets) throws IOException {
+            int deltas = 5;
+            Duration delay = Duration.ofMillis(streamDelayMs);
+            List<String> events = SseFixtures.message(MODEL, deltas);
+            int firstToken = indexOf(events, "content_block_delta");
+            int firstGap = indexOf(events, "content_block_start") + 1;
+            // this proxy process is fresh: warm its code paths up first (JIT), like a proxy that has
+            // served for a while, with non-streaming requests and with streams that have no delays
+            int jitWarm = quick ? 300 : 3000;
+            List<Target> proxyOnly = targets.stream().filter(t -> t.name().equals("proxy")).toList();
+            fake.setDefault(Reply.json(200, SseFixtures.jsonMessage(MODEL, "Hello from the fake upstream.")));
+            LatencyBench.run(proxyOnly, PATH, smallBody, 2 * jitWarm, 0, 0);
+            fake.setDefault(Reply.sse(events));
+            StreamBench.run(proxyOnly, PATH, streamBody, events.size(), firstToken, firstGap, jitWarm, 0);
+            fake.setDefault(Reply.sse(events).delayBetweenEvents(delay));
+            int warm = quick ? 10 : 20;
+            int streams = quick ? 60 : 200;
+            System.out.println("streaming: " + warm + " warm-up + " + streams + " measured streams per target, "
+                    + events.size() + " events " + delay.toMillis() + " ms apart, first token = event " + firstToken);
+            Map<String, StreamBench.Result> r = StreamBench.run(targets, PATH, streamBody, events.size(), firstToken,
+                    firstGap, warm, streams);
+            fake.setDefault(Reply.json(200, SseFixtures.jsonMessage(MODEL, "Hello from the fake upstream.")));
+            r.forEach((k, v) -> System.out.println("    " + k + " ttft: " + v.ttft.summary() + "\n    " + k
+                    + " gaps: " + v.gaps.summary()));
+            StreamBench.Result d = r.get("direct");
+            StreamBench.Result p = r.get("proxy");
+            StreamBench.Result n = r.get("nginx");
+            for (int k = 0; k < events.size(); k++) {
+                System.out.printf(Locale.ROOT, "      event %2d median arrival: direct %.3f ms, proxy %.3f ms%s%n", k,
+                        d.offsets[k].ms(50), p.offsets[k].ms(50),
+                        n == null ? "" : String.format(Locale.ROOT, ", nginx %.3f ms", n.offsets[k].ms(50)));
+            }
+            report.info("Time to first token, direct p50 / p99", Report.ms(d.ttft.ms(50)) + " / " + Report.ms(d.ttft.ms(99)));
+            double addedTtft99 = p.ttft.ms(99) - d.ttft.ms(99);
+            report.row("Added time to first token, proxy − direct, p50 / p99",
+                    Report.ms(p.ttft.ms(50) - d.ttft.ms(50)) + " / " + Report.ms(addedTtft99),
+                    "p99 ≤ 1 ms", addedTtft99 <= ADDED_TTFT_P99_MS && p.badStreams == 0);
+            if (n != null) {
+                report.info("Added time to first token, nginx − direct, p50 / p99",
+                        Report.ms(n.ttft.ms(50) - d.ttft.ms(50)) + " / " + Report.ms(n.ttft.ms(99) - d.ttft.ms(99)));
+            }
+            report.info("Gap between events, direct p50 / p99 / max (scripted " + delay.toMillis() + " ms)",
+                    Report.ms(d.gaps.ms(50)) + " / " + Report.ms(d.gaps.ms(99)) + " / " + Report.ms(d.gaps.maxMs()));
+            report.info("Added gap between events, proxy − direct, p50 / p99 / max",
+                    Report.ms(p.gaps.ms(50) - d.gaps.ms(50)) + " / " + Report.ms(p.gaps.ms(99) - d.gaps.ms(99))
+                            + " / " + Report.ms(p.gaps.maxMs() - d.gaps.maxMs()));
+            if (n != null) {
+                report.info("Added gap between events, nginx − direct, p50 / p99 / max",
+                        Report.ms(n.gaps.ms(50) - d.gaps.ms(50)) + " / " + Report.ms(n.gaps.ms(99) - d.gaps.ms(99))
+                                + " / " + Report.ms(n.gaps.maxMs() - d.gaps.maxMs()));
+            }
+            Samples pd = p.delayVersus(d, firstToken);
+            System.out.println("    proxy per-event delay vs direct: " + pd.summary());
+            report.info("Added delay of each event from the first token on, proxy − direct, p50 / p99",
+                    Report.ms(pd.ms(50)) + " / " + Report.ms(pd.ms(99)));
+            if (n != null) {
+                Samples nd = n.delayVersus(d, firstToken);
+                report.info("Added delay of each event from the first token on, nginx − direct, p50 / p99",
+                        Report.ms(nd.ms(50)) + " / " + Report.ms(nd.ms(99)));
+            }
+            if (p.badStreams > 0) {
+                report.note(p.badStreams + " proxied streams did not deliver all " + events.size() + " events");
+            }
+            long ttftLimit = (long) d.ttft.percentileNanos(50) + STALL_NANOS;
+            long gapLimit = delay.toNanos() + STALL_NANOS;
+            countStalls("time to first token", r, x -> x.ttft, ttftLimit);
+            countStalls("gaps between events", r, x -> x.gaps, gapLimit);
+        }
+
+        private static int indexOf(List<String> events, String name) {
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i).startsWith("event: " + name + "\n")) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("no " + name + " event in the fixture");
+        }
+
+        /** Counts samples above {@code limit} per target; the proxy's are listed in the log. */
+        private <T> void countStalls(String where, Map<String, T> results, java.util.function.Function<T, Samples> f,
+                                     long limit) {
+            Samples p = f.apply(results.get("proxy"));
+            int count = p.countAbove(limit);
+            stallsProxy += count;
+            stallsDirect += f.apply(results.get("direct")).countAbove(limit);
+            if (results.get("nginx") != null) {
+                stallsNginx = Math.max(0, stallsNginx) + f.apply(results.get("nginx")).countAbove(limit);
+            }
+            if (count > 0) {
+                stallWhere.add(count + " in " + where);
+                System.out.println("    stalls through the proxy in " + where + " (ms): " + p.above(limit));
+            }
+        }
+
+        private void stallRow() {
+            report.row("40 ms stalls through the proxy (requests > 40 ms, TTFT or gaps > 40 ms late); "
+                            + "same count direct / via nginx",
+                    stallsProxy + (stallWhere.isEmpty() ? "" : " (" + String.join(", ", stallWhere) + ")")
+                            + "; direct " + stallsDirect + " / nginx " + (stallsNginx < 0 ? "n/a" : stallsNginx),
+                    "0", stallsProxy == 0);
+        }
+
+        // ------------------------------------------------------------ memory
+
+        private void memory(FakeUpstream fake, ProxyProcess proxy) throws Exception {
+            int n = quick ? 200 : 1000;
+            long pid = proxy.javaPid();
+            long idle = ProxyProcess.procStatus(pid, "VmRSS");
+            CountDownLatch gate = new CountDownLatch(1);
+            // the proxy holds message_start until content_block_start (to be able to fail over), so the
+            // stream is held open after content_block_start: the client has then seen its first events
+            List<String> events = SseFixtures.message(MODEL, 3);
+            fake.setDefault(Reply.sse(events).pauseBeforeEvent(2, gate));
+            System.out.println("memory: " + n + " concurrent streams held open after their first event");
+            MemoryBench.Result r;
+            try {
+                r = MemoryBench.run(proxy.port, pid, PATH, streamBody, n, 64, events.size(), gate);
+            } finally {
+                gate.countDown();
+                fake.setDefault(Reply.json(200, SseFixtures.jsonMessage(MODEL, "Hello from the fake upstream.")));
+            }
+            double mb = r.rssKb() / 1024.0;
+            report.row("Resident memory (VmRSS) of the proxy with " + n + " open streams",
+                    Report.num(mb, "%.0f MB") + " (" + r.open() + " open; idle before: "
+                            + Report.num(idle / 1024.0, "%.0f MB") + "; threads " + r.threads() + ")",
+                    "< 400 MB", r.rssKb() > 0 && r.open() == n && mb < RSS_LIMIT_MB);
+            if (r.failed() > 0 || r.completed() != n) {
+                report.note("memory phase: " + r.failed() + " of " + n + " streams failed, " + r.completed()
+                        + " completed after the release; first error: " + r.firstError());
+            }
+            System.out.printf(Locale.ROOT, "  (%d streams opened in %.1f s; VmHWM %.0f MB; %d completed)%n",
+                    r.open(), r.openSeconds(), r.hwmKb() / 1024.0, r.completed());
+        }
+
+        // ------------------------------------------------------------ throughput
+
+        private void throughput(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort) throws Exception {
+            String na = "n/a (wrk not installed)";
+            if (env.wrk == null) {
+                report.info("Throughput at 64 connections, direct / proxy / nginx", na);
+                report.row("Throughput, proxy ÷ nginx", na, "≥ 0.7×", null);
+                return;
+            }
+            int seconds = quick ? 3 : 10;
+            int warm = quick ? 2 : 3;
+            Wrk wrk = new Wrk(env.wrk, env.tmp, PATH, new String(smallBody, StandardCharsets.UTF_8));
+            System.out.println("throughput: wrk -t1 -c64 -d" + seconds + "s per target (after a " + warm
+                    + " s warm-up), POST " + smallBody.length + " B");
+            Wrk.Result direct = wrk.run(lean.port(), 64, seconds, env.out.resolve("wrk-direct.txt"));
+            wrk.run(proxy.port, 64, warm);
+            long c0 = lean.connections();
+            long r0 = lean.requests();
+            long cpu0 = CpuLoad.ticksOfTree(proxy.javaPid());
+            Map<String, Long> threads0 = CpuLoad.ticksByThread(proxy.javaPid());
+            Wrk.Result proxyR = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-proxy.txt"));
+            long proxyCpu = CpuLoad.ticksOfTree(proxy.javaPid()) - cpu0;
+            String byThread = CpuLoad.share(threads0, CpuLoad.ticksByThread(proxy.javaPid()), 5);
+            System.out.println("    proxy CPU by thread: " + byThread);
+            System.out.println("    through the proxy: " + (lean.requests() - r0) + " upstream requests on "
+                    + (lean.connections() - c0) + " new upstream connections");
+            String proxyCpuText = cpuText(proxyCpu, seconds, proxyR);
+            Wrk.Result nginxR = null;
+            String nginxCpuText = "n/a";
+            if (nginxPort > 0) {
+                wrk.run(nginxPort, 64, 1);
+                long n0 = nginx == null ? -1 : CpuLoad.ticksOfTree(nginx.pid());
+                nginxR = wrk.run(nginxPort, 64, seconds, env.out.resolve("wrk-nginx.txt"));
+                long nTicks = nginx == null ? -1 : CpuLoad.ticksOfTree(nginx.pid()) - n0;
+                nginxCpuText = cpuText(nTicks, seconds, nginxR);
+                if (n0 >= 0 && nTicks >= 0 && nTicks / 100.0 / seconds < 0.8) {
+                    report.note("nginx used only " + Report.num(nTicks / 100.0 / seconds * 100, "%.0f")
+                            + "% of its core: its rate was capped by the client core (wrk and the upstream share "
+                            + "it), so proxy ÷ nginx flatters the proxy; CPU per request compares them fairly");
+                }
+            }
+            report.info("CPU used during the throughput run: proxy / nginx",
+                    proxyCpuText + " / " + nginxCpuText);
+            report.info("Proxy CPU by JVM thread during the throughput run", byThread);
+            report.info("Throughput at 64 connections, direct / proxy / nginx (req/s)",
+                    Report.num(direct.requestsPerSecond(), "%.0f") + " / "
+                            + Report.num(proxyR.requestsPerSecond(), "%.0f") + " / "
+                            + (nginxR == null ? "n/a" : Report.num(nginxR.requestsPerSecond(), "%.0f")));
+            if (nginxR == null) {
+                report.row("Throughput, proxy ÷ nginx", "n/a (nginx not installed)", "≥ 0.7×", null);
+            } else {
+                double ratio = proxyR.requestsPerSecond() / nginxR.requestsPerSecond();
+                report.row("Throughput, proxy ÷ nginx", Report.num(ratio, "%.2f×"), "≥ 0.7×",
+                        ratio >= THROUGHPUT_RATIO && proxyR.non2xx() == 0 && proxyR.socketErrors() == 0);
+                if (nginxR.requestsPerSecond() > 0.9 * direct.requestsPerSecond()) {
+                    report.note("nginx reached " + Report.num(nginxR.requestsPerSecond() / direct.requestsPerSecond()
+                            * 100, "%.0f") + "% of the direct rate: the client core (wrk + upstream) may be the "
+                            + "limit for nginx, which would flatter the proxy's ratio");
+                }
+            }
+            for (Wrk.Result w : new Wrk.Result[] {direct, proxyR, nginxR}) {
+                if (w != null && (w.non2xx() > 0 || w.socketErrors() > 0)) {
+                    report.note("wrk saw " + w.non2xx() + " non-2xx responses and " + w.socketErrors()
+                            + " socket errors in one run");
+                }
+            }
+            if (direct.requestsPerSecond() < proxyR.requestsPerSecond()
+                    || (nginxR != null && direct.requestsPerSecond() < nginxR.requestsPerSecond())) {
+                report.note("the upstream direct was slower than through a proxy: the client core is the bottleneck");
+            }
+        }
+
+        /** "97% of a core, 310 µs per request" from CPU ticks (1/100 s) over a wrk run. */
+        private static String cpuText(long ticks, int seconds, Wrk.Result r) {
+            if (ticks < 0 || r == null || r.requests() <= 0) {
+                return "n/a";
+            }
+            double cpuSeconds = ticks / 100.0;
+            return Report.num(cpuSeconds / seconds * 100, "%.0f%% of a core") + ", "
+                    + Report.num(cpuSeconds / r.requests() * 1e6, "%.0f µs per request");
+        }
+
+        // ------------------------------------------------------------ start-up and size
+
+        private void startup() throws Exception {
+            int runs = quick ? 2 : 5;
+            int more = quick ? 2 : 3;
+            System.out.println("start-up: " + runs + " starts pinned to one core and " + more
+                    + " on all cores, fresh data directory each; " + more + " pinned with an existing data directory");
+            Samples pinned = StartupBench.run(env, runs, true, "pinned");
+            Samples free = StartupBench.run(env, more, false, "unpinned");
+            Samples existing = StartupBench.run(env, more, true, "existing", false);
+            double med = pinned.ms(50) / 1000.0;
+            String where = env.proxyCpuPrefix.isEmpty() ? "" : " (one core)";
+            report.row("Image start-up to first 200 on HEAD /" + where + ", median (min)",
+                    Report.num(med, "%.3f s") + " (" + Report.num(pinned.ms(0) / 1000.0, "%.3f s") + ")",
+                    "≤ 0.5 s", med <= STARTUP_S);
+            if (!env.proxyCpuPrefix.isEmpty()) {
+                report.info("Image start-up to first 200, all cores, median (min)",
+                        Report.num(free.ms(50) / 1000.0, "%.3f s") + " ("
+                                + Report.num(free.ms(0) / 1000.0, "%.3f s") + ")");
+            }
+            report.info("Image start-up to first 200" + where + " with an existing data directory, median (min)",
+                    Report.num(existing.ms(50) / 1000.0, "%.3f s") + " ("
+                            + Report.num(existing.ms(0) / 1000.0, "%.3f s") + ")");
+        }
+
+        private void size() throws IOException, InterruptedException {
+            long bytes = -1;
+            try {
+                Process p = Children.start(new ProcessBuilder("du", "-sb", env.imageDir.toString()));
+                String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                p.waitFor(30, TimeUnit.SECONDS);
+                bytes = Long.parseLong(o.split("\\s+")[0]);
+            } catch (IOException | NumberFormatException e) {
+                try (Stream<Path> s = Files.walk(env.imageDir)) {
+                    bytes = s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                }
+            }
+            double mb = bytes / 1e6;
+            report.row("Image size (du -sb " + env.imageDir.getFileName() + ")",
+                    Report.num(mb, "%.1f MB") + " (" + Report.num(bytes / 1048576.0, "%.1f MiB") + ")",
+                    "≤ 80 MB", mb <= IMAGE_LIMIT_MB);
+        }
+    }
+}
