@@ -266,6 +266,25 @@ final class ProxyServer implements AutoCloseable {
         return database;
     }
 
+    private volatile long priceVersion = -1;
+    private volatile dev.codeproxy.core.pricing.PriceTable priceTable;
+
+    /** A request's cost in micro-dollars by the current price table (overrides included), or null when unpriced. */
+    Long costMicros(dev.codeproxy.core.event.RequestRecord r) {
+        var repo = new dev.codeproxy.store.PriceRepository(database);
+        long v = repo.version();
+        if (v != priceVersion || priceTable == null) {
+            priceTable = repo.table();
+            priceVersion = v;
+        }
+        String model = r.sentModel() != null ? r.sentModel() : r.model();
+        if (model == null || r.usage() == null) {
+            return null;
+        }
+        var cost = priceTable.cost(model, r.usage());
+        return cost.priced() ? cost.micros() : null;
+    }
+
     RequestLog requestLog() {
         return log;
     }

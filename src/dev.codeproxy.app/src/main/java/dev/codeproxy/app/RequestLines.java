@@ -15,26 +15,69 @@ import java.util.function.Function;
 /**
  * Headless mode's access log: one line per finished request on standard output — time, endpoint,
  * model, status, time to first token, duration, tokens, cost — as text or, with
- * {@code --log-format json}, as one JSON object per line. Printing happens on the request's
- * thread but is a single buffered write.
+ * {@code --log-format json}, as one JSON object per line. The request's thread only queues the
+ * record; one daemon thread formats and writes lines in bursts (a line per request would
+ * otherwise cost a write system call on the hot path). A full queue drops lines, never waits.
  */
 final class RequestLines implements ProxyListener {
     enum Format { TEXT, JSON }
 
     private final PrintStream out;
     private final Format format;
-    private final Function<RequestRecord, Long> costMicros;
+    private volatile Function<RequestRecord, Long> costMicros;
+    private final java.util.concurrent.BlockingQueue<RequestRecord> queue =
+            new java.util.concurrent.ArrayBlockingQueue<>(10_000);
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     RequestLines(PrintStream out, Format format, Function<RequestRecord, Long> costMicros) {
         this.out = out;
         this.format = format;
         this.costMicros = costMicros;
+        Thread.ofPlatform().daemon().name("request-lines").start(this::drain);
     }
 
     @Override
     public void onEvent(ProxyEvent event) {
-        if (event instanceof ProxyEvent.RequestCompleted c) {
-            out.println(line(c.record()));
+        if (event instanceof ProxyEvent.RequestCompleted c && !queue.offer(c.record())) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private void drain() {
+        java.util.List<RequestRecord> batch = new java.util.ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, 999);
+            for (RequestRecord r : batch) {
+                sb.append(line(r)).append(System.lineSeparator());
+            }
+            long lost = dropped.getAndSet(0);
+            if (lost > 0) {
+                sb.append("(").append(lost).append(" request lines dropped: output too slow)")
+                        .append(System.lineSeparator());
+            }
+            out.print(sb);
+            out.flush();
+            sb.setLength(0);
+            batch.clear();
+        }
+    }
+
+    /** Sets how a line's cost is computed (known once the database is open). */
+    void costs(Function<RequestRecord, Long> f) {
+        this.costMicros = f;
+    }
+
+    /** Waits (briefly) until every queued line is written; used at shutdown. */
+    void flush() {
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (!queue.isEmpty() && System.nanoTime() < end) {
+            Thread.onSpinWait();
         }
     }
 

@@ -72,7 +72,8 @@ final class ServeCommand implements Callable<Integer> {
             case "json" -> RequestLines.Format.JSON;
             default -> throw new UsageError("--log-format: '" + logFormat + "' is not accepted; expected text or json");
         };
-        ProxyListener lines = headless ? new RequestLines(ctx.out(), format, r -> null) : ProxyListener.NONE;
+        RequestLines requestLines = headless ? new RequestLines(ctx.out(), format, r -> null) : null;
+        ProxyListener lines = requestLines != null ? requestLines : ProxyListener.NONE;
         ProxyServer server;
         try {
             Path claudeDir = noClaudeConfig ? null : ClaudeSettings.resolveDir(claudeConfigDir, env.all(),
@@ -82,6 +83,9 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             ctx.err().println("code-proxy: cannot start: " + rootMessage(e));
             return 1;
+        }
+        if (requestLines != null) {
+            requestLines.costs(server::costMicros);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -278,12 +278,18 @@ final class Exchange {
             return Attempt.failed(FailureClass.BAD_JSON, -1, "bad_json", status, attemptHeadersMs);
         }
         if (status >= 200 && status < 300) {
-            if (!method.equals("HEAD") && !ResponseCheck.isJson(bytes,
-                    up.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null))) {
+            // one streaming pass both checks the body and reads its usage (identity, as we ask for)
+            String encoding = up.headers().first(HeaderNames.CONTENT_ENCODING).orElse("identity").strip();
+            UsageScanner scanner = new UsageScanner();
+            boolean identity = encoding.isEmpty() || encoding.equalsIgnoreCase("identity");
+            boolean valid = method.equals("HEAD")
+                    || (identity ? scanner.json(bytes) : ResponseCheck.isJson(bytes, encoding));
+            if (!valid) {
                 lastDetail = "upstream '" + ep.name() + "' answered " + status + " with "
                         + (bytes.length == 0 ? "an empty body" : "a body that is not JSON");
                 return Attempt.failed(FailureClass.BAD_JSON, -1, "bad_json", status, attemptHeadersMs);
             }
+            usage = scanner.usage();
             deliver(status, up.headers(), bytes, ep);
             return Attempt.done(BreakerOutcome.SUCCESS, "ok", status, attemptHeadersMs);
         }
@@ -356,11 +362,6 @@ final class Exchange {
         HeaderPolicy.responseHeaders(headers, (n, v) -> res.headers().add(HeaderNames.create(n), v));
         responseHeaders = HeaderPolicy.redacted(headers);
         keepResponseBody(body);
-        if (status >= 200 && status < 300) {
-            UsageScanner scanner = new UsageScanner();
-            scanner.json(body);
-            usage = scanner.usage();
-        }
         proxyHeaders(ep);
         emit(new ProxyEvent.RequestCommitted(id, ep.name(), status, attempts));
         try {

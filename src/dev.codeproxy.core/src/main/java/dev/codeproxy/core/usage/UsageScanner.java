@@ -47,21 +47,55 @@ public final class UsageScanner {
         }
     }
 
-    /** Reads a whole JSON response body. */
-    public void json(byte[] body) {
+    /**
+     * Reads a whole JSON response body in one streaming pass that also checks it: only the
+     * top-level {@code model} and {@code usage} are materialised, everything else is skipped.
+     *
+     * @return true when the body is one complete JSON value (empty or broken bodies are false)
+     */
+    public boolean json(byte[] body) {
+        if (body.length == 0) {
+            return false;
+        }
         try (JsonParser p = Json.createParser(new ByteArrayInputStream(body))) {
-            if (!p.hasNext() || p.next() != JsonParser.Event.START_OBJECT) {
-                return;
+            if (!p.hasNext()) {
+                return false;
             }
-            JsonObject o = p.getObject();
-            if (o.get("model") instanceof jakarta.json.JsonString s) {
-                model = s.getString();
+            JsonParser.Event first = p.next();
+            if (first != JsonParser.Event.START_OBJECT) {
+                if (first == JsonParser.Event.START_ARRAY) {
+                    p.skipArray();
+                }
+                return !p.hasNext();
             }
-            if (o.get("usage") instanceof JsonObject u) {
-                apply(u);
+            while (true) {
+                JsonParser.Event e = p.next();
+                if (e == JsonParser.Event.END_OBJECT) {
+                    break;
+                }
+                String key = p.getString();
+                JsonParser.Event v = p.next();
+                switch (v) {
+                    case START_OBJECT -> {
+                        if (key.equals("usage")) {
+                            apply(p.getObject());
+                        } else {
+                            p.skipObject();
+                        }
+                    }
+                    case START_ARRAY -> p.skipArray();
+                    case VALUE_STRING -> {
+                        if (key.equals("model")) {
+                            model = p.getString();
+                        }
+                    }
+                    default -> {
+                    }
+                }
             }
+            return !p.hasNext();
         } catch (RuntimeException e) {
-            // not JSON: no usage
+            return false;
         }
     }
 
