@@ -29,5 +29,8 @@ module dev.codeproxy.admin {
     // ControlPlane and ServerControl (what the app wires), WebUi
     exports dev.codeproxy.admin;
     // JSON-B reads and writes the API's records reflectively
+    // Yasson reads the DTO records through MethodHandles.publicLookup(), which needs the package
+    // exported to everyone (opening it to Yasson alone fails in the jlink image)
+    exports dev.codeproxy.admin.api.dto;
     opens dev.codeproxy.admin.api.dto to org.eclipse.yasson;
 }

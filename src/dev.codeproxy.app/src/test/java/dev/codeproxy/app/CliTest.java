@@ -147,6 +147,22 @@ class CliTest {
     }
 
     @Test
+    void tokensAreCreatedOnceListedMaskedAndRevoked() {
+        Run created = run("token", "create", "laptop", "--data-dir", data());
+        assertEquals(0, created.code(), created.err());
+        String token = created.out().strip();
+        assertTrue(token.startsWith("cp-") && token.length() > 40, token);
+        Run list = run("token", "list", "--data-dir", data());
+        assertTrue(list.out().contains("laptop") && list.out().contains("never"), list.out());
+        assertFalse(list.out().contains(token), "listed masked only");
+        assertOneLine(run("token", "create", "laptop", "--data-dir", data()));
+        assertEquals(0, run("token", "revoke", "laptop", "--data-dir", data()).code());
+        assertFalse(run("token", "list", "--data-dir", data()).out().contains("laptop"), "revoked tokens are gone");
+        assertOneLine(run("token", "revoke", "laptop", "--data-dir", data()));
+        assertOneLine(run("token"));
+    }
+
+    @Test
     void versionAndHelp() {
         Run v = run("version");
         assertEquals(0, v.code());
