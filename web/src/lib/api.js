@@ -1,41 +1,33 @@
-// The one HTTP client of the dashboard. Every call goes through `request`, and every
-// failure goes through `handleError`, so error handling (and later 401 → login, toasts,
-// field errors) lives in one place.
+// The one HTTP client of the dashboard. Every call goes through `request`; every failure becomes
+// an ApiError there, and `handleError` is the one place that decides what a user sees: 401 → the
+// login screen, field errors → next to their fields, anything else → a toast.
+import { session } from './session.svelte.js';
+import { toasts } from './toasts.svelte.js';
 
 /** An API failure with a message fit to show a user. */
 export class ApiError extends Error {
   /**
    * @param {string} message
    * @param {number} status HTTP status, or 0 when the server could not be reached
-   * @param {unknown} [data] parsed error body, if any
+   * @param {any} [data] parsed error body, if any
    */
   constructor(message, status, data) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.data = data;
+    /** @type {Record<string, string>} field (or JSON path) → what is wrong with it */
+    this.fields = data && typeof data.fields === 'object' && data.fields ? data.fields : {};
+  }
+
+  get hasFields() {
+    return Object.keys(this.fields).length > 0;
   }
 }
 
-/**
- * Turns anything thrown while talking to the server into an ApiError.
- * @param {unknown} err
- * @param {string} path
- * @returns {ApiError}
- */
-function handleError(err, path) {
-  if (err instanceof ApiError) return err;
-  if (err instanceof DOMException && err.name === 'AbortError') {
-    return new ApiError(`Request to ${path} was cancelled`, 0);
-  }
-  return new ApiError(`Cannot reach the proxy (${path}): ${err?.message ?? err}`, 0);
-}
+/** The admin API's base path. */
+export const API = '/_/api';
 
-/**
- * Reads an error message out of a failed response: the Anthropic error envelope
- * ({"error": {"message": ...}}), a plain {"message": ...}, or the status line.
- * @param {Response} res
- */
 async function errorFrom(res) {
   let data;
   try {
@@ -44,30 +36,125 @@ async function errorFrom(res) {
     data = undefined;
   }
   const message =
-    data?.error?.message ?? data?.message ?? `${res.status} ${res.statusText}`.trim();
+    (typeof data?.error === 'string' ? data.error : data?.error?.message) ??
+    data?.message ??
+    `${res.status} ${res.statusText}`.trim();
   return new ApiError(message, res.status, data);
 }
 
 /**
- * Sends a request relative to the page's origin and returns the parsed JSON body
- * (or null for an empty body).
- * @param {string} path absolute path on the proxy, e.g. "/observe/health"
- * @param {RequestInit} [init]
+ * Sends a request and returns the parsed JSON body (null for an empty body). A 401 also flips
+ * the session to "login required", whoever asked.
+ * @param {string} path absolute path, e.g. "/_/api/status"
+ * @param {{method?: string, body?: any, text?: string, query?: Record<string, any>, signal?: AbortSignal}} [opts]
  */
-export async function request(path, init = {}) {
+export async function request(path, opts = {}) {
+  const { method = 'GET', body, text, query, signal } = opts;
+  let url = path;
+  if (query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    }
+    const s = q.toString();
+    if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  const headers = { accept: 'application/json' };
+  let payload;
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  } else if (text !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = text;
+  }
+  let res;
   try {
-    const res = await fetch(path, {
-      credentials: 'same-origin',
-      ...init,
-      headers: { accept: 'application/json', ...init.headers },
-    });
-    if (!res.ok) throw await errorFrom(res);
-    const text = await res.text();
-    return text ? JSON.parse(text) : null;
+    res = await fetch(url, { method, headers, body: payload, signal, credentials: 'same-origin' });
   } catch (err) {
-    throw handleError(err, path);
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError(`Cannot reach Code Proxy (${err?.message ?? err})`, 0);
+  }
+  if (res.status === 401) {
+    const e = await errorFrom(res);
+    session.unauthorized(e.message);
+    throw e;
+  }
+  if (!res.ok) throw await errorFrom(res);
+  session.authorized();
+  const t = await res.text();
+  if (!t) return null;
+  try {
+    return JSON.parse(t);
+  } catch {
+    throw new ApiError(`Code Proxy sent a response that is not JSON (${path})`, res.status);
   }
 }
 
-/** GET /observe/health: Helidon's health report, e.g. {"status": "UP"}. */
-export const health = (init) => request('/observe/health', init);
+/**
+ * The central error handler. Shows a 401 as the login screen (already done by `request`), field
+ * errors at their fields (through `setFields`, when the caller has a form), the rest as a toast.
+ * Returns the field errors it handed over (empty when none).
+ * @param {unknown} err
+ * @param {{setFields?: (fields: Record<string,string>) => void, context?: string, quiet?: boolean}} [opts]
+ */
+export function handleError(err, opts = {}) {
+  if (err?.name === 'AbortError') return {};
+  const e = err instanceof ApiError ? err : new ApiError(String(err?.message ?? err), 0);
+  if (e.status === 401) return {};
+  if (e.hasFields && opts.setFields) {
+    opts.setFields(e.fields);
+    toasts.error(opts.context ? `${opts.context}: fix the highlighted fields` : 'Fix the highlighted fields');
+    return e.fields;
+  }
+  if (!opts.quiet) toasts.error(opts.context ? `${opts.context}: ${e.message}` : e.message);
+  return {};
+}
+
+const enc = encodeURIComponent;
+
+/** Every resource of the admin API, named as the server names them. */
+export const api = {
+  status: () => request(`${API}/status`),
+
+  endpoints: () => request(`${API}/endpoints`),
+  createEndpoint: (body) => request(`${API}/endpoints`, { method: 'POST', body }),
+  updateEndpoint: (id, body) => request(`${API}/endpoints/${enc(id)}`, { method: 'PUT', body }),
+  deleteEndpoint: (id) => request(`${API}/endpoints/${enc(id)}`, { method: 'DELETE' }),
+  reorderEndpoints: (ids) => request(`${API}/endpoints/reorder`, { method: 'POST', body: { ids } }),
+  enableEndpoint: (id, on) =>
+    request(`${API}/endpoints/${enc(id)}/${on ? 'enable' : 'disable'}`, { method: 'POST' }),
+  resetEndpoint: (id) => request(`${API}/endpoints/${enc(id)}/reset`, { method: 'POST' }),
+  testEndpoint: (id) => request(`${API}/endpoints/${enc(id)}/test`, { method: 'POST' }),
+
+  settings: () => request(`${API}/settings`),
+  saveSettings: (changes) => request(`${API}/settings`, { method: 'PUT', body: changes }),
+
+  logs: (query, signal) => request(`${API}/logs`, { query, signal }),
+  log: (id, signal) => request(`${API}/logs/${enc(id)}`, { signal }),
+
+  summary: (range) => request(`${API}/stats/summary`, { query: { range } }),
+  series: (range, by) => request(`${API}/stats/series`, { query: { range, by } }),
+  models: (range) => request(`${API}/stats/models`, { query: { range } }),
+  endpointStats: (range) => request(`${API}/stats/endpoints`, { query: { range } }),
+  heatmap: (year) => request(`${API}/stats/heatmap`, { query: { year } }),
+
+  pricing: () => request(`${API}/pricing`),
+  savePriceOverrides: (overrides) =>
+    request(`${API}/pricing/overrides`, { method: 'PUT', body: { overrides } }),
+  resetPrices: () => request(`${API}/pricing/reset`, { method: 'POST' }),
+
+  importConfig: (text, mode, dryRun) =>
+    request(`${API}/import`, { method: 'POST', text, query: { mode, dryRun } }),
+  exportUrl: (secrets) => `${API}/export${secrets ? '?secrets=true' : ''}`,
+
+  claude: () => request(`${API}/claude`),
+  claudeApply: () => request(`${API}/claude/apply`, { method: 'POST' }),
+  claudeRestore: () => request(`${API}/claude/restore`, { method: 'POST' }),
+
+  tokens: () => request(`${API}/tokens`),
+  createToken: (name) => request(`${API}/tokens`, { method: 'POST', body: { name } }),
+  revokeToken: (id) => request(`${API}/tokens/${enc(id)}`, { method: 'DELETE' }),
+
+  logout: () => request('/_/logout', { method: 'POST' }),
+};

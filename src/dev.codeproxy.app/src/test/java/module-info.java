@@ -17,6 +17,8 @@ open module dev.codeproxy.app {
     requires dev.codeproxy.testkit;
     requires org.junit.jupiter.api;
     requires org.junit.jupiter.params;
+    // Playwright for Java (automatic module, named after its jar): the dashboard's browser tests
+    requires playwright;
 
     exports dev.codeproxy.app;
 }
