@@ -62,10 +62,19 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Env env = ctx.env();
-        String h = host != null ? checkHost("--host", host) : env.get(Env.HOST) != null
-                ? checkHost(Env.HOST, env.get(Env.HOST)) : null;
-        Integer p = port != null ? parsePort("--port", port) : env.get(Env.PORT) != null
-                ? parsePort(Env.PORT, env.get(Env.PORT)) : null;
+        // flags beat environment beat stored settings (null: take the stored setting)
+        String h = null;
+        if (host != null) {
+            h = checkHost("--host", host);
+        } else if (env.get(Env.HOST) != null) {
+            h = checkHost(Env.HOST, env.get(Env.HOST));
+        }
+        Integer p = null;
+        if (port != null) {
+            p = parsePort("--port", port);
+        } else if (env.get(Env.PORT) != null) {
+            p = parsePort(Env.PORT, env.get(Env.PORT));
+        }
         Duration graceful = parseGrace(grace);
         RequestLines.Format format = switch (logFormat.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> RequestLines.Format.TEXT;

@@ -89,6 +89,7 @@ class ImageTest {
                 {
                   "format": "code-proxy/1",
                   "exportedAt": "2026-11-26T12:00:00Z",
+                  "settings": { "port": 0 },
                   "endpoints": [
                     { "name": "fake", "enabled": true, "priority": 1, "weight": 1,
                       "baseUrl": "%s", "apiKey": "%s", "authHeader": "x-api-key" }
@@ -98,11 +99,14 @@ class ImageTest {
 
         Result imported = run("import", importFile.toString(), "--replace", "--data-dir", data.toString());
         assertEquals(0, imported.exit(), "import: " + imported);
-        assertTrue(imported.stdout().contains("1 endpoint"), "import: " + imported);
+        assertTrue(imported.stdout().contains("1 endpoint(s) and 1 setting(s)"), "import: " + imported);
         assertNoJvmNoise(imported.stderr());
 
-        Process server = start(List.of("--headless", "--no-browser", "--no-claude-config", "--host", "127.0.0.1",
-                "--port", "0", "--data-dir", data.toString()));
+        // Claude Code's settings live in a temporary CLAUDE_CONFIG_DIR (see builder): the image points it at itself
+        Path claudeSettings = tmp.resolve("claude-config").resolve("settings.json");
+        // no --port: the stored setting (0, any free port, from the import) applies
+        Process server = start(List.of("--headless", "--no-browser", "--host", "127.0.0.1",
+                "--data-dir", data.toString()));
         Drain out = new Drain(server.getInputStream());
         Drain err = new Drain(server.getErrorStream());
         String banner = out.firstLine.completeOnTimeout(null, START.toSeconds(), TimeUnit.SECONDS).get();
@@ -149,6 +153,22 @@ class ImageTest {
             HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, noToken.statusCode(), noToken.body());
+
+            // the admin API's JSON (records through JSON-B) works in the linked image, not only on a class path
+            String admin = Files.readString(data.resolve("admin-token")).strip();
+            for (String path : List.of("/_/api/status", "/_/api/endpoints", "/_/api/settings", "/_/api/stats/summary")) {
+                HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, api.statusCode(), path + ": " + api.body());
+                assertTrue(api.body().startsWith("{") || api.body().startsWith("["), path + ": " + api.body());
+                assertFalse(api.body().contains(KEY), path + " leaks the endpoint key");
+            }
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(health.statusCode() == 200 || health.statusCode() == 204, "health " + health.statusCode());
+
+            String during = Files.readString(claudeSettings);
+            assertTrue(during.contains("\"ANTHROPIC_BASE_URL\": \"" + base + "\""), during);
         }
 
         // SIGTERM: the shutdown hook stops the server and the JVM exits promptly
@@ -161,6 +181,53 @@ class ImageTest {
         assertTrue(exit == 143 || exit == 0, "exit status after SIGTERM: " + exit + " (expected 128 + 15, or 0)");
         assertNoJvmNoise(err.finish());
         assertTrue(out.finish().contains("/v1"), "the banner names the proxy URL: " + out.text());
+        // the file the proxy created for Claude Code is gone again
+        assertFalse(Files.exists(claudeSettings), "settings.json removed on stop");
+    }
+
+    @Test
+    void everyCommandThroughTheImage() throws Exception {
+        String d = tmp.resolve("cli-data").toString();
+        Result help = run("--help");
+        assertEquals(0, help.exit(), help.toString());
+        for (String cmd : List.of("serve", "import", "export", "endpoint", "claude", "token", "version")) {
+            assertTrue(help.stdout().contains(cmd), "help lists " + cmd + ": " + help.stdout());
+        }
+        Result add = run("endpoint", "add", "main", "--url", upstream.baseUrl(), "--key", KEY, "--data-dir", d);
+        assertEquals(0, add.exit(), add.toString());
+        Result list = run("endpoint", "list", "--data-dir", d);
+        assertTrue(list.stdout().contains("main") && !list.stdout().contains(KEY), list.toString());
+        assertEquals(0, run("endpoint", "disable", "main", "--data-dir", d).exit());
+        assertEquals(0, run("endpoint", "enable", "main", "--data-dir", d).exit());
+        Result export = run("export", "--data-dir", d);
+        assertTrue(export.stdout().contains("\"format\": \"code-proxy/1\"") && !export.stdout().contains(KEY),
+                export.toString());
+        Path file = tmp.resolve("exported.json");
+        Files.writeString(file, export.stdout());
+        assertEquals(0, run("import", file.toString(), "--merge", "--data-dir", d).exit());
+        Result token = run("token", "create", "ci", "--data-dir", d);
+        assertEquals(0, token.exit(), token.toString());
+        assertTrue(run("token", "list", "--data-dir", d).stdout().contains("ci"));
+        assertEquals(0, run("token", "revoke", "ci", "--data-dir", d).exit());
+        Result apply = run("claude", "apply", "--data-dir", d);
+        assertEquals(0, apply.exit(), apply.toString());
+        assertFalse((apply.stdout() + apply.stderr()).contains(TOKEN), "the token is never printed");
+        Result status = run("claude", "status", "--data-dir", d);
+        assertEquals(0, status.exit(), status.toString());
+        assertEquals(0, run("claude", "restore", "--data-dir", d).exit());
+        assertEquals(0, run("endpoint", "remove", "main", "--data-dir", d).exit());
+        assertEquals(0, run("generate-completion").exit());
+
+        // bad usage: one line, exit code 2, for every command
+        for (List<String> bad : List.of(List.of("frobnicate"), List.of("import", tmp.resolve("nope.json").toString()),
+                List.of("export", "--output", tmp.resolve("no/such/dir/x.json").toString(), "--data-dir", d),
+                List.of("endpoint", "add", "x", "--url", "ftp://x", "--data-dir", d),
+                List.of("endpoint", "remove", "ghost", "--data-dir", d), List.of("token", "revoke", "ghost", "--data-dir", d),
+                List.of("claude", "frobnicate"), List.of("--port", "70000"), List.of("--log-format", "xml"))) {
+            Result r = run(bad.toArray(String[]::new));
+            assertEquals(2, r.exit(), bad + ": " + r);
+            assertEquals(1, r.stderr().strip().lines().count(), bad + ": " + r);
+        }
     }
 
     @Test
