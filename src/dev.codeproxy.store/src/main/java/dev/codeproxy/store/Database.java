@@ -62,6 +62,10 @@ public final class Database implements AutoCloseable {
         cfg.addDataSourceProperty("synchronous", "NORMAL");
         cfg.addDataSourceProperty("busy_timeout", "10000");
         cfg.addDataSourceProperty("foreign_keys", "true");
+        // write transactions take the write lock when they begin (waiting up to busy_timeout): a
+        // deferred one that reads first cannot upgrade after the log writer committed
+        // (SQLITE_BUSY_SNAPSHOT, which no busy timeout retries)
+        cfg.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         HikariDataSource ds = new HikariDataSource(cfg);
         try (Connection c = ds.getConnection()) {
             Migrations.run(c);

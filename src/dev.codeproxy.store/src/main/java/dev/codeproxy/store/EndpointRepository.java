@@ -188,15 +188,7 @@ public final class EndpointRepository {
     }
 
     private <T> T inTransaction(Function<DbTransaction, T> work) {
-        DbTransaction tx = db.transaction();
-        try {
-            T result = work.apply(tx);
-            tx.commit();
-            return result;
-        } catch (RuntimeException e) {
-            tx.rollback();
-            throw e;
-        }
+        return Transactions.inTransaction(db, work);
     }
 
     private static Endpoint map(DbRow r) {

@@ -87,16 +87,12 @@ public final class PriceRepository {
     }
 
     private void change(Consumer<DbTransaction> work) {
-        DbTransaction tx = db.transaction();
-        try {
+        Transactions.inTransaction(db, tx -> {
             work.accept(tx);
             tx.dml("INSERT INTO store_meta(key, value) VALUES (?, 1) "
                     + "ON CONFLICT(key) DO UPDATE SET value = value + 1", VERSION_KEY);
-            tx.commit();
-        } catch (RuntimeException e) {
-            tx.rollback();
-            throw e;
-        }
+            return null;
+        });
     }
 
     private static void upsert(DbExecute tx, PriceOverride o) {

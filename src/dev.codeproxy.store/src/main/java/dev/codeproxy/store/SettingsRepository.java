@@ -2,7 +2,6 @@ package dev.codeproxy.store;
 
 import dev.codeproxy.core.Settings;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbTransaction;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,16 +30,12 @@ public final class SettingsRepository {
     /** Stores validated string forms (see {@link dev.codeproxy.core.SettingKey}). */
     public void putAll(Map<String, String> values) {
         Settings.DEFAULTS.with(values); // validates; throws IllegalArgumentException naming the bad value
-        DbTransaction tx = db.transaction();
-        try {
+        Transactions.inTransaction(db, tx -> {
             for (var e : values.entrySet()) {
                 tx.dml("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                         e.getKey(), e.getValue());
             }
-            tx.commit();
-        } catch (RuntimeException e) {
-            tx.rollback();
-            throw e;
-        }
+            return null;
+        });
     }
 }
