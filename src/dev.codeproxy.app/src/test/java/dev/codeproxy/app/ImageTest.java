@@ -186,6 +186,72 @@ class ImageTest {
     }
 
     @Test
+    void killMinus9DuringLoadLeavesACompleteDatabase() throws Exception {
+        Path data = tmp.resolve("kill-data");
+        Path importFile = tmp.resolve("kill.json");
+        Files.writeString(importFile, """
+                {"format":"code-proxy/1","settings":{"port":0,"logRetention":100000},
+                 "endpoints":[{"name":"fake","baseUrl":"%s","apiKey":"%s"}]}
+                """.formatted(upstream.baseUrl(), KEY));
+        assertEquals(0, run("import", importFile.toString(), "--data-dir", data.toString()).exit());
+        upstream.setDefault(Reply.sse(SseFixtures.message(MODEL, 3)));
+        for (int round = 0; round < 2; round++) {
+            Process server = start(List.of("--headless", "--no-browser", "--no-claude-config", "--host", "127.0.0.1",
+                    "--data-dir", data.toString()));
+            Drain out = new Drain(server.getInputStream());
+            new Drain(server.getErrorStream());
+            String banner = out.firstLine.completeOnTimeout(null, START.toSeconds(), TimeUnit.SECONDS).get();
+            assertTrue(banner != null && banner.contains("http://"), "banner: " + banner);
+            String base = banner.substring(banner.indexOf("http://")).strip();
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                 var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < 8; t++) {
+                    pool.submit(() -> {
+                        while (server.isAlive()) {
+                            try {
+                                http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
+                                        .timeout(Duration.ofSeconds(5)).header("x-api-key", TOKEN)
+                                        .POST(HttpRequest.BodyPublishers.ofString(ClaudeCodeBodies.minimal(MODEL, true)))
+                                        .build(), HttpResponse.BodyHandlers.discarding());
+                                done.incrementAndGet();
+                            } catch (Exception e) {
+                                return null;
+                            }
+                        }
+                        return null;
+                    });
+                }
+                long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (done.get() < 300 && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                server.destroyForcibly(); // SIGKILL, mid-load
+                assertTrue(server.waitFor(10, TimeUnit.SECONDS));
+            }
+            assertTrue(done.get() > 0, "requests went through before the kill");
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("code-proxy.db"));
+             java.sql.Statement st = c.createStatement()) {
+            try (var rs = st.executeQuery("PRAGMA integrity_check")) {
+                rs.next();
+                assertEquals("ok", rs.getString(1));
+            }
+            try (var rs = st.executeQuery("SELECT count(*), sum(CASE WHEN status = 0 OR total_ms < 0 OR endpoint IS NULL "
+                    + "THEN 1 ELSE 0 END) FROM requests")) {
+                rs.next();
+                assertTrue(rs.getLong(1) > 0, "rows were written before each kill");
+                assertEquals(0, rs.getLong(2), "every row present is complete");
+            }
+            try (var rs = st.executeQuery("SELECT count(*) FROM requests r WHERE attempts <> "
+                    + "(SELECT count(*) FROM request_attempts a WHERE a.request_id = r.id)")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "every row has all its attempts");
+            }
+        }
+    }
+
+    @Test
     void everyCommandThroughTheImage() throws Exception {
         String d = tmp.resolve("cli-data").toString();
         Result help = run("--help");
