@@ -34,6 +34,9 @@ class AdminSecurityTest extends AdminServerTest {
         assertEquals(200, viaCookie.status(), viaCookie.body());
         assertEquals("cookie", viaCookie.json().getString("auth"));
         assertEquals("bearer", get("/_/api/status").json().getString("auth"));
+        var status = get("/_/api/status").json();
+        assertTrue(status.getJsonNumber("startedAt").longValue() <= System.currentTimeMillis()
+                && status.getJsonNumber("uptimeMs").longValue() >= 0, status.toString());
 
         Resp forged = send(request("GET", "/_/api/status", null).header("cookie", "cp_session=" + ADMIN).build());
         assertEquals(401, forged.status(), "the token itself is not a session cookie");

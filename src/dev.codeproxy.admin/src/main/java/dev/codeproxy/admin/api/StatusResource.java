@@ -18,6 +18,10 @@ public final class StatusResource implements HttpService {
         this.s = services;
     }
 
+    /** When this process started (the dashboard's uptime card). */
+    private static final long STARTED = ProcessHandle.current().info().startInstant()
+            .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/status", Api.guard(this::status));
@@ -28,6 +32,7 @@ public final class StatusResource implements HttpService {
         String auth = req.context().get(AdminAuth.Credential.class).map(c -> c.name().toLowerCase(Locale.ROOT))
                 .orElse("none");
         Api.ok(res, new StatusDto(s.server().version(), s.server().url(), s.server().host(), s.server().port(),
-                s.server().loopback(), p == null ? 0 : p.inFlight(), s.broker().clients(), auth));
+                s.server().loopback(), p == null ? 0 : p.inFlight(), s.broker().clients(), auth, STARTED,
+                System.currentTimeMillis() - STARTED));
     }
 }

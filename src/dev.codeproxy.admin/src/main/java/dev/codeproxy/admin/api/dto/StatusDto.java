@@ -7,5 +7,5 @@ package dev.codeproxy.admin.api.dto;
  * @param auth     how this request was authenticated: {@code bearer} or {@code cookie}
  */
 public record StatusDto(String version, String url, String host, int port, boolean loopback, int inFlight,
-                        int liveClients, String auth) {
+                        int liveClients, String auth, long startedAt, long uptimeMs) {
 }
