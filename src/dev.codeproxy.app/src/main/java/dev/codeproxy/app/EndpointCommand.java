@@ -34,30 +34,23 @@ final class EndpointCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List endpoints in priority order (keys masked).")
-    static final class ListCmd implements Callable<Integer> {
-        private final Cli.Context ctx;
-
-        @Mixin
-        Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+    static final class ListCmd extends StoreCommand {
         ListCmd(Cli.Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            try (Store store = new Store(dataDir.resolve(ctx.env()))) {
-                List<Endpoint> all = store.endpoints.list();
-                if (all.isEmpty()) {
-                    ctx.out().println("no endpoints; add one with: code-proxy endpoint add NAME --url URL --key-env VAR");
-                    return 0;
-                }
-                String fmt = "%-4s %-20s %-8s %-6s %-40s %-9s %s%n";
-                ctx.out().printf(fmt, "PRIO", "NAME", "ENABLED", "WEIGHT", "BASE URL", "AUTH", "KEY");
-                for (Endpoint e : all) {
-                    ctx.out().printf(fmt, e.priority(), e.name(), e.enabled() ? "yes" : "no", e.weight(), e.baseUrl(),
-                            e.authStyle().wire(), e.apiKey().isEmpty() ? "(none)" : e.maskedKey());
-                }
+        int run(Store store) {
+            List<Endpoint> all = store.endpoints.list();
+            if (all.isEmpty()) {
+                ctx.out().println("no endpoints; add one with: code-proxy endpoint add NAME --url URL --key-env VAR");
+                return 0;
+            }
+            String fmt = "%-4s %-20s %-8s %-6s %-40s %-9s %s%n";
+            ctx.out().printf(fmt, "PRIO", "NAME", "ENABLED", "WEIGHT", "BASE URL", "AUTH", "KEY");
+            for (Endpoint e : all) {
+                ctx.out().printf(fmt, e.priority(), e.name(), e.enabled() ? "yes" : "no", e.weight(), e.baseUrl(),
+                        e.authStyle().wire(), e.apiKey().isEmpty() ? "(none)" : e.maskedKey());
             }
             return 0;
         }
@@ -178,27 +171,20 @@ final class EndpointCommand implements Callable<Integer> {
     }
 
     /** Shared shape of remove / enable / disable: one endpoint by name. */
-    abstract static class ByName implements Callable<Integer> {
-        final Cli.Context ctx;
-
-        @Mixin
-        Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+    abstract static class ByName extends StoreCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint's name.")
         String name;
 
         ByName(Cli.Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            try (Store store = new Store(dataDir.resolve(ctx.env()))) {
-                Endpoint e = store.endpoints.byName(name.strip()).orElseThrow(() -> new UsageError(
-                        "endpoint " + verb() + ": no endpoint named '" + name + "' (see code-proxy endpoint list)"));
-                apply(store, e);
-                ctx.out().println(verb() + "d endpoint '" + e.name() + "'");
-            }
+        int run(Store store) {
+            Endpoint e = store.endpoints.byName(name.strip()).orElseThrow(() -> new UsageError(
+                    "endpoint " + verb() + ": no endpoint named '" + name + "' (see code-proxy endpoint list)"));
+            apply(store, e);
+            ctx.out().println(verb() + "d endpoint '" + e.name() + "'");
             return 0;
         }
 

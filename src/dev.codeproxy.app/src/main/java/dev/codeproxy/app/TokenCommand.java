@@ -2,7 +2,6 @@ package dev.codeproxy.app;
 
 import dev.codeproxy.store.TokenRepository;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
@@ -25,32 +24,25 @@ final class TokenCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List valid client tokens (masked) with their last use.")
-    static final class ListCmd implements Callable<Integer> {
-        private final Cli.Context ctx;
-
-        @Mixin
-        Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+    static final class ListCmd extends StoreCommand {
         ListCmd(Cli.Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            try (Store store = new Store(dataDir.resolve(ctx.env()))) {
-                List<TokenRepository.StoredToken> all = new TokenRepository(store.db).list();
-                ctx.out().println("the generated token: in " + dataDir.resolve(ctx.env()).resolve("client-token")
-                        + " (or " + Env.CLIENT_TOKEN + ")");
-                if (all.isEmpty()) {
-                    ctx.out().println("no other tokens; create one with: code-proxy token create NAME");
-                    return 0;
-                }
-                String fmt = "%-5s %-24s %-18s %-20s %s%n";
-                ctx.out().printf(fmt, "ID", "NAME", "TOKEN", "CREATED", "LAST USED");
-                for (var t : all) {
-                    ctx.out().printf(fmt, t.id(), t.name(), t.masked(), when(t.createdAtEpochMs()),
-                            t.lastUsedAtEpochMs() > 0 ? when(t.lastUsedAtEpochMs()) : "never");
-                }
+        int run(Store store) {
+            List<TokenRepository.StoredToken> all = new TokenRepository(store.db).list();
+            ctx.out().println("the generated token: in " + dataDir.resolve(ctx.env()).resolve("client-token")
+                    + " (or " + Env.CLIENT_TOKEN + ")");
+            if (all.isEmpty()) {
+                ctx.out().println("no other tokens; create one with: code-proxy token create NAME");
+                return 0;
+            }
+            String fmt = "%-5s %-24s %-18s %-20s %s%n";
+            ctx.out().printf(fmt, "ID", "NAME", "TOKEN", "CREATED", "LAST USED");
+            for (var t : all) {
+                ctx.out().printf(fmt, t.id(), t.name(), t.masked(), when(t.createdAtEpochMs()),
+                        t.lastUsedAtEpochMs() > 0 ? when(t.lastUsedAtEpochMs()) : "never");
             }
             return 0;
         }
@@ -61,62 +53,48 @@ final class TokenCommand implements Callable<Integer> {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a client token (shown once).")
-    static final class CreateCmd implements Callable<Integer> {
-        private final Cli.Context ctx;
-
-        @Mixin
-        Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+    static final class CreateCmd extends StoreCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Who or what uses it, e.g. laptop-ci.")
         String name;
 
         CreateCmd(Cli.Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            try (Store store = new Store(dataDir.resolve(ctx.env()))) {
-                TokenRepository repo = new TokenRepository(store.db);
-                String problem = repo.nameProblem(name);
-                if (problem != null) {
-                    throw new UsageError("token create: NAME: " + problem);
-                }
-                var created = repo.create(name.strip());
-                ctx.err().println("created token '" + created.stored().name() + "' (id " + created.stored().id()
-                        + "); it is shown once, store it now:");
-                ctx.out().println(created.token());
+        int run(Store store) {
+            TokenRepository repo = new TokenRepository(store.db);
+            String problem = repo.nameProblem(name);
+            if (problem != null) {
+                throw new UsageError("token create: NAME: " + problem);
             }
+            var created = repo.create(name.strip());
+            ctx.err().println("created token '" + created.stored().name() + "' (id " + created.stored().id()
+                    + "); it is shown once, store it now:");
+            ctx.out().println(created.token());
             return 0;
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a client token by id or name.")
-    static final class RevokeCmd implements Callable<Integer> {
-        private final Cli.Context ctx;
-
-        @Mixin
-        Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+    static final class RevokeCmd extends StoreCommand {
         @Parameters(index = "0", paramLabel = "ID|NAME", description = "The token's id or name (see token list).")
         String which;
 
         RevokeCmd(Cli.Context ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            try (Store store = new Store(dataDir.resolve(ctx.env()))) {
-                TokenRepository repo = new TokenRepository(store.db);
-                var match = repo.list().stream()
-                        .filter(t -> String.valueOf(t.id()).equals(which.strip()) || t.name().equalsIgnoreCase(which.strip()))
-                        .findFirst()
-                        .orElseThrow(() -> new UsageError("token revoke: no active token with id or name '" + which
-                                + "' (see code-proxy token list)"));
-                repo.revoke(match.id());
-                ctx.out().println("revoked token '" + match.name() + "' (id " + match.id() + ")");
-            }
+        int run(Store store) {
+            TokenRepository repo = new TokenRepository(store.db);
+            var match = repo.list().stream()
+                    .filter(t -> String.valueOf(t.id()).equals(which.strip()) || t.name().equalsIgnoreCase(which.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> new UsageError("token revoke: no active token with id or name '" + which
+                            + "' (see code-proxy token list)"));
+            repo.revoke(match.id());
+            ctx.out().println("revoked token '" + match.name() + "' (id " + match.id() + ")");
             return 0;
         }
     }
