@@ -5,4 +5,6 @@
  */
 module dev.codeproxy.bench {
     requires dev.codeproxy.testkit;
+    // the admin API, to turn the request log off between two throughput runs
+    requires java.net.http;
 }

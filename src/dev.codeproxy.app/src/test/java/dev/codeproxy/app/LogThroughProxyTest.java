@@ -120,6 +120,28 @@ class LogThroughProxyTest {
         }
     }
 
+    @Test
+    void withTheRequestLogOffNothingIsStored() throws Exception {
+        try (FakeUpstream up = FakeUpstream.start()) {
+            TestProxy proxy = TestProxy.start(Map.of("requestLog", "false"));
+            try {
+                proxy.addEndpoint("main", up.baseUrl());
+                for (int i = 0; i < 10; i++) {
+                    assertEquals(200, proxy.post("/v1/messages", ClaudeCodeBodies.minimal("claude-sonnet-4-5", false))
+                            .statusCode());
+                }
+                proxy.server.requestLog().flush();
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + proxy.dataDir.resolve("code-proxy.db"));
+                     Statement st = c.createStatement()) {
+                    assertEquals(0, one(st, "SELECT count(*) FROM requests"));
+                    assertEquals(0, one(st, "SELECT count(*) FROM stats_hourly"));
+                }
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
     private static long one(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();

@@ -218,7 +218,7 @@ public final class Bench {
                                 latency(targets);
                             }
                             if (phases.contains("throughput")) {
-                                throughput(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort);
+                                throughput(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort, data);
                             }
                             if (!proxy.alive()) {
                                 throw new IOException("the proxy died: " + proxy.tail());
@@ -513,7 +513,27 @@ public final class Bench {
 
         // ------------------------------------------------------------ throughput
 
-        private void throughput(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort) throws Exception {
+        /** Switches the proxy's request log on or off through its admin API (admin token from the data dir). */
+        private static boolean setRequestLog(int port, Path data, boolean on) {
+            try (var http = java.net.http.HttpClient.newHttpClient()) {
+                String token = java.nio.file.Files.readString(data.resolve("admin-token")).strip();
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + port + "/_/api/settings"))
+                        .header("authorization", "Bearer " + token).header("content-type", "application/json")
+                        .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"requestLog\":" + on + "}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    System.out.println("    could not switch the request log: " + r.statusCode() + " " + r.body());
+                }
+                return r.statusCode() == 200;
+            } catch (Exception e) {
+                System.out.println("    could not switch the request log: " + e);
+                return false;
+            }
+        }
+
+        private void throughput(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort, Path data)
+                throws Exception {
             String na = "n/a (wrk not installed)";
             if (env.wrk == null) {
                 report.info("Throughput at 64 connections, direct / proxy / nginx", na);
@@ -538,6 +558,13 @@ public final class Bench {
             System.out.println("    through the proxy: " + (lean.requests() - r0) + " upstream requests on "
                     + (lean.connections() - c0) + " new upstream connections");
             String proxyCpuText = cpuText(proxyCpu, seconds, proxyR);
+            // the same proxy with the request log turned off (setting requestLog, live through the admin API)
+            Wrk.Result noLog = null;
+            if (setRequestLog(proxy.port, data, false)) {
+                wrk.run(proxy.port, 64, warm);
+                noLog = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-proxy-nolog.txt"));
+                setRequestLog(proxy.port, data, true);
+            }
             Wrk.Result nginxR = null;
             String nginxCpuText = "n/a";
             if (nginxPort > 0) {
@@ -559,6 +586,15 @@ public final class Bench {
                     Report.num(direct.requestsPerSecond(), "%.0f") + " / "
                             + Report.num(proxyR.requestsPerSecond(), "%.0f") + " / "
                             + (nginxR == null ? "n/a" : Report.num(nginxR.requestsPerSecond(), "%.0f")));
+            if (noLog == null) {
+                report.row("Proxy throughput, request log on ÷ off", "n/a (could not switch the log off)",
+                        "cost ≤ 10%", null);
+            } else {
+                double cost = 1 - proxyR.requestsPerSecond() / noLog.requestsPerSecond();
+                report.row("Proxy throughput, request log on ÷ off (req/s)", Report.num(proxyR.requestsPerSecond(), "%.0f")
+                        + " / " + Report.num(noLog.requestsPerSecond(), "%.0f") + ": logging costs "
+                        + Report.num(cost * 100, "%.0f") + "%", "cost ≤ 10%", cost <= 0.10);
+            }
             if (nginxR == null) {
                 report.row("Throughput, proxy ÷ nginx", "n/a (nginx not installed)", "≥ 0.7×", null);
             } else {

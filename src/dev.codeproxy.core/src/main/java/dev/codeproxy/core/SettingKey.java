@@ -21,6 +21,7 @@ public enum SettingKey {
     RETRY_CAP_MS("retryCapMs", Kind.LONG, 5_000L, 0, 600_000, Settings::retryCapMs),
     BREAKER_THRESHOLD("breakerThreshold", Kind.INT, 3, 1, 1000, Settings::breakerThreshold),
     BREAKER_COOLDOWN_MS("breakerCooldownMs", Kind.LONG, 30_000L, 100, 600_000, Settings::breakerCooldownMs),
+    REQUEST_LOG("requestLog", Kind.BOOL, true, 0, 0, Settings::requestLog),
     CAPTURE_MODE("captureMode", Kind.CAPTURE, CaptureMode.ALL, 0, 0, Settings::captureMode),
     MAX_BODY_BYTES("maxBodyBytes", Kind.LONG, 1024L * 1024, 0, 64L * 1024 * 1024, Settings::maxBodyBytes),
     BODY_RETENTION("bodyRetention", Kind.INT, 1_000, 0, 1_000_000, Settings::bodyRetention),

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param retryCapMs          longest wait before a retry (also caps honoured retry-after), default 5,000
  * @param breakerThreshold    consecutive failures that open an endpoint's breaker, default 3
  * @param breakerCooldownMs   first open period of a breaker (doubles on re-open, max 10 min), default 30,000
+ * @param requestLog          record requests in the log and statistics (default true; false stores nothing)
  * @param captureMode         which request/response bodies the log keeps: all (default), errors, none
  * @param maxBodyBytes        cap per stored body, default 1 MiB
  * @param bodyRetention       bodies are kept for the newest this many requests, default 1,000
@@ -44,6 +45,7 @@ public record Settings(String host,
                        long retryCapMs,
                        int breakerThreshold,
                        long breakerCooldownMs,
+                       boolean requestLog,
                        CaptureMode captureMode,
                        long maxBodyBytes,
                        int bodyRetention,
@@ -80,6 +82,7 @@ public record Settings(String host,
                 (Long) v.get(SettingKey.RETRY_CAP_MS),
                 (Integer) v.get(SettingKey.BREAKER_THRESHOLD),
                 (Long) v.get(SettingKey.BREAKER_COOLDOWN_MS),
+                (Boolean) v.get(SettingKey.REQUEST_LOG),
                 (CaptureMode) v.get(SettingKey.CAPTURE_MODE),
                 (Long) v.get(SettingKey.MAX_BODY_BYTES),
                 (Integer) v.get(SettingKey.BODY_RETENTION),

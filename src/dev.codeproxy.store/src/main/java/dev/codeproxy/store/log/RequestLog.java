@@ -156,6 +156,10 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         if (record == null) {
             return false;
         }
+        if (!settings.get().requestLog()) {
+            // the user turned the log off: nothing about this request is stored
+            return true;
+        }
         long size = bodyBytes(record);
         if (size > 0 && queuedBodyBytes.addAndGet(size) > maxQueuedBodyBytes) {
             queuedBodyBytes.addAndGet(-size);
