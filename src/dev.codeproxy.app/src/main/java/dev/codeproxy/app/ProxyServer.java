@@ -267,15 +267,23 @@ final class ProxyServer implements AutoCloseable {
     }
 
     private volatile long priceVersion = -1;
+    private volatile long priceCheckedNanos;
     private volatile dev.codeproxy.core.pricing.PriceTable priceTable;
 
-    /** A request's cost in micro-dollars by the current price table (overrides included), or null when unpriced. */
+    /**
+     * A request's cost in micro-dollars by the current price table (overrides included), or null
+     * when unpriced. The overrides' version is read at most once a second, not once per request.
+     */
     Long costMicros(dev.codeproxy.core.event.RequestRecord r) {
-        var repo = new dev.codeproxy.store.PriceRepository(database);
-        long v = repo.version();
-        if (v != priceVersion || priceTable == null) {
-            priceTable = repo.table();
-            priceVersion = v;
+        long now = System.nanoTime();
+        if (priceTable == null || now - priceCheckedNanos > 1_000_000_000L) {
+            var repo = new dev.codeproxy.store.PriceRepository(database);
+            long v = repo.version();
+            if (v != priceVersion || priceTable == null) {
+                priceTable = repo.table();
+                priceVersion = v;
+            }
+            priceCheckedNanos = now;
         }
         String model = r.sentModel() != null ? r.sentModel() : r.model();
         if (model == null || r.usage() == null) {
