@@ -157,4 +157,8 @@ export const api = {
   revokeToken: (id) => request(`${API}/tokens/${enc(id)}`, { method: 'DELETE' }),
 
   logout: () => request('/_/logout', { method: 'POST' }),
+  sessions: () => request(`${API}/sessions`),
+  endSession: (handle) => request(`${API}/sessions/${enc(handle)}`, { method: 'DELETE' }),
+  endAllSessions: () => request(`${API}/sessions/revoke-all`, { method: 'POST' }),
+  rotateAdminToken: () => request(`${API}/admin-token/rotate`, { method: 'POST' }),
 };

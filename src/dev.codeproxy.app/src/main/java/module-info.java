@@ -14,6 +14,8 @@ module dev.codeproxy.app {
     requires io.helidon.webserver.observe.health;
     requires io.helidon.health;
     requires java.logging;
+    // code-proxy login asks the running server for a login link
+    requires java.net.http;
     // sun.misc.Signal: a second Ctrl-C stops at once
     requires jdk.unsupported;
 

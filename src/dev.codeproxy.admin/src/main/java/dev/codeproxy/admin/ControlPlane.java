@@ -8,6 +8,7 @@ import dev.codeproxy.admin.api.EndpointsResource;
 import dev.codeproxy.admin.api.LogsResource;
 import dev.codeproxy.admin.api.PricingResource;
 import dev.codeproxy.admin.api.Services;
+import dev.codeproxy.admin.api.SessionsResource;
 import dev.codeproxy.admin.api.SettingsResource;
 import dev.codeproxy.admin.api.StatsResource;
 import dev.codeproxy.admin.api.StatusResource;
@@ -20,9 +21,11 @@ import dev.codeproxy.admin.metrics.MetricsService;
 import dev.codeproxy.admin.security.AccessPolicy;
 import dev.codeproxy.admin.security.AdminAuth;
 import dev.codeproxy.admin.security.HostCheck;
+import dev.codeproxy.admin.security.LoginCodes;
 import dev.codeproxy.admin.security.LoginLimiter;
 import dev.codeproxy.admin.security.LoginService;
 import dev.codeproxy.admin.security.SecurityFilter;
+import dev.codeproxy.admin.security.SessionStore;
 import dev.codeproxy.admin.tokens.ClientTokens;
 import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
@@ -115,8 +118,8 @@ public final class ControlPlane implements AutoCloseable {
         ServerControl server = deps.server();
         HostCheck hosts = new HostCheck(() -> deps.config().settings().host(), server::host,
                 () -> deps.config().settings().allowedHosts());
-        this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken()), new LoginLimiter(deps.clock()),
-                server::loopback);
+        this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken(), new SessionStore(deps.clock()),
+                new LoginCodes(deps.clock())), new LoginLimiter(deps.clock()), server::loopback);
     }
 
     /** What the proxy tells the control plane: live events and metrics. Never blocks. */
@@ -164,8 +167,21 @@ public final class ControlPlane implements AutoCloseable {
      */
     public void routing(HttpRouting.Builder r) {
         r.addFilter(new SecurityFilter(policy));
+        routes(r);
+    }
+
+    /**
+     * The control plane's routes without the access filter. The admin routes check credentials
+     * themselves, so even wired like this nothing opens without the admin token (a test does).
+     */
+    public void routes(HttpRouting.Builder r) {
         r.register(new LoginService(policy.auth(), policy.limiter()));
+        // the admin routes' own credential check, before any of them: a filter that did not run
+        // (or decided on another path) opens nothing
+        r.any("/_/api", this::gate);
+        r.any("/_/api/*", this::gate);
         r.register("/_/api",
+                new SessionsResource(policy.auth(), deps.server()),
                 new StatusResource(services),
                 new EndpointsResource(services, new EndpointTester()),
                 new SettingsResource(services),
@@ -187,6 +203,27 @@ public final class ControlPlane implements AutoCloseable {
                 () -> deps.log() == null ? 0 : deps.log().dropped(),
                 () -> deps.log() == null ? 0 : deps.log().written(),
                 services::endpointStates)));
+    }
+
+    private void gate(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+        AccessPolicy.Decision d = policy.verify(req.path().absolute().rawPath(),
+                SecurityFilter.routedPath(req.path().absolute()), req.headers());
+        if (d.allowed()) {
+            res.next();
+            return;
+        }
+        res.status(io.helidon.http.Status.create(d.status()));
+        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON);
+        res.header(io.helidon.http.HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(d.body());
+    }
+
+    /**
+     * A new single-use login link (valid two minutes) for the banner and the browser. It opens
+     * one dashboard session; the admin token itself never leaves the server.
+     */
+    public String loginLink() {
+        return deps.server().url() + "/_/login?code=" + policy.auth().codes().issue();
     }
 
     /** The live channel {@code /_/ws}; add it to the server with {@code addRouting}. */

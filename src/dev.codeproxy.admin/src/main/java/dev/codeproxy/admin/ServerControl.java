@@ -51,6 +51,23 @@ public interface ServerControl {
     /** Puts Claude Code's settings back. */
     ClaudeSettings.RestoreResult claudeRestore();
 
+    /**
+     * Makes a new admin token and stores it where the server keeps it (the data directory's
+     * {@code admin-token} file, 0600).
+     *
+     * @throws IllegalStateException when the token is fixed ({@code CODE_PROXY_ADMIN_TOKEN}); the
+     *                               message says so
+     */
+    RotatedToken rotateAdminToken();
+
+    /** A new admin token and the file it was written to. */
+    record RotatedToken(String token, String file) {
+        @Override
+        public String toString() {
+            return "RotatedToken[" + file + "]";
+        }
+    }
+
     /** The server's version, for the status line. */
     String version();
 }

@@ -36,7 +36,7 @@ public final class WebUi implements HttpService {
             "woff2", "font/woff2",
             "txt", "text/plain; charset=utf-8");
 
-    private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
     @Override
     public void routing(HttpRules rules) {
@@ -80,13 +80,30 @@ public final class WebUi implements HttpService {
         res.send(body.get());
     }
 
+    /**
+     * A file of the built dashboard. Only hits are cached: the set of files is fixed, but the
+     * names asked for are the client's, and caching misses would let anyone grow the cache
+     * without bound.
+     */
     private Optional<byte[]> load(String name) {
-        return cache.computeIfAbsent(name, n -> {
-            try (InputStream in = WebUi.class.getResourceAsStream(ROOT + n)) {
-                return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        byte[] hit = cache.get(name);
+        if (hit != null) {
+            return Optional.of(hit);
+        }
+        try (InputStream in = WebUi.class.getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+                return Optional.empty();
             }
-        });
+            byte[] b = in.readAllBytes();
+            cache.put(name, b);
+            return Optional.of(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Files held in memory (for tests: misses are never cached). */
+    int cached() {
+        return cache.size();
     }
 }

@@ -27,8 +27,6 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 
 import java.net.InetAddress;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,7 +76,8 @@ final class ProxyServer implements AutoCloseable {
     private final ConfigSnapshot config;
     private final RequestLog log;
     private final String clientToken;
-    private final String adminToken;
+    /** The admin token now (rotated through the API); the request log masks it wherever it appears. */
+    private volatile String adminToken;
     private final Control control = new Control();
     private ControlPlane controlPlane;
     private ProxyService proxy;
@@ -118,8 +117,11 @@ final class ProxyServer implements AutoCloseable {
             int port = o.port() != null ? o.port() : config.settings().port();
             // days of the statistics are local days: the log and the queries share this zone
             Clock clock = Clock.systemDefaultZone();
-            RequestLog log = new RequestLog(db, config::settings, () -> secrets(config, token, admin), clock);
+            ProxyServer[] self = new ProxyServer[1];
+            RequestLog log = new RequestLog(db, config::settings, () -> secrets(config, token, self[0].adminToken),
+                    clock);
             ps = new ProxyServer(o, db, config, log, token, admin);
+            self[0] = ps;
             ps.listenHost = host;
             ps.loopback = isLoopback(host);
             ControlPlane cp = new ControlPlane(new ControlPlane.Deps(db, config, log, clock, admin, ps.control));
@@ -227,11 +229,11 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * The one-time link that logs a browser into the dashboard (sets the session cookie). Carries
-     * the admin token: print it only to the user who started the server.
+     * A new single-use link that logs one browser into the dashboard, valid for two minutes. It
+     * carries a login code, never the admin token.
      */
     String loginUrl() {
-        return url() + "/_/login?token=" + URLEncoder.encode(adminToken, StandardCharsets.UTF_8);
+        return controlPlane.loginLink();
     }
 
     private static String displayHost(WebServer s) {
@@ -456,6 +458,25 @@ final class ProxyServer implements AutoCloseable {
             var r = cs.restore();
             claude = null;
             return r;
+        }
+
+        @Override
+        public RotatedToken rotateAdminToken() {
+            if (options.adminToken() != null && !options.adminToken().isBlank()) {
+                throw new IllegalStateException("the admin token is fixed by CODE_PROXY_ADMIN_TOKEN; change the "
+                        + "variable and restart to rotate it");
+            }
+            Path file = options.dataDir().resolve(ADMIN_TOKEN_FILE);
+            synchronized (ProxyServer.this) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot replace " + file + ": " + e.getMessage(), e);
+                }
+                String fresh = DataDir.secret(options.dataDir(), ADMIN_TOKEN_FILE, () -> Secrets.newToken("cpa-"));
+                adminToken = fresh;
+                return new RotatedToken(fresh, file.toString());
+            }
         }
 
         @Override

@@ -113,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         });
         banner(server);
         if (!headless && !noBrowser) {
-            // the one-time login link sets the dashboard's session cookie
+            // a login link of its own (single use) opens a dashboard session in the browser
             Browser.open(server.loginUrl(), ctx.err());
         }
         try {
@@ -129,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Code Proxy " + Version.get() + " listening on " + s.url());
         out.println("  proxy:     " + s.url() + "/v1   (set ANTHROPIC_BASE_URL=" + s.url() + ")");
         out.println("  dashboard: " + s.url() + "/");
-        out.println("  login:     " + s.loginUrl() + "   (opens the dashboard; keep it private)");
+        out.println("  login:     " + s.loginUrl() + "   (single use, valid 2 minutes; 'code-proxy login' prints a new one)");
         out.println("  health:    " + s.url() + "/observe/health");
         out.println("  metrics:   " + s.url() + "/observe/metrics");
         out.println("  client token: " + (ctx.env().get(Env.CLIENT_TOKEN) != null ? "from " + Env.CLIENT_TOKEN

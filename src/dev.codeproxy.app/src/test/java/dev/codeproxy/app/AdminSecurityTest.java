@@ -43,8 +43,12 @@ class AdminSecurityTest extends AdminServerTest {
     }
 
     @Test
-    void loginSetsAnHttpOnlyStrictCookieThatIsNotTheTokenAndRedirects() {
-        Resp r = send(request("GET", "/_/login?token=" + ADMIN, null).build());
+    void aLoginCodeOpensOneSessionOnceAndTheTokenIsNoLoginLink() {
+        String link = server.loginUrl();
+        assertTrue(link.matches("http://127\\.0\\.0\\.1:\\d+/_/login\\?code=[0-9a-f]{32}"), link);
+        assertFalse(link.contains(ADMIN));
+        String path = link.substring(link.indexOf("/_/login"));
+        Resp r = send(request("GET", path, null).build());
         assertEquals(303, r.status());
         assertEquals("/", r.header("location"));
         String c = r.header("set-cookie");
@@ -53,21 +57,88 @@ class AdminSecurityTest extends AdminServerTest {
         assertTrue(c.contains("Path=/"), c);
         assertFalse(c.contains(ADMIN), c);
         assertEquals("no-store", r.header("cache-control"));
+        Resp again = send(request("GET", path, null).build());
+        assertEquals(401, again.status(), "a code works once");
+        assertEquals(null, again.header("set-cookie"));
 
         Resp missing = send(request("GET", "/_/login", null).build());
         assertEquals(400, missing.status());
-        Resp wrong = send(request("GET", "/_/login?token=cpa-nope", null).build());
+        Resp token = send(request("GET", "/_/login?token=" + ADMIN, null).build());
+        assertEquals(400, token.status(), "the admin token is not a login link any more");
+        assertEquals(null, token.header("set-cookie"));
+        Resp asCode = send(request("GET", "/_/login?code=" + ADMIN, null).build());
+        assertEquals(401, asCode.status(), "nor a login code");
+        Resp wrong = send(request("GET", "/_/login?code=00000000000000000000000000000000", null).build());
         assertEquals(401, wrong.status());
         assertEquals(null, wrong.header("set-cookie"));
     }
 
     @Test
+    void eachLoginIsItsOwnServerSideSessionAndLogoutEndsIt() {
+        String a = login();
+        String b = login();
+        assertFalse(a.equals(b), "two browsers, two sessions");
+        assertEquals(200, send(request("GET", "/_/api/status", null).header("cookie", a).build()).status());
+        Resp out = send(HttpRequest.newBuilder(java.net.URI.create(base() + "/_/logout"))
+                .header("cookie", a).header("origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(204, out.status());
+        Resp replay = send(request("GET", "/_/api/status", null).header("cookie", a).build());
+        assertEquals(401, replay.status(), "the logged-out cookie, sent again, opens nothing");
+        assertTrue(replay.json().getString("error").contains("session has ended"), replay.body());
+        assertEquals(200, send(request("GET", "/_/api/status", null).header("cookie", b).build()).status(),
+                "the other browser stays logged in");
+    }
+
+    @Test
+    void theDashboardListsSessionsAndCanEndOneOrAll() {
+        String a = login();
+        String b = login();
+        Resp list = send(request("GET", "/_/api/sessions", null).header("cookie", a).build());
+        assertEquals(200, list.status(), list.body());
+        var sessions = list.json().getJsonArray("sessions");
+        assertEquals(2, sessions.size());
+        String cookieA = a.substring(a.indexOf('=') + 1);
+        long current = sessions.stream().filter(v -> v.asJsonObject().getBoolean("current")).count();
+        assertEquals(1, current);
+        assertFalse(list.body().contains(cookieA), "the list never shows a cookie");
+        String other = sessions.stream().map(v -> v.asJsonObject()).filter(o -> !o.getBoolean("current"))
+                .findFirst().orElseThrow().getString("handle");
+        Resp end = send(request("DELETE", "/_/api/sessions/" + other, null).header("cookie", a)
+                .header("origin", base()).build());
+        assertEquals(204, end.status(), end.body());
+        assertEquals(401, send(request("GET", "/_/api/status", null).header("cookie", b).build()).status());
+        assertEquals(404, send(request("DELETE", "/_/api/sessions/" + other, null).header("cookie", a)
+                .header("origin", base()).build()).status());
+
+        login();
+        Resp all = send(request("POST", "/_/api/sessions/revoke-all", null).header("cookie", a)
+                .header("origin", base()).build());
+        assertEquals(200, all.status(), all.body());
+        assertEquals(2, all.json().getInt("revoked"));
+        assertEquals(401, send(request("GET", "/_/api/status", null).header("cookie", a).build()).status(),
+                "log out everywhere includes this browser");
+        assertEquals(200, get("/_/api/status").status(), "the admin token still works for scripts");
+    }
+
+    @Test
+    void loginCodesCanBeAskedForWithTheToken() {
+        Resp r = api("POST", "/_/api/login-codes", null);
+        assertEquals(201, r.status(), r.body());
+        String url = r.json().getString("url");
+        assertEquals(120, r.json().getInt("expiresInSeconds"));
+        assertTrue(url.startsWith(server.url() + "/_/login?code="), url);
+        assertEquals(303, send(request("GET", url.substring(url.indexOf("/_/login")), null).build()).status());
+        assertEquals(401, send(request("POST", "/_/api/login-codes", null).build()).status());
+    }
+
+    @Test
     void failedLoginsAreLimitedPerAddress() {
         for (int i = 0; i < 5; i++) {
-            assertEquals(401, send(request("GET", "/_/login?token=cpa-guess-" + i, null).build()).status());
+            assertEquals(401, send(request("GET", "/_/login?code=guess" + i, null).build()).status());
         }
-        Resp limited = send(request("GET", "/_/login?token=" + ADMIN, null).build());
-        assertEquals(429, limited.status(), "even the right token waits once the limit is reached");
+        String link = server.loginUrl();
+        Resp limited = send(request("GET", link.substring(link.indexOf("/_/login")), null).build());
+        assertEquals(429, limited.status(), "even a right code waits once the limit is reached");
         assertNotNull(limited.header("retry-after"));
         Resp bearer = send(request("GET", "/_/api/status", null).header("authorization", "Bearer " + ADMIN).build());
         assertEquals(429, bearer.status(), "bearer logins from the address wait too");
@@ -91,7 +162,7 @@ class AdminSecurityTest extends AdminServerTest {
         assertEquals(token, server.adminToken());
         assertTrue(token.length() > 40);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertEquals(server.url() + "/_/login?token=" + token, server.loginUrl());
+        assertFalse(server.loginUrl().contains(token), "the login link carries a code, not the token");
         secrets.add(token);
         assertEquals(200, send(request("GET", "/_/api/status", null).header("authorization", "Bearer " + token).build())
                 .status());
@@ -115,7 +186,7 @@ class AdminSecurityTest extends AdminServerTest {
         assertTrue(onApi.json().getString("error").contains("allowedHosts"), onApi.body());
         assertEquals(403, raw("GET", "/", evilGet).status());
         assertEquals(403, raw("GET", "/observe/health", evilGet).status());
-        assertEquals(403, raw("GET", "/_/login?token=" + ADMIN, evilGet).status());
+        assertEquals(403, raw("GET", "/_/login?code=0123", evilGet).status());
         assertEquals(403, raw("GET", "/nothing-here", evilGet).status());
 
         Map<String, String> local = Map.of("Host", "localhost:" + server.port(), "authorization", "Bearer " + ADMIN);
@@ -200,5 +271,60 @@ class AdminSecurityTest extends AdminServerTest {
                 .header("cookie", cookie).header("origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody())
                 .build());
         assertEquals(403, cross.status());
+    }
+
+    @Test
+    void rotatingTheAdminTokenEndsEverySessionAndNeverShowsTheNewToken() throws Exception {
+        Resp fixed = api("POST", "/_/api/admin-token/rotate", null);
+        assertEquals(409, fixed.status(), "a token fixed by the environment is not rotated: " + fixed.body());
+        assertTrue(fixed.json().getString("error").contains("CODE_PROXY_ADMIN_TOKEN"), fixed.body());
+
+        server.close();
+        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT));
+        var file = dataDir.resolve(ProxyServer.ADMIN_TOKEN_FILE);
+        String before = Files.readString(file).strip();
+        secrets.add(before);
+        String cookie = login();
+        Resp r = send(request("POST", "/_/api/admin-token/rotate", null).header("authorization", "Bearer " + before)
+                .build());
+        assertEquals(200, r.status(), r.body());
+        String after = Files.readString(file).strip();
+        secrets.add(after);
+        assertFalse(after.equals(before));
+        assertEquals(file.toString(), r.json().getString("file"));
+        assertEquals(1, r.json().getInt("sessionsEnded"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(401, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status());
+        assertEquals(401, send(request("GET", "/_/api/status", null).header("authorization", "Bearer " + before)
+                .build()).status());
+        assertEquals(200, send(request("GET", "/_/api/status", null).header("authorization", "Bearer " + after)
+                .build()).status());
+    }
+
+    @Test
+    void oversizedAdminBodiesAreRefusedWithoutBeingRead() {
+        // headers only: a server that waited for 100 MB would time this out
+        AdminPathSpellingsTest.Answer declared = AdminPathSpellingsTest.exchange(server.port(), "PUT /_/api/settings "
+                + "HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ADMIN + "\r\nContent-Type: application/json"
+                + "\r\nContent-Length: 100000000\r\n\r\n{");
+        assertEquals(413, declared.status(), declared.head());
+        StringBuilder chunked = new StringBuilder("POST /_/api/import HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + ADMIN + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        String chunk = "x".repeat(65536);
+        for (int i = 0; i < 70; i++) {
+            chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        chunked.append("0\r\n\r\n");
+        AdminPathSpellingsTest.Answer big;
+        try {
+            big = AdminPathSpellingsTest.exchange(server.port(), chunked.toString());
+        } catch (java.io.UncheckedIOException e) {
+            big = null; // the server may close while the rest is still being sent: refused either way
+        }
+        if (big != null) {
+            assertEquals(413, big.status(), big.head());
+        }
+        assertEquals(1, server.config().settings().maxRetries(), "nothing changed");
+        assertEquals(200, get("/_/api/status").status(), "the server is fine");
     }
 }

@@ -213,9 +213,10 @@ abstract class AdminServerTest {
         });
     }
 
-    /** Logs in through the one-time link; returns the cookie pair {@code name=value}. */
+    /** Logs in through a single-use login link; returns the cookie pair {@code name=value}. */
     String login() {
-        Resp r = send(request("GET", "/_/login?token=" + ADMIN, null).build());
+        String link = server.loginUrl();
+        Resp r = send(request("GET", link.substring(link.indexOf("/_/login")), null).build());
         assertEquals(303, r.status(), r.body());
         String setCookie = r.header("set-cookie");
         assertTrue(setCookie != null && setCookie.startsWith("cp_session="), "cookie set: " + setCookie);

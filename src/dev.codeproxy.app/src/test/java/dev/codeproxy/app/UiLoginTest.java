@@ -15,7 +15,8 @@ class UiLoginTest extends UiServerTest {
         page.navigate(base() + "/");
         assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.HEADING))
                 .hasText("Open the login link printed by code-proxy");
-        assertThat(page.locator("form[action='/_/login'] input[name=token]")).isVisible();
+        assertThat(page.locator("form[action='/_/login'] input[name=code]")).isVisible();
+        assertThat(page.locator("form[action='/_/login'] input[name=token]")).hasCount(0);
         tab.screenshot("login-light");
 
         page.navigate(server.loginUrl());
@@ -27,10 +28,11 @@ class UiLoginTest extends UiServerTest {
     }
 
     @Test
-    void theTokenFormLogsInToo() {
+    void theCodeFormLogsInToo() {
         tab.allowHttpError(401, "/_/api/").allow("WebSocket connection to .*/_/ws.* failed");
         page.navigate(base() + "/#/logs");
-        page.locator("#admin-token").fill(ADMIN);
+        String link = server.loginUrl();
+        page.locator("#login-code").fill(link.substring(link.indexOf("code=") + 5));
         page.locator("form[action='/_/login'] button[type=submit]").click();
         assertThat(page.locator("[data-testid=live-status]")).hasAttribute("data-status", "open");
         assertThat(page.locator("h1")).hasText("Dashboard");

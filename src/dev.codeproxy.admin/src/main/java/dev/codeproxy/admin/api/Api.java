@@ -12,7 +12,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -70,12 +73,25 @@ public final class Api {
         if (!req.content().hasEntity()) {
             return "";
         }
-        byte[] b = req.content().as(byte[].class);
-        if (b.length > MAX_BODY) {
-            throw new ApiException(413, "request body is " + b.length + " bytes; at most " + MAX_BODY + " are accepted",
-                    Map.of());
+        // refused by its declared length before a byte is read; a chunked body is read only up to the limit
+        long declared = req.headers().contentLength().orElse(-1L);
+        if (declared > MAX_BODY) {
+            throw tooLarge(Long.toString(declared));
         }
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        try (InputStream in = req.content().inputStream()) {
+            byte[] b = in.readNBytes(MAX_BODY + 1);
+            if (b.length > MAX_BODY) {
+                throw tooLarge("more than " + MAX_BODY);
+            }
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ApiException tooLarge(String size) {
+        return new ApiException(413, "request body is " + size + " bytes; at most " + MAX_BODY + " are accepted",
+                Map.of());
     }
 
     /** The body as a JSON object. */

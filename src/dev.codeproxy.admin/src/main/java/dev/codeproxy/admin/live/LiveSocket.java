@@ -1,6 +1,7 @@
 package dev.codeproxy.admin.live;
 
 import dev.codeproxy.admin.security.AccessPolicy;
+import dev.codeproxy.admin.security.SecurityFilter;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -34,8 +35,9 @@ public final class LiveSocket implements WsListener {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         // the remote address is not known here; the HTTP filter (which sees upgrades too) counts failed logins
-        AccessPolicy.Decision d = policy.check(prologue.method().text(), prologue.uriPath().rawPath(), headers, null,
-                false, headers.contains(HeaderNames.UPGRADE));
+        AccessPolicy.Decision d = policy.check(prologue.method().text(), prologue.uriPath().rawPath(),
+                SecurityFilter.routedPath(prologue.uriPath()), headers, null, false,
+                headers.contains(HeaderNames.UPGRADE));
         if (!d.allowed()) {
             throw new WsUpgradeException(d.body());
         }

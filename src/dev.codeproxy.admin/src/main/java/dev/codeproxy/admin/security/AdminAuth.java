@@ -4,23 +4,14 @@ import dev.codeproxy.core.Secrets;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
-
 /**
- * The admin token and the session cookie derived from it. The cookie's value is an HMAC of a fixed
- * string keyed by the token, so the browser never holds the token itself, a cookie cannot be
- * forged without it, and a new token invalidates every cookie.
+ * The admin credentials: the admin token (for scripts, as {@code authorization: Bearer}) and the
+ * browser sessions it can open (through a single-use {@link LoginCodes login code}, never the
+ * token itself). Rotating the token ends every session.
  */
 public final class AdminAuth {
     /** Name of the session cookie (HttpOnly, SameSite=Strict, path /). */
     public static final String COOKIE = "cp_session";
-    /** How long a browser keeps the session: 30 days. */
-    public static final long COOKIE_MAX_AGE_SECONDS = 30L * 24 * 3600;
-    private static final String COOKIE_PURPOSE = "code-proxy admin session v1";
 
     /** How a request presented itself. */
     public enum Credential {
@@ -28,11 +19,11 @@ public final class AdminAuth {
         NONE,
         /** {@code authorization: Bearer} with the admin token */
         BEARER,
-        /** the session cookie */
+        /** a live session cookie */
         COOKIE,
         /** a bearer token that is not the admin token (counted as a failed login) */
         BAD_BEARER,
-        /** a session cookie that is not this token's (e.g. from an earlier admin token) */
+        /** a session cookie that names no live session (logged out, expired, or from before a restart) */
         BAD_COOKIE;
 
         public boolean ok() {
@@ -40,32 +31,43 @@ public final class AdminAuth {
         }
     }
 
-    private final String token;
-    private final String cookieValue;
+    private volatile String token;
+    private final SessionStore sessions;
+    private final LoginCodes codes;
 
-    public AdminAuth(String token) {
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("admin token is empty");
-        }
+    public AdminAuth(String token, SessionStore sessions, LoginCodes codes) {
+        check(token);
         this.token = token;
-        this.cookieValue = hmac(token, COOKIE_PURPOSE);
+        this.sessions = sessions;
+        this.codes = codes;
     }
 
     public boolean tokenMatches(String candidate) {
         return Secrets.equalsConstantTime(candidate, token);
     }
 
-    /** The session cookie's value for this token. */
-    public String cookieValue() {
-        return cookieValue;
+    public SessionStore sessions() {
+        return sessions;
     }
 
-    /** The {@code Set-Cookie} value that logs a browser in. */
-    public String sessionCookie() {
-        return COOKIE + "=" + cookieValue + "; Path=/; Max-Age=" + COOKIE_MAX_AGE_SECONDS + "; HttpOnly; SameSite=Strict";
+    public LoginCodes codes() {
+        return codes;
     }
 
-    /** The {@code Set-Cookie} value that logs a browser out. */
+    /** Switches to a new admin token and ends every browser session. */
+    public void rotate(String newToken) {
+        check(newToken);
+        token = newToken;
+        sessions.revokeAll();
+    }
+
+    /** The {@code Set-Cookie} value that carries a new session. */
+    public static String sessionCookie(String sessionId, boolean secure) {
+        return COOKIE + "=" + sessionId + "; Path=/; Max-Age=" + SessionStore.cookieMaxAgeSeconds()
+                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    /** The {@code Set-Cookie} value that makes a browser forget its session. */
     public static String expiredCookie() {
         return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict";
     }
@@ -76,11 +78,16 @@ public final class AdminAuth {
         if (bearer != null) {
             return tokenMatches(bearer) ? Credential.BEARER : Credential.BAD_BEARER;
         }
-        String cookie = cookie(headers, COOKIE);
+        String cookie = sessionId(headers);
         if (cookie != null) {
-            return Secrets.equalsConstantTime(cookie, cookieValue) ? Credential.COOKIE : Credential.BAD_COOKIE;
+            return sessions.touch(cookie) ? Credential.COOKIE : Credential.BAD_COOKIE;
         }
         return Credential.NONE;
+    }
+
+    /** The session cookie's value, or null. */
+    public static String sessionId(Headers headers) {
+        return cookie(headers, COOKIE);
     }
 
     static String bearer(Headers headers) {
@@ -108,13 +115,9 @@ public final class AdminAuth {
         return null;
     }
 
-    private static String hmac(String key, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+    private static void check(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("admin token is empty");
         }
     }
 

@@ -8,9 +8,12 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code GET /_/login?token=...}: the one-time link Code Proxy prints at start. A right token sets
- * the session cookie and redirects (303) to the dashboard; a wrong one counts as a failed login.
- * {@code POST /_/logout} drops the cookie.
+ * {@code GET /_/login?code=...}: the link Code Proxy prints at start (and {@code code-proxy login}
+ * prints on demand). A single-use code of at most two minutes' validity opens a new server-side
+ * session: the cookie is set and the browser is sent (303) to the dashboard. A wrong, used or
+ * expired code counts as a failed login. The admin token is never accepted here: it belongs in
+ * an {@code authorization} header, not in a URL that lands in histories and logs.
+ * {@code POST /_/logout} ends this browser's session.
  */
 public final class LoginService implements HttpService {
     private final AdminAuth auth;
@@ -28,33 +31,37 @@ public final class LoginService implements HttpService {
     }
 
     private void login(ServerRequest req, ServerResponse res) {
-        String token = req.query().first("token").orElse(null);
+        String code = req.query().first("code").orElse(null);
         noStore(res);
-        if (token == null || token.isBlank()) {
-            page(res, Status.BAD_REQUEST_400, "This login link has no token. Open the link Code Proxy printed when it "
-                    + "started (it ends with ?token=...).");
+        if (code == null || code.isBlank()) {
+            page(res, Status.BAD_REQUEST_400, "This login link has no code. Open the link Code Proxy printed when it "
+                    + "started, or run <code>code-proxy login</code> for a new one (links end with ?code=... and "
+                    + "work once, within two minutes).");
             return;
         }
-        if (!auth.tokenMatches(token.strip())) {
+        if (!auth.codes().redeem(code)) {
             limiter.failed(SecurityFilter.remote(req.remotePeer().address()));
-            page(res, Status.UNAUTHORIZED_401, "This login link is not valid (the admin token is wrong or has changed). "
-                    + "Open the link Code Proxy printed when it started.");
+            page(res, Status.UNAUTHORIZED_401, "This login link is not valid: it was used already, is older than two "
+                    + "minutes, or is wrong. Run <code>code-proxy login</code> for a new one.");
             return;
         }
-        res.header(HeaderNames.SET_COOKIE, auth.sessionCookie());
+        String ua = req.headers().first(HeaderNames.USER_AGENT).orElse("");
+        String id = auth.sessions().create(SecurityFilter.remote(req.remotePeer().address()), ua);
+        res.header(HeaderNames.SET_COOKIE, AdminAuth.sessionCookie(id, req.isSecure()));
         res.header(HeaderNames.LOCATION, "/");
         res.status(Status.SEE_OTHER_303).send();
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
         noStore(res);
+        auth.sessions().revoke(AdminAuth.sessionId(req.headers()));
         res.header(HeaderNames.SET_COOKIE, AdminAuth.expiredCookie());
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private static void noStore(ServerResponse res) {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        // the link carries the token: never pass it on as a referrer
+        // the link carries a code: never pass it on as a referrer
         res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
     }
 

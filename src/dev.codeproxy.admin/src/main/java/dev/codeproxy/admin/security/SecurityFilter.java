@@ -1,5 +1,6 @@
 package dev.codeproxy.admin.security;
 
+import io.helidon.common.uri.UriPath;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
@@ -26,8 +27,9 @@ public final class SecurityFilter implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         boolean upgrade = req.headers().contains(HeaderNames.UPGRADE);
-        AccessPolicy.Decision d = policy.check(req.prologue().method().text(), req.path().rawPath(), req.headers(),
-                remote(req.remotePeer().address()), req.isSecure(), upgrade);
+        String routed = routedPath(req.path());
+        AccessPolicy.Decision d = policy.check(req.prologue().method().text(), req.path().rawPath(), routed,
+                req.headers(), remote(req.remotePeer().address()), req.isSecure(), upgrade);
         if (!d.allowed()) {
             res.status(d.status());
             res.header(HeaderValues.CONTENT_TYPE_JSON);
@@ -40,6 +42,19 @@ public final class SecurityFilter implements Filter {
         }
         req.context().register(d.credential());
         chain.proceed();
+    }
+
+    /**
+     * The path the router matches: decoded, matrix parameters stripped, dot segments resolved.
+     * A target that cannot be decoded (a stray {@code %}) routes nowhere: null, refused as not in
+     * normal form.
+     */
+    public static String routedPath(UriPath p) {
+        try {
+            return p.path();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The IP of a peer, or its whole address when it is not an IP socket. */
