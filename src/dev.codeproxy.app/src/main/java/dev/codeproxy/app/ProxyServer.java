@@ -43,6 +43,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ProxyServer implements AutoCloseable {
     /** Name of the admin token file in the data directory (mode 0600). */
     static final String ADMIN_TOKEN_FILE = "admin-token";
+    /** The listener's payload limit: the largest {@code maxRequestBytes} the settings accept (1 GiB). */
+    static final long MAX_PAYLOAD = 1024L * 1024 * 1024;
 
     /**
      * What the command line resolved (flags over environment over stored settings).
@@ -168,6 +170,9 @@ final class ProxyServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
+                // the listener's own bound: no request body past the largest maxRequestBytes allowed
+                // is read by anything (the proxy's 413 applies the current, lower setting)
+                .maxPayloadSize(MAX_PAYLOAD)
                 .featuresDiscoverServices(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())

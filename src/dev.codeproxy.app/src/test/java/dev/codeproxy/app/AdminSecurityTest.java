@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -323,6 +324,13 @@ class AdminSecurityTest extends AdminServerTest {
         }
         if (big != null) {
             assertEquals(413, big.status(), big.head());
+        }
+        // the listener's own payload limit holds on every path, read by nothing
+        for (String path : List.of("/nothing-here", "/assets/x.js", "/v1/messages")) {
+            AdminPathSpellingsTest.Answer huge = AdminPathSpellingsTest.exchange(server.port(), "POST " + path
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + CLIENT + "\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 2147483648\r\nConnection: close\r\n\r\n{");
+            assertEquals(413, huge.status(), path + ": " + huge.head());
         }
         assertEquals(1, server.config().settings().maxRetries(), "nothing changed");
         assertEquals(200, get("/_/api/status").status(), "the server is fine");

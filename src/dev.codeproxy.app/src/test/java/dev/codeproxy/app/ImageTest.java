@@ -163,6 +163,27 @@ class ImageTest {
                 assertTrue(api.body().startsWith("{") || api.body().startsWith("["), path + ": " + api.body());
                 assertFalse(api.body().contains(KEY), path + " leaks the endpoint key");
             }
+            // the trust boundary holds in the image: a differently spelled admin path opens nothing
+            int port = URI.create(base).getPort();
+            for (String spelling : List.of("/_;/api/export?secrets=true", "/%5F/api/export?secrets=true",
+                    "/a/../_/api/export?secrets=true", "/_%2Fapi/export?secrets=true")) {
+                AdminPathSpellingsTest.Answer a = AdminPathSpellingsTest.exchange(port, "GET " + spelling
+                        + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+                assertEquals(400, a.status(), spelling + ": " + a.body());
+                assertFalse(a.body().contains(KEY), spelling + " leaks the endpoint key");
+            }
+            // code-proxy login asks the running server for a single-use link; it works once
+            Result login = run("login", "--url", base, "--data-dir", data.toString());
+            assertEquals(0, login.exit(), "login: " + login);
+            String link = login.stdout().strip();
+            assertTrue(link.startsWith(base + "/_/login?code="), "login: " + login);
+            assertFalse(login.stdout().contains(admin) || login.stderr().contains(admin), "login shows no token");
+            HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, first.statusCode());
+            assertTrue(first.headers().firstValue("set-cookie").orElse("").startsWith("cp_session="));
+            assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "the link works once");
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(health.statusCode() == 200 || health.statusCode() == 204, "health " + health.statusCode());
@@ -181,6 +202,10 @@ class ImageTest {
         assertTrue(exit == 143 || exit == 0, "exit status after SIGTERM: " + exit + " (expected 128 + 15, or 0)");
         assertNoJvmNoise(err.finish());
         assertTrue(out.finish().contains("/v1"), "the banner names the proxy URL: " + out.text());
+        String adminToken = Files.readString(data.resolve("admin-token")).strip();
+        assertFalse(out.text().contains(adminToken) || err.text().contains(adminToken),
+                "the admin token appears in no output: " + out.text());
+        assertTrue(out.text().contains("/_/login?code="), "the banner carries a login code: " + out.text());
         // the file the proxy created for Claude Code is gone again
         assertFalse(Files.exists(claudeSettings), "settings.json removed on stop");
     }

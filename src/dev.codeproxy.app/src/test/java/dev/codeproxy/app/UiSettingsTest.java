@@ -210,4 +210,34 @@ class UiSettingsTest extends UiServerTest {
     JsonObject stored() {
         return api("/_/api/settings").getJsonObject("settings");
     }
+
+    @Test
+    void theSessionsPanelListsThisBrowserAndLogOutEverywhereEndsIt() {
+        login();
+        // a second browser session, opened by a script with another login code
+        String other = server.loginUrl();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertEquals(303, r.statusCode());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            http.close();
+        }
+        go("/settings");
+        Locator rows = page.locator("[data-testid=admin-sessions] tbody tr");
+        assertThat(rows).hasCount(2);
+        assertThat(rows.filter(new Locator.FilterOptions().setHasText("this browser"))).hasCount(1);
+        page.locator("#section-sessions").scrollIntoViewIfNeeded();
+        tab.screenshot("settings-sessions");
+        tab.allowHttpError(401, "/_/api/").allow("WebSocket connection to .*/_/ws.* failed");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Log out everywhere")).click();
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Yes")).click();
+        assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.HEADING))
+                .hasText("Open the login link printed by code-proxy");
+    }
 }
