@@ -118,7 +118,8 @@ public final class ControlPlane implements AutoCloseable {
         ServerControl server = deps.server();
         HostCheck hosts = new HostCheck(() -> deps.config().settings().host(), server::host,
                 () -> deps.config().settings().allowedHosts());
-        this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken(), new SessionStore(deps.clock()),
+        this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken(), new SessionStore(deps.clock(),
+                deps.database().file().getParent().resolve(SessionStore.FILE)),
                 new LoginCodes(deps.clock())), new LoginLimiter(deps.clock()), server::loopback);
     }
 

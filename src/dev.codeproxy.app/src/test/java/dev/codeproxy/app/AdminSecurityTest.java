@@ -91,6 +91,24 @@ class AdminSecurityTest extends AdminServerTest {
     }
 
     @Test
+    void aSessionOutlivesARestartButNotItsLogout() {
+        String cookie = login();
+        server.close();
+        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
+                dev.codeproxy.core.event.ProxyListener.NONE, claudeDir, System.err, ADMIN));
+        assertEquals(200, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status(),
+                "a restarted server keeps the dashboard logged in");
+        assertEquals(204, send(HttpRequest.newBuilder(java.net.URI.create(base() + "/_/logout"))
+                .header("cookie", cookie).header("origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build())
+                .status());
+        server.close();
+        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
+                dev.codeproxy.core.event.ProxyListener.NONE, claudeDir, System.err, ADMIN));
+        assertEquals(401, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status(),
+                "a logged-out session stays ended after a restart");
+    }
+
+    @Test
     void theDashboardListsSessionsAndCanEndOneOrAll() {
         String a = login();
         String b = login();

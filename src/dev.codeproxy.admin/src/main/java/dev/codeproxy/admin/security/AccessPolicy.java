@@ -179,7 +179,7 @@ public final class AccessPolicy {
     private static Decision unauthorized(AdminAuth.Credential c) {
         return json(401, switch (c) {
             case BAD_BEARER -> "the bearer token is not the admin token";
-            case BAD_COOKIE -> "the dashboard session has ended (logged out, expired, or the server restarted); "
+            case BAD_COOKIE -> "the dashboard session has ended (logged out, expired, or ended from Settings); "
                     + "run 'code-proxy login' for a new login link";
             default -> "admin token required: send authorization: Bearer <admin token> (file admin-token in the "
                     + "data directory, or CODE_PROXY_ADMIN_TOKEN), or run 'code-proxy login' for a login link";

@@ -23,7 +23,7 @@ public final class AdminAuth {
         COOKIE,
         /** a bearer token that is not the admin token (counted as a failed login) */
         BAD_BEARER,
-        /** a session cookie that names no live session (logged out, expired, or from before a restart) */
+        /** a session cookie that names no live session (logged out, expired or ended) */
         BAD_COOKIE;
 
         public boolean ok() {

@@ -1,6 +1,17 @@
 package dev.codeproxy.admin.security;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -12,16 +23,21 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * The dashboard's sessions, kept on the server only. A login creates a session whose id (256
  * random bits) is the cookie's value; the store keeps only the id's SHA-256, so neither a heap
  * dump nor the sessions list can be replayed as a cookie. A session ends when it has been idle
  * for {@link #IDLE_MS} (12 hours), {@link #ABSOLUTE_MS} (7 days) after login, on logout, on "log
- * out everywhere", when the admin token is rotated, and when the server stops (sessions live in
- * memory: a restart logs every browser out, and {@code code-proxy login} prints a new link).
+ * out everywhere" and when the admin token is rotated. With a file, sessions survive a restart:
+ * the file (mode 0600, written atomically) holds only the hashes, so it cannot be replayed as a
+ * cookie either; last use is written at most once a minute per session.
  */
 public final class SessionStore {
+    private static final Logger LOG = Logger.getLogger(SessionStore.class.getName());
+    /** Name of the sessions file in the data directory. */
+    public static final String FILE = "admin-sessions.json";
     public static final long IDLE_MS = 12L * 3600 * 1000;
     public static final long ABSOLUTE_MS = 7L * 24 * 3600 * 1000;
     /** Sessions kept at most; a login past it ends the least recently used one. */
@@ -53,11 +69,27 @@ public final class SessionStore {
         }
     }
 
-    private final Clock clock;
-    private final Map<String, Session> byHash = new ConcurrentHashMap<>();
+    /** How often a session's last use is written to the file at most. */
+    static final long SAVE_TOUCH_MS = 60_000;
 
+    private final Clock clock;
+    private final Path file;
+    private final Map<String, Session> byHash = new ConcurrentHashMap<>();
+    private volatile long savedAt;
+
+    /** Sessions in memory only (they end with the process). */
     public SessionStore(Clock clock) {
+        this(clock, null);
+    }
+
+    /**
+     * Sessions kept in {@code file} too (null: memory only). A file that cannot be read is left
+     * aside: every browser logs in again, nothing else is lost.
+     */
+    public SessionStore(Clock clock, Path file) {
         this.clock = clock;
+        this.file = file;
+        load();
     }
 
     /** Starts a session; returns its id (the cookie value; never stored). */
@@ -73,6 +105,7 @@ public final class SessionStore {
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         String hash = hash(id);
         byHash.put(hash, new Session(hash.substring(0, 12), now, clip(remote, 64), clip(userAgent, 200)));
+        save();
         return id;
     }
 
@@ -89,9 +122,13 @@ public final class SessionStore {
         long now = clock.millis();
         if (expired(s, now)) {
             byHash.remove(hash);
+            save();
             return false;
         }
         s.lastSeen = now;
+        if (now - savedAt >= SAVE_TOUCH_MS) {
+            save();
+        }
         return true;
     }
 
@@ -103,18 +140,27 @@ public final class SessionStore {
 
     /** Ends the session with this cookie value; false when there was none. */
     public boolean revoke(String id) {
-        return id != null && id.length() <= 100 && byHash.remove(hash(id)) != null;
+        boolean removed = id != null && id.length() <= 100 && byHash.remove(hash(id)) != null;
+        if (removed) {
+            save();
+        }
+        return removed;
     }
 
     /** Ends the session listed under {@code handle}; false when there was none. */
     public boolean revokeHandle(String handle) {
-        return byHash.entrySet().removeIf(e -> e.getValue().handle.equals(handle));
+        boolean removed = byHash.entrySet().removeIf(e -> e.getValue().handle.equals(handle));
+        if (removed) {
+            save();
+        }
+        return removed;
     }
 
     /** Ends every session; returns how many there were. */
     public int revokeAll() {
         int n = byHash.size();
         byHash.clear();
+        save();
         return n;
     }
 
@@ -138,6 +184,59 @@ public final class SessionStore {
 
     private void prune(long now) {
         byHash.values().removeIf(s -> expired(s, now));
+    }
+
+    private void load() {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        long now = clock.millis();
+        try (JsonReader r = Json.createReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            for (JsonValue v : r.readObject().getJsonArray("sessions")) {
+                JsonObject o = v.asJsonObject();
+                String hash = o.getString("hash");
+                if (!hash.matches("[0-9a-f]{64}")) {
+                    continue;
+                }
+                Session s = new Session(hash.substring(0, 12), o.getJsonNumber("createdAt").longValue(),
+                        clip(o.getString("remote", ""), 64), clip(o.getString("userAgent", ""), 200));
+                s.lastSeen = o.getJsonNumber("lastSeenAt").longValue();
+                if (!expired(s, now) && byHash.size() < MAX_SESSIONS) {
+                    byHash.put(hash, s);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("dashboard sessions in " + file + " could not be read (" + e.getClass().getSimpleName()
+                    + "); every browser logs in again");
+            byHash.clear();
+        }
+    }
+
+    private synchronized void save() {
+        if (file == null) {
+            return;
+        }
+        long now = clock.millis();
+        savedAt = now;
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (var e : byHash.entrySet()) {
+            Session s = e.getValue();
+            if (!expired(s, now)) {
+                a.add(Json.createObjectBuilder().add("hash", e.getKey()).add("createdAt", s.created)
+                        .add("lastSeenAt", s.lastSeen).add("remote", s.remote).add("userAgent", s.userAgent));
+            }
+        }
+        String json = Json.createObjectBuilder().add("format", "code-proxy-sessions/1").add("sessions", a).build()
+                .toString();
+        try {
+            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, json, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warning("dashboard sessions could not be saved to " + file + ": " + e.getMessage()
+                    + " (they end when the server stops)");
+        }
     }
 
     private static boolean expired(Session s, long now) {

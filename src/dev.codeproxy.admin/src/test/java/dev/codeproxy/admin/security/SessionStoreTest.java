@@ -63,4 +63,32 @@ class SessionStoreTest {
         assertFalse(info.userAgent().contains("\n") || info.userAgent().contains("\r"));
         assertTrue(info.userAgent().length() <= 200);
     }
+
+    @Test
+    void sessionsSurviveARestartThroughAFileOfHashesOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve(SessionStore.FILE);
+        SessionStore first = new SessionStore(clock, file);
+        String kept = first.create("127.0.0.1", "Chromium/150");
+        String ended = first.create("127.0.0.1", "curl/8");
+        first.revoke(ended);
+        String text = java.nio.file.Files.readString(file);
+        assertFalse(text.contains(kept) || text.contains(ended), "no session id is written: " + text);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+
+        SessionStore second = new SessionStore(clock, file);
+        assertTrue(second.touch(kept), "the session outlives the process");
+        assertFalse(second.touch(ended), "a revoked one does not come back");
+        assertEquals("Chromium/150", second.list().getFirst().userAgent());
+
+        clock.advance(SessionStore.IDLE_MS);
+        assertFalse(new SessionStore(clock, file).touch(kept), "expiry holds across restarts");
+
+        java.nio.file.Files.writeString(file, "{not json");
+        SessionStore corrupt = new SessionStore(clock, file);
+        assertEquals(0, corrupt.list().size(), "an unreadable file is left aside: everyone logs in again");
+        String fresh = corrupt.create("r", "u");
+        assertTrue(new SessionStore(clock, file).touch(fresh), "and is replaced by a good one");
+    }
 }
