@@ -26,6 +26,8 @@ module dev.codeproxy.admin {
     requires java.net.http;
     requires java.logging;
 
+    // the doctor's endpoint checks (the command line and the dashboard run the same ones)
+    exports dev.codeproxy.admin.doctor;
     // ControlPlane and ServerControl (what the app wires), WebUi
     exports dev.codeproxy.admin;
     // JSON-B reads and writes the API's records reflectively

@@ -30,6 +30,7 @@ open module dev.codeproxy.admin {
     requires java.logging;
 
     // ControlPlane and ServerControl (what the app wires), WebUi
+    exports dev.codeproxy.admin.doctor;
     exports dev.codeproxy.admin;
     // JSON-B reads and writes the API's records reflectively
     // Yasson reads the DTO records through MethodHandles.publicLookup(), which needs the package

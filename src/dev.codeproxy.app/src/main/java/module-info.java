@@ -16,6 +16,8 @@ module dev.codeproxy.app {
     requires java.logging;
     // code-proxy login asks the running server for a login link
     requires java.net.http;
+    // doctor reads the database read-only with plain JDBC (nothing is created or migrated)
+    requires java.sql;
     // sun.misc.Signal: a second Ctrl-C stops at once
     requires jdk.unsupported;
 
