@@ -18,6 +18,8 @@ module dev.codeproxy.app {
     requires java.net.http;
     // doctor reads the database read-only with plain JDBC (nothing is created or migrated)
     requires java.sql;
+    // selftest replays upstream failures against the test kit's in-process fake upstreams
+    requires dev.codeproxy.testkit;
     // sun.misc.Signal: a second Ctrl-C stops at once
     requires jdk.unsupported;
 

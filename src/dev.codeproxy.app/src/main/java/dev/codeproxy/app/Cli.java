@@ -16,7 +16,7 @@ import java.util.Set;
 @Command(name = "code-proxy", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "A local gateway for Claude Code: failover across Anthropic-compatible endpoints, "
                 + "streaming pass-through, request log and live dashboard.",
-        subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, ImportCommand.class, ExportCommand.class, EndpointCommand.class, ClaudeCommand.class, TokenCommand.class,
+        subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, SelftestCommand.class, ImportCommand.class, ExportCommand.class, EndpointCommand.class, ClaudeCommand.class, TokenCommand.class,
                 VersionCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 final class Cli {
