@@ -92,6 +92,42 @@ export async function request(path, opts = {}) {
 }
 
 /**
+ * POSTs to a path that answers one JSON object per line (application/x-ndjson) and hands each
+ * to `online` as it arrives. Failures go through the same errors as `request`.
+ * @param {string} path
+ * @param {(obj: any) => void} online
+ */
+export async function streamLines(path, online) {
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', headers: { accept: 'application/x-ndjson' }, credentials: 'same-origin' });
+  } catch (err) {
+    throw new ApiError(`Cannot reach Code Proxy (${err?.message ?? err})`, 0);
+  }
+  if (res.status === 401) {
+    const e = await errorFrom(res);
+    session.unauthorized(e.message);
+    throw e;
+  }
+  if (!res.ok) throw await errorFrom(res);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (value) buf += decoder.decode(value, { stream: true });
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl).trim();
+      buf = buf.slice(nl + 1);
+      if (line) online(JSON.parse(line));
+    }
+    if (done) break;
+  }
+  if (buf.trim()) online(JSON.parse(buf.trim()));
+}
+
+/**
  * The central error handler. Shows a 401 as the login screen (already done by `request`), field
  * errors at their fields (through `setFields`, when the caller has a form), the rest as a toast.
  * Returns the field errors it handed over (empty when none).
@@ -126,6 +162,8 @@ export const api = {
     request(`${API}/endpoints/${enc(id)}/${on ? 'enable' : 'disable'}`, { method: 'POST' }),
   resetEndpoint: (id) => request(`${API}/endpoints/${enc(id)}/reset`, { method: 'POST' }),
   testEndpoint: (id) => request(`${API}/endpoints/${enc(id)}/test`, { method: 'POST' }),
+  doctorEndpoint: (id) => request(`${API}/endpoints/${enc(id)}/doctor`, { method: 'POST' }),
+  selftest: (oncheck) => streamLines(`${API}/selftest`, oncheck),
 
   settings: () => request(`${API}/settings`),
   saveSettings: (changes) => request(`${API}/settings`, { method: 'PUT', body: changes }),

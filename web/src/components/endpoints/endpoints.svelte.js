@@ -68,12 +68,21 @@ export function createEndpoints() {
     }
   }
 
+  // The test request, then the doctor's checks of the endpoint (DNS, TCP, TLS, key, models, headers).
   async function test(e) {
     tests[e.id] = { running: true };
+    let result;
     try {
-      tests[e.id] = { running: false, result: await api.testEndpoint(e.id) };
+      result = await api.testEndpoint(e.id);
     } catch (err) {
-      tests[e.id] = { running: false, result: { ok: false, status: err.status ?? 0, error: err.message } };
+      result = { ok: false, status: err.status ?? 0, error: err.message };
+    }
+    tests[e.id] = { running: false, result, checking: true };
+    try {
+      const d = await api.doctorEndpoint(e.id);
+      tests[e.id] = { running: false, result, checks: d.checks };
+    } catch (err) {
+      tests[e.id] = { running: false, result, checks: [{ name: 'doctor', ok: false, detail: err.message, hint: null }] };
     }
   }
 

@@ -4,6 +4,7 @@ import dev.codeproxy.admin.api.Api;
 import dev.codeproxy.admin.api.ClaudeResource;
 import dev.codeproxy.admin.api.ConfigResource;
 import dev.codeproxy.admin.api.EndpointTester;
+import dev.codeproxy.admin.api.DoctorResource;
 import dev.codeproxy.admin.api.EndpointsResource;
 import dev.codeproxy.admin.api.LogsResource;
 import dev.codeproxy.admin.api.PricingResource;
@@ -183,6 +184,7 @@ public final class ControlPlane implements AutoCloseable {
         r.any("/_/api/*", this::gate);
         r.register("/_/api",
                 new SessionsResource(policy.auth(), deps.server()),
+                new DoctorResource(services),
                 new StatusResource(services),
                 new EndpointsResource(services, new EndpointTester()),
                 new SettingsResource(services),

@@ -68,6 +68,12 @@ public interface ServerControl {
         }
     }
 
+    /**
+     * Runs the self-test (in-process fake endpoints, the running retry and breaker settings) and
+     * hands over each scenario's result as it ends.
+     */
+    void selftest(java.util.function.Consumer<dev.codeproxy.admin.doctor.Check> each);
+
     /** The server's version, for the status line. */
     String version();
 }

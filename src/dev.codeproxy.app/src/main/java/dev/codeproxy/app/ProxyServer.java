@@ -466,6 +466,18 @@ final class ProxyServer implements AutoCloseable {
         }
 
         @Override
+        public void selftest(java.util.function.Consumer<dev.codeproxy.admin.doctor.Check> each) {
+            try {
+                Selftest.run(Selftest.setup(config.settings(), config.endpoints()), each);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the self-test was interrupted", e);
+            }
+        }
+
+        @Override
         public RotatedToken rotateAdminToken() {
             if (options.adminToken() != null && !options.adminToken().isBlank()) {
                 throw new IllegalStateException("the admin token is fixed by CODE_PROXY_ADMIN_TOKEN; change the "

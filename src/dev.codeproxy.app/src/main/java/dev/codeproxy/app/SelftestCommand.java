@@ -3,54 +3,26 @@ package dev.codeproxy.app;
 import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Json;
-import dev.codeproxy.core.ModelMap;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.store.Database;
-import dev.codeproxy.testkit.FakeUpstream;
-import dev.codeproxy.testkit.Reply;
-import dev.codeproxy.testkit.SseFixtures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
- * {@code code-proxy selftest}: shows, before it matters, what Claude Code would see when an
- * upstream fails. For each failure of the documented table it starts the real server (routing,
- * retries, breakers, stream relay) in this process with the user's retry and breaker settings and
- * as many endpoints as the user has enabled, all of them in-process fake upstreams (no real
- * endpoint is touched; the run's database is a temporary one, the user's request log is not
- * written), makes the first endpoint fail that way once, and sends one streaming request. Each
- * line says what the client saw, the attempts and the time, and whether that is what the table
- * documents. Exit 0 when every scenario behaves as documented; a scenario the client would see
- * fail says so, with what to change.
+ * {@code code-proxy selftest}: the {@link Selftest} with the data directory's settings and
+ * endpoints (read only; nothing is created), printed line by line as each scenario ends, or as
+ * {@code {"checks":[...]}} with {@code --json}. Exit 0 when every scenario behaves as documented.
  */
 @Command(name = "selftest", mixinStandardHelpOptions = true,
         description = "Replay each upstream failure (429, 529, 500, reset, no headers, error event, cut stream, "
                 + "empty 200, 401) against in-process fake endpoints with your settings; report what the client sees.")
 final class SelftestCommand implements Callable<Integer> {
-    static final String MODEL = "claude-sonnet-4-5";
-    /** The wait for headers in the "never sends headers" scenario (the user's may be minutes). */
-    static final long HEADERS_WAIT_MS = 2_000;
-    private static final String TOKEN = "cp-selftest-client-token";
-
     private final Cli.Context ctx;
 
     @Mixin
@@ -63,172 +35,36 @@ final class SelftestCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    /** One scripted failure and what the documented table says the client then sees. */
-    record Scenario(String name, Reply fault, boolean sameAgain, boolean nextEndpoint, boolean unavoidable) {
-    }
-
-    /** The user's retry settings and endpoints (defaults and one endpoint when nothing is configured). */
-    record Setup(int maxRetries, long retryCapMs, Map<String, String> settings, List<Endpoint> endpoints) {
-    }
-
     @Override
     public Integer call() throws Exception {
-        Setup setup = setup();
-        List<Check> checks = run(setup);
-        print(checks, setup);
-        return checks.stream().allMatch(Check::ok) ? 0 : 1;
-    }
-
-    static List<Scenario> scenarios(Setup s) {
-        boolean retries = s.maxRetries() >= 1;
-        return List.of(
-                new Scenario("429 with retry-after 1", Reply.error(429, "rate_limit_error", "selftest: slow down")
-                        .retryAfter(1), s.retryCapMs() >= 1000, true, false),
-                new Scenario("529 overloaded", Reply.error(529, "overloaded_error", "selftest: overloaded"), retries,
-                        true, false),
-                new Scenario("500 api error", Reply.error(500, "api_error", "selftest: internal error"), retries, true,
-                        false),
-                new Scenario("connection reset", Reply.reset(), true, true, false),
-                new Scenario("no response headers", Reply.hang(), false, true, false),
-                new Scenario("event: error before the first content block",
-                        Reply.sse(SseFixtures.errorBeforeContent(MODEL, "overloaded_error", "selftest: overloaded")),
-                        false, true, false),
-                new Scenario("stream cut after its first content", Reply.sse(SseFixtures.message(MODEL, 8))
-                        .cutAfterEvents(4), false, false, true),
-                new Scenario("empty 200 stream", Reply.empty200Stream(), false, true, false),
-                new Scenario("401 key refused", Reply.error(401, "authentication_error", "selftest: invalid x-api-key"),
-                        false, true, false));
-    }
-
-    private Setup setup() {
         Path dir = dataDir.resolve(ctx.env());
         Settings settings = Settings.DEFAULTS;
         List<Endpoint> endpoints = List.of();
         if (Files.isRegularFile(dir.resolve(Database.FILE_NAME))) {
             try (Store store = new Store(dir)) {
                 settings = store.settings.load();
-                endpoints = store.endpoints.list().stream().filter(Endpoint::enabled).toList();
+                endpoints = store.endpoints.list();
             }
         }
-        Map<String, String> copy = new LinkedHashMap<>();
-        copy.put("maxRetries", Integer.toString(settings.maxRetries()));
-        copy.put("retryCapMs", Long.toString(settings.retryCapMs()));
-        copy.put("breakerThreshold", Integer.toString(settings.breakerThreshold()));
-        copy.put("breakerCooldownMs", Long.toString(settings.breakerCooldownMs()));
-        copy.put("connectTimeoutMs", Long.toString(Math.min(settings.connectTimeoutMs(), 5_000)));
-        copy.put("requestTimeoutMs", Long.toString(Math.min(settings.requestTimeoutMs(), 60_000)));
-        copy.put("streamIdleTimeoutMs", Long.toString(Math.min(settings.streamIdleTimeoutMs(), 10_000)));
-        // the failure is scripted on the first endpoint: try them in priority order whatever the strategy
-        copy.put("routing", "failover");
-        copy.put("claudeConfig", "false");
-        copy.put("requestLog", "false");
-        return new Setup(settings.maxRetries(), settings.retryCapMs(), copy, endpoints);
-    }
-
-    /** Every scenario through a fresh server (breakers start closed) and fresh fakes. */
-    List<Check> run(Setup setup) throws IOException, InterruptedException {
-        int n = Math.max(1, setup.endpoints().size());
-        List<Check> out = new ArrayList<>();
-        for (Scenario sc : scenarios(setup)) {
-            out.add(runOne(sc, setup, n));
+        Selftest.Setup setup = Selftest.setup(settings, endpoints);
+        if (!json) {
+            ctx.out().println("Self-test: " + Math.max(1, setup.endpoints().size()) + " in-process fake endpoint(s) "
+                    + "standing in for yours, maxRetries " + setup.maxRetries() + ", retryCapMs " + setup.retryCapMs()
+                    + "; the first endpoint fails once:");
         }
-        return out;
+        List<Check> checks = Selftest.run(setup, json ? c -> { } : this::line);
+        print(checks);
+        return checks.stream().allMatch(Check::ok) ? 0 : 1;
     }
 
-    private Check runOne(Scenario sc, Setup setup, int n) throws IOException, InterruptedException {
-        Path tmp = Files.createTempDirectory("code-proxy-selftest");
-        List<FakeUpstream> fakes = new ArrayList<>();
-        try {
-            List<String> names = new ArrayList<>();
-            try (Store store = new Store(tmp)) {
-                store.settings.putAll(setup.settings());
-                for (int i = 0; i < n; i++) {
-                    FakeUpstream f = FakeUpstream.start().setDefault(Reply.sse(SseFixtures.message(MODEL, 3)));
-                    fakes.add(f);
-                    Endpoint user = i < setup.endpoints().size() ? setup.endpoints().get(i) : null;
-                    String name = user != null ? user.name() : "endpoint-" + (i + 1);
-                    names.add(name);
-                    store.endpoints.add(new Endpoint(0, name, "selftest", true, i + 1, user != null ? user.weight() : 1,
-                            f.baseUrl(), "sk-selftest-" + i, null, HEADERS_WAIT_MS, ModelMap.EMPTY, false));
-                }
-            }
-            fakes.getFirst().enqueue(sc.fault());
-            try (ProxyServer server = ProxyServer.start(new ProxyServer.Options(tmp, "127.0.0.1", 0, TOKEN));
-                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-                long t0 = System.nanoTime();
-                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/messages"))
-                        .timeout(Duration.ofSeconds(60))
-                        .header("x-api-key", TOKEN).header("anthropic-version", "2023-06-01")
-                        .header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"max_tokens\":64,"
-                                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"selftest\"}]}"))
-                        .build(), HttpResponse.BodyHandlers.ofInputStream());
-                String body;
-                try (InputStream in = r.body()) {
-                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                String attempts = r.headers().firstValue("x-code-proxy-attempts").orElse("?");
-                String servedBy = r.headers().firstValue("x-code-proxy-endpoint").orElse("none");
-                boolean complete = r.statusCode() == 200 && body.contains("event: message_stop");
-                boolean errorEvent = r.statusCode() == 200 && body.contains("event: error");
-                String saw = complete ? "a complete answer" : errorEvent ? "an event: error after the first content"
-                        : "HTTP " + r.statusCode() + " " + errorType(body);
-                boolean saved = sc.sameAgain() || sc.nextEndpoint() && n >= 2;
-                boolean expectedComplete = !sc.unavoidable() && saved;
-                boolean asDocumented = sc.unavoidable() ? errorEvent : complete == expectedComplete;
-                String detail = "client saw " + saw + " after " + ms + " ms, " + attempts + " attempt(s), served by "
-                        + servedBy + (asDocumented ? "; as documented" : "; the failure table says "
-                        + (expectedComplete ? "a complete answer" : "the client sees the failure"));
-                String hint = null;
-                if (!asDocumented) {
-                    hint = "this is a Code Proxy bug: please report it with this output";
-                } else if (!complete && !sc.unavoidable()) {
-                    List<String> fixes = new ArrayList<>();
-                    if (sc.nextEndpoint() && n < 2) {
-                        fixes.add("add a second endpoint (failover)");
-                    }
-                    if (canRetry(sc) && !sc.sameAgain()) {
-                        fixes.add(retryHint(sc));
-                    }
-                    hint = "Claude Code sees this failure with these settings" + (fixes.isEmpty() ? ""
-                            : ": " + String.join(" or ", fixes));
-                }
-                return new Check(sc.name(), asDocumented, detail, hint);
-            }
-        } finally {
-            fakes.forEach(FakeUpstream::close);
-            delete(tmp);
+    private void line(Check c) {
+        ctx.out().println((c.ok() ? "✓ " : "✗ ") + c.name() + ": " + c.detail());
+        if (c.hint() != null) {
+            ctx.out().println("    → " + c.hint());
         }
     }
 
-    private static boolean canRetry(Scenario sc) {
-        return sc.name().startsWith("429") || sc.name().startsWith("529") || sc.name().startsWith("500");
-    }
-
-    private static String retryHint(Scenario sc) {
-        return sc.name().startsWith("429") ? "raise retryCapMs to at least the upstream's retry-after"
-                : "set maxRetries to 1 or more (code-proxy settings set maxRetries 1)";
-    }
-
-    private static String errorType(String body) {
-        int i = body.indexOf("\"type\":\"", body.indexOf("\"error\""));
-        if (i < 0) {
-            return "";
-        }
-        int end = body.indexOf('"', i + 8);
-        return end < 0 ? "" : body.substring(i + 8, end);
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: best effort
-        }
-    }
-
-    private void print(List<Check> checks, Setup setup) {
+    private void print(List<Check> checks) {
         if (json) {
             StringBuilder b = new StringBuilder("{\"checks\":[");
             for (int i = 0; i < checks.size(); i++) {
@@ -240,19 +76,8 @@ final class SelftestCommand implements Callable<Integer> {
             ctx.out().println(b.append("]}"));
             return;
         }
-        int n = Math.max(1, setup.endpoints().size());
-        ctx.out().println("Self-test: " + n + " in-process fake endpoint(s) standing in for yours, maxRetries "
-                + setup.maxRetries() + ", retryCapMs " + setup.retryCapMs() + "; the first endpoint fails once:");
-        long seen = 0;
-        for (Check c : checks) {
-            boolean failsClient = c.hint() != null;
-            seen += failsClient && c.ok() ? 1 : 0;
-            ctx.out().println((c.ok() ? "✓ " : "✗ ") + c.name() + ": " + c.detail());
-            if (c.hint() != null) {
-                ctx.out().println("    → " + c.hint());
-            }
-        }
         long wrong = checks.stream().filter(c -> !c.ok()).count();
+        long seen = checks.stream().filter(c -> c.ok() && c.hint() != null).count();
         ctx.out().println((wrong == 0 ? "every scenario behaves as documented" : wrong + " scenario(s) do not behave as "
                 + "documented") + "; " + seen + " of " + checks.size() + " would reach Claude Code as a failure "
                 + "with these settings");

@@ -84,6 +84,11 @@ class UiEndpointsTest extends UiServerTest {
         RecordedRequest probe = gateway.takeRequest(Duration.ofSeconds(5));
         assertNotNull(probe);
         assertEquals(NEW_KEY, probe.header("x-api-key"));
+        // then the doctor's checks of the endpoint, each with ✓ or ✗
+        Locator checks = row.locator("[data-testid=doctor-checks] li");
+        assertThat(checks.filter(new Locator.FilterOptions().setHasText("tcp"))).hasAttribute("data-ok", "true");
+        assertThat(checks.filter(new Locator.FilterOptions().setHasText("key"))).containsText("accepted");
+        assertFalse(row.textContent().contains(NEW_KEY), "no check shows the key");
 
         // reorder from the keyboard: the handle takes arrow keys; the arrow buttons work too
         assertEquals(List.of("Existing", "Gateway"), endpointNames());
@@ -96,10 +101,11 @@ class UiEndpointsTest extends UiServerTest {
         assertThat(rows.first()).hasAttribute("data-endpoint", "Existing");
         assertEquals(List.of("Existing", "Gateway"), endpointNames());
 
-        // and with the mouse: drag Existing below Gateway
+        // and with the mouse: drag Existing below Gateway (onto the lower part of its row)
+        double below = row.boundingBox().height * 0.9;
         page.waitForResponse(r -> r.url().endsWith("/_/api/endpoints/reorder"),
                 () -> page.locator("[data-endpoint=Existing]").dragTo(row, new Locator.DragToOptions()
-                        .setTargetPosition(200, 70)));
+                        .setTargetPosition(200, below)));
         assertThat(rows.first()).hasAttribute("data-endpoint", "Gateway");
         assertEquals(List.of("Gateway", "Existing"), endpointNames());
 

@@ -240,4 +240,22 @@ class UiSettingsTest extends UiServerTest {
         assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.HEADING))
                 .hasText("Open the login link printed by code-proxy");
     }
+
+    @Test
+    void runSelfTestShowsEachScenarioAsItEnds() {
+        addEndpoint("Main", upstream().baseUrl());
+        login();
+        go("/settings");
+        page.locator("#section-selftest").scrollIntoViewIfNeeded();
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+                new Page.GetByRoleOptions().setName("Run self-test")).click();
+        Locator results = page.locator("[data-testid=selftest-results] li");
+        assertThat(results.first()).isVisible();
+        assertThat(page.locator("[data-testid=selftest-summary]")).containsText("Every scenario behaves as documented",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+        assertThat(results).hasCount(9);
+        // one endpoint and the default retries: a 401 reaches Claude Code, and the page says what to change
+        assertThat(results.filter(new Locator.FilterOptions().setHasText("401 key refused"))).containsText("second endpoint");
+        tab.screenshot("settings-selftest");
+    }
 }
