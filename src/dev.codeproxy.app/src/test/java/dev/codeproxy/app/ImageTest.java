@@ -102,6 +102,20 @@ class ImageTest {
         assertTrue(imported.stdout().contains("1 endpoint(s) and 1 setting(s)"), "import: " + imported);
         assertNoJvmNoise(imported.stderr());
 
+        // the self-test's fake upstreams are linked into the image; doctor reaches the (fake) endpoint
+        Result selftest = run("selftest", "--data-dir", data.toString());
+        assertEquals(0, selftest.exit(), "selftest: " + selftest);
+        assertTrue(selftest.stdout().contains("every scenario behaves as documented"), "selftest: " + selftest);
+        assertNoJvmNoise(selftest.stderr());
+        Result doctor = run("doctor", "--json", "--data-dir", data.toString());
+        assertTrue(doctor.stdout().contains("\"name\":\"database\",\"ok\":true"), "doctor: " + doctor);
+        assertTrue(doctor.stdout().contains(": tcp\",\"ok\":true"), "doctor: " + doctor);
+        assertFalse(doctor.stdout().contains(KEY), "doctor shows no key");
+        assertNoJvmNoise(doctor.stderr());
+        while (upstream.takeRequest(Duration.ofMillis(200)) != null) {
+            // the doctor's calls: what follows checks the proxied request
+        }
+
         // Claude Code's settings live in a temporary CLAUDE_CONFIG_DIR (see builder): the image points it at itself
         Path claudeSettings = tmp.resolve("claude-config").resolve("settings.json");
         // no --port: the stored setting (0, any free port, from the import) applies
