@@ -121,6 +121,44 @@ class TwoInstancesClaudeTest {
         }
     }
 
+    @Test
+    void theDashboardAndTheCommandLineDoNotTakeTheFileFromARunningInstanceEither() throws Exception {
+        Files.writeString(settings, ORIGINAL);
+        byte[] original = Files.readAllBytes(settings);
+        Instance a = instances.get("A");
+        Instance b = instances.get("B");
+        a.start();
+        b.start();
+        byte[] held = Files.readAllBytes(settings);
+
+        // B's dashboard: 409 naming A
+        String admin = Files.readString(b.dataDir.resolve(ProxyServer.ADMIN_TOKEN_FILE)).strip();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.server.url()
+                            + "/_/api/claude/apply")).header("authorization", "Bearer " + admin)
+                            .header("content-type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(409, r.statusCode(), r.body());
+            assertTrue(r.body().contains("another Code Proxy that is running") && r.body().contains(a.lastUrl), r.body());
+        }
+        // B's command line: exit 1, one line naming A
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(new String[] {"claude", "apply", "--data-dir", b.dataDir.toString(), "--claude-config-dir",
+                claudeDir.toString()}, Map.of("CODE_PROXY_CLIENT_TOKEN", TestProxy.TOKEN),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String line = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, line);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("data directory " + a.dataDir), line);
+        assertArrayEquals(held, Files.readAllBytes(settings), "nothing changed");
+
+        b.stop();
+        a.stop();
+        assertArrayEquals(original, Files.readAllBytes(settings));
+    }
+
     /** Every valid sequence of n events: an instance starts only when stopped and ends only when running. */
     static List<List<String>> sequences(int n) {
         List<List<String>> out = new ArrayList<>();
