@@ -131,6 +131,25 @@ class CredentialRedactionTest {
         QUERY.forEach((k, v) -> query.append('&').append(k).append('=').append(v));
         String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
+        // the dashboard's live channel, listening from before the first request
+        List<String> live = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.net.http.WebSocket ws = http.newWebSocketBuilder().header("authorization", "Bearer " + ADMIN)
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/_/ws"), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                                                                          boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            live.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).join();
+
         assertEquals(200, rawPost("/v1/messages?" + query, HEADERS, body));
         assertEquals(200, rawPost("/v1/messages;Session_Token=" + MATRIX_SECRET + "?beta=true", Map.of(), body));
 
@@ -143,6 +162,15 @@ class CredentialRedactionTest {
             server.requestLog().flush();
             return server.requestLog().written() >= 2;
         });
+
+        // the live channel said the same, without a credential
+        await(() -> live.stream().filter(m -> m.contains("\"completed\"")).count() >= 2);
+        ws.abort();
+        String liveText = String.join("\n", live);
+        for (String secret : secrets()) {
+            assertFalse(liveText.contains(secret), "the live channel sent " + secret + ": " + liveText);
+        }
+        assertTrue(liveText.contains("\"path\":\"/v1/messages;Session_Token=[redacted]\""), liveText);
 
         // the admin API: list and details
         JsonObject list = json(api("/_/api/logs"));

@@ -36,21 +36,28 @@ final class ClaimLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
     private final boolean deletable;
+    private final boolean createdDir;
 
-    private ClaimLock(Path file, ReentrantLock local, FileChannel channel, FileLock lock, boolean deletable) {
+    private ClaimLock(Path file, ReentrantLock local, FileChannel channel, FileLock lock, boolean deletable,
+                      boolean createdDir) {
         this.file = file;
         this.local = local;
         this.channel = channel;
         this.lock = lock;
         this.deletable = deletable;
+        this.createdDir = createdDir;
     }
 
-    /** Waits for the lock on {@code file}, creating it (mode 0600, and its directory) if missing. */
+    /**
+     * Waits for the lock on {@code file}, creating it (mode 0600, and its directory) if missing.
+     * A directory created here is removed again on release if nothing else was put in it.
+     */
     static ClaimLock acquire(Path file) {
         Path f = file.toAbsolutePath().normalize();
         ReentrantLock local = IN_PROCESS.computeIfAbsent(f, k -> new ReentrantLock());
         local.lock();
         boolean done = false;
+        boolean createdDir = !Files.isDirectory(f.getParent());
         try {
             for (int i = 0; i < ATTEMPTS; i++) {
                 FileOps.createDirs(f.getParent());
@@ -76,7 +83,7 @@ final class ClaimLock implements AutoCloseable {
                     Object after = key(f);
                     if (before == null || before.equals(after)) {
                         done = true;
-                        return new ClaimLock(f, local, ch, l, before != null);
+                        return new ClaimLock(f, local, ch, l, before != null, createdDir);
                     }
                 } catch (NoSuchFileException e) {
                     // deleted while we waited: the lock we got is on a file nobody else will open
@@ -135,12 +142,15 @@ final class ClaimLock implements AutoCloseable {
         }
     }
 
-    /** Releases the lock; an empty claim is deleted first (while still locked). */
+    /** Releases the lock; an empty claim is deleted first (while still locked), and a directory made for it. */
     @Override
     public void close() {
         try {
             if (deletable && channel.size() == 0) {
                 Files.deleteIfExists(file);
+                if (createdDir) {
+                    FileOps.deleteIfEmptyDir(file.getParent());
+                }
             }
         } catch (IOException e) {
             // an empty claim left behind means nobody: harmless

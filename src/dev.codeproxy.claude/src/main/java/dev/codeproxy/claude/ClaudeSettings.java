@@ -45,6 +45,13 @@ import java.util.function.Supplier;
  *
  * Values are never put in messages or logs, only key names. One instance per data directory is
  * enough; calls are serialised in this process and, through a file lock, across processes.
+ *
+ * <p>Instances with different data directories may share one settings file. The one that
+ * applied is named in {@code settings.json.code-proxy} ({@link Claim}; locked around every apply
+ * and restore by {@link ClaimLock}). {@link #apply} refuses a file that another running instance
+ * holds ({@link HeldByAnotherProxy}, naming it) and first restores one left by an instance that no
+ * longer runs; {@link #restoreAbandoned} does the latter alone. So at most one ledger describes
+ * the file at a time, and no instance ever restores another one's values.
  */
 public final class ClaudeSettings {
     /** The settings file inside Claude Code's config directory. */
@@ -272,10 +279,6 @@ public final class ClaudeSettings {
                     claim.write(null); // nothing of ours is in the file: we hold nothing
                 }
                 throw e;
-            }
-        } finally {
-            if (!dirExisted && !Files.exists(ledgerFile)) {
-                FileOps.deleteIfEmptyDir(target.getParent()); // created only for the claim
             }
         }
     }
