@@ -103,6 +103,8 @@ final class ClaudeCommand implements Callable<Integer> {
                     + (st.realFile().equals(st.file()) ? "" : " -> " + st.realFile()));
             out.println("  file:      " + (st.problem() != null ? "cannot be edited: " + st.problem()
                     : st.fileExists() ? "ok" : "does not exist"));
+            ClaudeSettings cs = claude(data);
+            cs.heldByOther().ifPresent(who -> out.println("  held by:   another Code Proxy (" + who + ")"));
             if (!st.applied()) {
                 out.println("  applied:   no (apply with: code-proxy claude apply)");
                 return 0;

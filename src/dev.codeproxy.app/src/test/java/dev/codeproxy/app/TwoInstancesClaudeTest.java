@@ -153,6 +153,13 @@ class TwoInstancesClaudeTest {
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.contains("data directory " + a.dataDir), line);
         assertArrayEquals(held, Files.readAllBytes(settings), "nothing changed");
+        // and its status names the holder
+        ByteArrayOutputStream status = new ByteArrayOutputStream();
+        assertEquals(0, Cli.run(new String[] {"claude", "status", "--data-dir", b.dataDir.toString(),
+                "--claude-config-dir", claudeDir.toString()}, Map.of(),
+                new PrintStream(status, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(status.toString(StandardCharsets.UTF_8).contains("held by:   another Code Proxy (pid "
+                + ProcessHandle.current().pid() + ", " + a.lastUrl), status.toString(StandardCharsets.UTF_8));
 
         b.stop();
         a.stop();

@@ -417,6 +417,17 @@ public final class ClaudeSettings {
         }
     }
 
+    /**
+     * Another data directory's instance named in the claim as holding the settings (pid, URL,
+     * data directory), whether it still runs or not; empty when nobody or this data directory
+     * holds them. Reads without locking and never writes.
+     */
+    public Optional<String> heldByOther() {
+        Claim c = Claim.parse(FileOps.readIfExists(claimFile()));
+        return c == null || c.isOf(dataDir) ? Optional.empty()
+                : Optional.of(c.describe() + (owner.isServing().test(c.dataDir()) ? "" : ", no longer running"));
+    }
+
     /** The current state; never writes. A file that cannot be parsed is reported in {@code problem}. */
     public Status status() {
         Ledger l = readLedger();
