@@ -60,6 +60,10 @@ final class ClaudeCommand implements Callable<Integer> {
         public Integer call() {
             try {
                 return run(dataDir.resolve(ctx.env()));
+            } catch (dev.codeproxy.claude.HeldByAnotherProxy e) {
+                // not a usage error: another instance holds the file
+                ctx.err().println("code-proxy: claude " + verb() + ": " + e.getMessage());
+                return 1;
             } catch (ClaudeSettingsException e) {
                 // the user's file is malformed (or the like): it was left as it is
                 throw new UsageError("claude " + verb() + ": " + e.getMessage());
@@ -68,7 +72,10 @@ final class ClaudeCommand implements Callable<Integer> {
 
         ClaudeSettings claude(Path data) {
             Map<String, String> env = ctx.env().all();
-            return new ClaudeSettings(ClaudeSettings.resolveDir(configDir.dir, env, ClaudeSettings.userHome(env)), data);
+            // another data directory's instance counts as running while its lock is held
+            return new ClaudeSettings(ClaudeSettings.resolveDir(configDir.dir, env, ClaudeSettings.userHome(env)), data,
+                    new ClaudeSettings.Owner(ProcessHandle.current().pid(), null,
+                            dev.codeproxy.store.InstanceLock::isServing));
         }
 
         abstract String verb();
@@ -96,6 +103,8 @@ final class ClaudeCommand implements Callable<Integer> {
                     + (st.realFile().equals(st.file()) ? "" : " -> " + st.realFile()));
             out.println("  file:      " + (st.problem() != null ? "cannot be edited: " + st.problem()
                     : st.fileExists() ? "ok" : "does not exist"));
+            ClaudeSettings cs = claude(data);
+            cs.heldByOther().ifPresent(who -> out.println("  held by:   another Code Proxy (" + who + ")"));
             if (!st.applied()) {
                 out.println("  applied:   no (apply with: code-proxy claude apply)");
                 return 0;

@@ -170,6 +170,24 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** The running server's URL (asked at /observe/health), else checks the port is free; null when none runs. */
     private String checkServer(Path dir, Settings settings, List<Check> checks) {
+        var running = dev.codeproxy.store.InstanceLock.running(dir);
+        if (running.isPresent()) {
+            String url = running.get().url();
+            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/observe/health"))
+                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                checks.add(r.statusCode() / 100 == 2
+                        ? Check.pass("server", "Code Proxy (pid " + running.get().pid() + ") answers at " + url)
+                        : Check.fail("server", "Code Proxy (pid " + running.get().pid() + ") at " + url + " answers "
+                        + r.statusCode() + " to /observe/health", "it is stopping, or unwell: see its output"));
+            } catch (IOException e) {
+                checks.add(Check.fail("server", "Code Proxy (pid " + running.get().pid() + ") holds this data directory "
+                        + "but does not answer at " + url + ": " + e.getMessage(), "see its output, or stop it"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return url;
+        }
         String host = ctx.env().get(Env.HOST) != null ? ctx.env().get(Env.HOST)
                 : settings != null ? settings.host() : "127.0.0.1";
         int port = ctx.env().get(Env.PORT) != null ? parsePort(ctx.env().get(Env.PORT))

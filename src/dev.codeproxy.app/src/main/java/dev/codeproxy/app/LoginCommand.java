@@ -35,7 +35,8 @@ final class LoginCommand implements Callable<Integer> {
     Cli.DataDirOption dataDir = new Cli.DataDirOption();
 
     @Option(names = "--url", paramLabel = "URL",
-            description = "The running server's base URL (default: http://127.0.0.1:$CODE_PROXY_PORT, else port 9000).")
+            description = "The running server's base URL (default: where the data directory's server listens, "
+                    + "else http://127.0.0.1:$CODE_PROXY_PORT, else port 9000).")
     String url;
 
     @Option(names = "--open", description = "Open the link in the browser instead of printing it.")
@@ -103,6 +104,11 @@ final class LoginCommand implements Callable<Integer> {
                         + "http://127.0.0.1:9000");
             }
             return u;
+        }
+        // the server of this data directory says where it listens
+        var running = dev.codeproxy.store.InstanceLock.running(dataDir.resolve(ctx.env()));
+        if (running.isPresent()) {
+            return running.get().url();
         }
         String port = ctx.env().get(Env.PORT);
         return "http://127.0.0.1:" + (port == null || port.isBlank() ? "9000" : port.strip());

@@ -15,6 +15,7 @@ import dev.codeproxy.proxy.ProxyService;
 import dev.codeproxy.store.ConfigSnapshot;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.InstanceLock;
 import dev.codeproxy.store.log.RequestLog;
 import io.helidon.common.Weighted;
 import io.helidon.common.socket.SocketOptions;
@@ -86,6 +87,8 @@ final class ProxyServer implements AutoCloseable {
     private volatile WebServer server;
     private volatile String listenHost;
     private volatile boolean loopback;
+    /** One server per data directory (held from before the database opens until after it closes). */
+    private InstanceLock instanceLock;
 
     private ProxyServer(Options options, Database database, ConfigSnapshot config, RequestLog log, String clientToken,
                         String adminToken) {
@@ -106,7 +109,14 @@ final class ProxyServer implements AutoCloseable {
     }
 
     static ProxyServer start(Options o) {
-        Database db = Database.open(o.dataDir());
+        InstanceLock lock = InstanceLock.acquire(o.dataDir());
+        Database db;
+        try {
+            db = Database.open(o.dataDir());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         ProxyServer ps = null;
         try {
             ConfigSnapshot config = new ConfigSnapshot(db);
@@ -124,6 +134,7 @@ final class ProxyServer implements AutoCloseable {
                     clock);
             ps = new ProxyServer(o, db, config, log, token, admin);
             self[0] = ps;
+            ps.instanceLock = lock;
             ps.listenHost = host;
             ps.loopback = isLoopback(host);
             ControlPlane cp = new ControlPlane(new ControlPlane.Deps(db, config, log, clock, admin, ps.control));
@@ -137,6 +148,7 @@ final class ProxyServer implements AutoCloseable {
             ps.proxy = proxy;
             ps.server = started(ps.newServer(host, port), host, port);
             proxy.listening(host, ps.server.port());
+            lock.serving(ps.url());
             if (o.claudeConfigDir() != null) {
                 ps.pointClaudeCode(o.claudeConfigDir(), o.dataDir(), o.notices());
             }
@@ -146,6 +158,7 @@ final class ProxyServer implements AutoCloseable {
                 ps.closeParts();
             } else {
                 db.close();
+                lock.close();
             }
             throw e;
         }
@@ -312,7 +325,7 @@ final class ProxyServer implements AutoCloseable {
      * run left behind. Problems are reported and the proxy keeps running without touching the file.
      */
     private void pointClaudeCode(Path dir, Path dataDir, java.io.PrintStream notices) {
-        ClaudeSettings cs = new ClaudeSettings(dir, dataDir);
+        ClaudeSettings cs = claudeSettingsFor(dir, dataDir);
         try {
             cs.recoverIfNeeded().ifPresent(r -> notices.println("code-proxy: restored " + r.file()
                     + " left changed by an earlier run that did not stop cleanly"));
@@ -322,6 +335,10 @@ final class ProxyServer implements AutoCloseable {
             var wanted = ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken);
             var r = cs.apply(wanted);
             claude = cs;
+            if (r.abandoned() != null) {
+                notices.println("code-proxy: " + r.file() + " pointed at a Code Proxy that is no longer running ("
+                        + r.abandoned() + "); restored what it had changed before pointing it here");
+            }
             notices.println("code-proxy: Claude Code now uses this proxy (" + r.file() + ": env "
                     + String.join(", ", wanted.keySet()) + "); restored when the proxy stops");
             if (!r.setAside().isEmpty()) {
@@ -336,6 +353,17 @@ final class ProxyServer implements AutoCloseable {
     private void restoreClaudeCode() {
         ClaudeSettings cs = claude;
         claude = null;
+        if (cs == null && options.claudeConfigDir() != null && config.settings().claudeConfig()) {
+            // not ours: but one left by an instance that is gone is taken back, not left pointing at it
+            try {
+                claudeSettingsFor(options.claudeConfigDir(), options.dataDir()).restoreAbandoned().ifPresent(who ->
+                        options.notices().println("code-proxy: restored Claude Code's settings left by a Code Proxy "
+                                + "that is no longer running (" + who + ")"));
+            } catch (RuntimeException e) {
+                options.notices().println("code-proxy: could not check Claude Code's settings: "
+                        + ServeCommand.rootMessage(e));
+            }
+        }
         if (cs != null) {
             try {
                 cs.restore();
@@ -369,6 +397,24 @@ final class ProxyServer implements AutoCloseable {
         log.close();
         config.close();
         database.close();
+        if (instanceLock != null) {
+            instanceLock.close();
+        }
+    }
+
+    /**
+     * What an abrupt end ({@code kill -9}, a power cut) leaves behind, for tests of crash recovery:
+     * the listener stops, the database closes and the data directory's lock is released as the
+     * operating system would release it, but Claude Code's settings are not restored.
+     */
+    synchronized void abandon() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        claude = null;
+        server.stop();
+        closeParts();
     }
 
     /** A second Ctrl-C: only what must not be skipped. */
@@ -425,6 +471,7 @@ final class ProxyServer implements AutoCloseable {
                             listenHost = host;
                             loopback = isLoopback(host);
                             proxy.listening(host, fresh.port());
+                            instanceLock.serving(ProxyServer.this.url());
                         }
                         repointClaudeCode();
                         // the old listener stops on its own thread: the response that reported the
@@ -443,7 +490,7 @@ final class ProxyServer implements AutoCloseable {
         @Override
         public Optional<ClaudeSettings> claudeSettings() {
             Path dir = options.claudeConfigDir();
-            return dir == null ? Optional.empty() : Optional.of(new ClaudeSettings(dir, options.dataDir()));
+            return dir == null ? Optional.empty() : Optional.of(claudeSettingsFor(dir, options.dataDir()));
         }
 
         @Override
@@ -502,12 +549,22 @@ final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Claude Code's settings as this server changes them: the claim it writes names this process
+     * and URL, and another data directory counts as running while its lock is held.
+     */
+    private ClaudeSettings claudeSettingsFor(Path dir, Path dataDir) {
+        return new ClaudeSettings(dir, dataDir, new ClaudeSettings.Owner(ProcessHandle.current().pid(),
+                server == null ? null : url(), InstanceLock::isServing));
+    }
+
     /** After the listener moved: Claude Code follows, if this server had pointed it here. */
     private void repointClaudeCode() {
-        ClaudeSettings cs = claude;
-        if (cs == null) {
+        if (claude == null) {
             return;
         }
+        ClaudeSettings cs = claudeSettingsFor(options.claudeConfigDir(), options.dataDir());
+        claude = cs;
         try {
             cs.apply(ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken));
         } catch (RuntimeException e) {

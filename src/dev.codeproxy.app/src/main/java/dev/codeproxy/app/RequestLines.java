@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.Json;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
@@ -87,7 +88,8 @@ final class RequestLines implements ProxyListener {
         String time = Instant.ofEpochMilli(r.startedAtEpochMs()).truncatedTo(ChronoUnit.MILLIS).toString();
         String model = r.sentModel() != null ? r.sentModel() : r.model() != null ? r.model() : "-";
         if (format == Format.JSON) {
-            return "{\"time\":\"" + time + "\",\"method\":\"" + r.method() + "\",\"path\":\"" + Json.escape(r.path())
+            return "{\"time\":\"" + time + "\",\"method\":\"" + r.method() + "\",\"path\":\""
+                    + Json.escape(Credentials.path(r.path()))
                     + "\",\"endpoint\":" + str(r.endpoint()) + ",\"model\":" + str(r.model())
                     + ",\"sentModel\":" + str(r.sentModel()) + ",\"status\":" + r.status()
                     + ",\"stream\":" + r.stream() + ",\"attempts\":" + r.attempts()

@@ -290,6 +290,100 @@ class ImageTest {
         }
     }
 
+    /** A server of the image on a data directory, once its banner is out. */
+    private record Served(Process process, String url, Drain out, Drain err) {
+        void stop() throws InterruptedException {
+            process.toHandle().destroy();
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "still running 20 s after SIGTERM");
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL: no shutdown hook, no restore
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        }
+    }
+
+    private Served serve(Path data) throws Exception {
+        Process p = start(List.of("--headless", "--no-browser", "--host", "127.0.0.1", "--port", "0",
+                "--data-dir", data.toString()));
+        Drain out = new Drain(p.getInputStream());
+        Drain err = new Drain(p.getErrorStream());
+        String banner = out.firstLine.completeOnTimeout(null, START.toSeconds(), TimeUnit.SECONDS).get();
+        assertTrue(banner != null && banner.contains("listening on http://"), "banner: " + banner + "\nstderr: "
+                + err.text());
+        return new Served(p, banner.substring(banner.indexOf("http://")).strip(), out, err);
+    }
+
+    @Test
+    void aSecondServeOnTheSameDataDirectoryExitsOneNamingTheFirst() throws Exception {
+        Path data = tmp.resolve("one-data");
+        Served first = serve(data);
+        Result second = run("--headless", "--no-browser", "--port", "0", "--data-dir", data.toString());
+        assertEquals(1, second.exit(), second.toString());
+        assertEquals(1, second.stderr().strip().lines().count(), "one line: " + second.stderr());
+        assertTrue(second.stderr().contains("another Code Proxy is already serving the data directory " + data + " (pid "
+                + first.process().pid() + ", " + first.url() + ")"), second.stderr());
+        assertEquals("", second.stdout());
+        // kill -9: the operating system releases the lock, and the next start recovers
+        first.kill();
+        Served again = serve(data);
+        again.stop();
+    }
+
+    /**
+     * Two instances of the image (two data directories, one Claude config directory) in orders
+     * with SIGTERM and kill -9: settings.json ends as it was, byte for byte, and an instance that
+     * finds the file held by a running one says so and leaves it alone.
+     */
+    @Test
+    void twoInstancesInAnyOrderWithKillMinus9LeaveSettingsJsonAsItWas() throws Exception {
+        Path claude = tmp.resolve("claude-config");
+        Files.createDirectories(claude);
+        Path settings = claude.resolve("settings.json");
+        String original = "{\n   \"theme\": \"dark\",\n  \"env\": { \"ANTHROPIC_BASE_URL\": \"https://gw.example\" }\n}\n";
+        Path a = tmp.resolve("data-a");
+        Path b = tmp.resolve("data-b");
+        List<String> orders = List.of("A start, B start, A kill, B stop", "A start, A kill, B start, B stop",
+                "A start, B start, A stop, B stop", "A start, B start, B kill, A stop");
+        for (String order : orders) {
+            Files.writeString(settings, original);
+            Map<String, Served> running = new java.util.HashMap<>();
+            for (String step : order.split(", ")) {
+                String who = step.substring(0, 1);
+                Path data = who.equals("A") ? a : b;
+                switch (step.substring(2)) {
+                    case "start" -> {
+                        Served s = serve(data);
+                        running.put(who, s);
+                        String now = Files.readString(settings);
+                        Served other = running.get(who.equals("A") ? "B" : "A");
+                        if (other != null) {
+                            // the other one holds the file and runs: named, and left alone
+                            assertTrue(now.contains(other.url()), order + ": " + now);
+                            awaitText(s.err(), "points at another Code Proxy that is running (pid "
+                                    + other.process().pid() + ", " + other.url());
+                        } else {
+                            assertTrue(now.contains(s.url()), order + ": " + now);
+                        }
+                    }
+                    case "stop" -> running.remove(who).stop();
+                    case "kill" -> running.remove(who).kill();
+                    default -> fail(step);
+                }
+            }
+            assertEquals(original, Files.readString(settings), "after " + order);
+            assertFalse(Files.exists(claude.resolve("settings.json.code-proxy")), "claim left after " + order);
+        }
+    }
+
+    private static void awaitText(Drain d, String text) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!d.text().contains(text)) {
+            assertTrue(System.nanoTime() < end, "no '" + text + "' in: " + d.text());
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void everyCommandThroughTheImage() throws Exception {
         String d = tmp.resolve("cli-data").toString();

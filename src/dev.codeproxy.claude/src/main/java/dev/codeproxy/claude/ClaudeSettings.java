@@ -45,6 +45,13 @@ import java.util.function.Supplier;
  *
  * Values are never put in messages or logs, only key names. One instance per data directory is
  * enough; calls are serialised in this process and, through a file lock, across processes.
+ *
+ * <p>Instances with different data directories may share one settings file. The one that
+ * applied is named in {@code settings.json.code-proxy} ({@link Claim}; locked around every apply
+ * and restore by {@link ClaimLock}). {@link #apply} refuses a file that another running instance
+ * holds ({@link HeldByAnotherProxy}, naming it) and first restores one left by an instance that no
+ * longer runs; {@link #restoreAbandoned} does the latter alone. So at most one ledger describes
+ * the file at a time, and no instance ever restores another one's values.
  */
 public final class ClaudeSettings {
     /** The settings file inside Claude Code's config directory. */
@@ -65,6 +72,7 @@ public final class ClaudeSettings {
     private final Path target;
     private final Path dataDir;
     private final Path ledgerFile;
+    private final Owner owner;
 
     /**
      * @param configDir Claude Code's config directory (see {@link #resolveDir}); the file is
@@ -72,9 +80,45 @@ public final class ClaudeSettings {
      * @param dataDir   Code Proxy's data directory, where the ledger lives
      */
     public ClaudeSettings(Path configDir, Path dataDir) {
+        this(configDir, dataDir, Owner.UNKNOWN);
+    }
+
+    /**
+     * @param owner who applies, as other instances will see it in the claim, and how to tell
+     *              whether another data directory's Code Proxy is running
+     */
+    public ClaudeSettings(Path configDir, Path dataDir, Owner owner) {
         this.target = configDir.toAbsolutePath().resolve(FILE_NAME);
         this.dataDir = dataDir.toAbsolutePath();
         this.ledgerFile = this.dataDir.resolve(LEDGER_NAME);
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    /**
+     * Who applies. Several instances (different data directories) may share one Claude config
+     * directory; the one that points {@code settings.json} at itself records this in the claim
+     * ({@code settings.json.code-proxy}) so the others can name it and tell whether it still runs.
+     *
+     * @param pid       this process
+     * @param url       this instance's URL, or null when no server runs ({@code claude apply})
+     * @param isServing whether the Code Proxy of a data directory is running now (its data
+     *                  directory lock is held)
+     */
+    public record Owner(long pid, String url, java.util.function.Predicate<Path> isServing) {
+        /**
+         * Without a way to tell, another data directory's instance counts as running: nothing
+         * is taken over that might still be in use.
+         */
+        public static final Owner UNKNOWN = new Owner(ProcessHandle.current().pid(), null, dir -> true);
+    }
+
+    /** {@code settings.json.code-proxy} next to the settings file: who holds it, and the lock for changing it. */
+    public Path claimFile() {
+        return claimFileOf(target);
+    }
+
+    private static Path claimFileOf(Path settingsPath) {
+        return settingsPath.resolveSibling(FILE_NAME + Claim.SUFFIX);
     }
 
     /**
@@ -132,9 +176,12 @@ public final class ClaudeSettings {
      * @param setAside  credentials set aside now ({@code env.ANTHROPIC_API_KEY}, {@code apiKeyHelper})
      * @param backup    the backup written now, or null (none needed, or one from this ledger exists)
      * @param changed   whether the settings file was written at all
+     * @param abandoned the settings pointed at another Code Proxy that no longer runs: what it
+     *                  left was restored first (its pid, URL and data directory), else null
      */
     public record ApplyResult(Path file, boolean created, List<String> written, List<String> unchanged,
-                              List<String> reverted, List<String> setAside, Path backup, boolean changed) {
+                              List<String> reverted, List<String> setAside, Path backup, boolean changed,
+                              String abandoned) {
     }
 
     /**
@@ -148,10 +195,11 @@ public final class ClaudeSettings {
      * @param notPutBack set-aside keys not put back: the user set them again (or the file is gone)
      * @param fileRemoved the proxy had created the file and nothing else was in it: deleted
      * @param fileMissing the file was gone, nothing could be reverted
+     * @param dirCreated  the proxy had created the settings directory (removed again when empty)
      */
     public record RestoreResult(Path file, boolean wasApplied, List<String> reverted, List<String> keptUser,
                                 List<String> putBack, List<String> notPutBack, boolean fileRemoved,
-                                boolean fileMissing) {
+                                boolean fileMissing, boolean dirCreated) {
     }
 
     /** The state of one key the proxy wrote. */
@@ -210,25 +258,49 @@ public final class ClaudeSettings {
             }
         });
         LinkedHashMap<String, String> w = new LinkedHashMap<>(wanted);
-        return locked(() -> {
-            Ledger base = readLedger();
-            if (base != null && !base.target().equals(target)) {
-                LOG.log(System.Logger.Level.INFO, "Claude Code settings moved from {0} to {1}; restoring the old one first",
-                        base.target(), target);
-                restoreLocked(base);
-                base = null;
-            }
-            for (int i = 0; i < ATTEMPTS; i++) {
-                try {
-                    return applyOnce(base, w);
-                } catch (FileOps.ChangedMeanwhile e) {
-                    // somebody (Claude Code itself?) wrote the file while we were editing: start over
-                    putLedgerBack(base);
+        boolean dirExisted = Files.isDirectory(target.getParent());
+        try (ClaimLock claim = ClaimLock.acquire(claimFile())) {
+            Claim holder = claim.read();
+            String abandoned = null;
+            if (holder != null && !holder.isOf(dataDir)) {
+                if (owner.isServing().test(holder.dataDir())) {
+                    throw new HeldByAnotherProxy(target, holder);
                 }
+                restoreAbandoned(holder);
+                abandoned = holder.describe();
             }
-            throw new UncheckedIOException(new IOException(target + " kept changing while Code Proxy was editing it; "
-                    + "nothing was changed, try again"));
-        });
+            claim.write(new Claim(dataDir, owner.pid(), owner.url()));
+            try {
+                ApplyResult r = locked(() -> applyLocked(w, dirExisted));
+                return abandoned == null ? r : new ApplyResult(r.file(), r.created(), r.written(), r.unchanged(),
+                        r.reverted(), r.setAside(), r.backup(), r.changed(), abandoned);
+            } catch (RuntimeException e) {
+                if (!Files.exists(ledgerFile)) {
+                    claim.write(null); // nothing of ours is in the file: we hold nothing
+                }
+                throw e;
+            }
+        }
+    }
+
+    private ApplyResult applyLocked(LinkedHashMap<String, String> w, boolean dirExisted) {
+        Ledger base = readLedger();
+        if (base != null && !base.target().equals(target)) {
+            LOG.log(System.Logger.Level.INFO, "Claude Code settings moved from {0} to {1}; restoring the old one first",
+                    base.target(), target);
+            restoreLocked(base);
+            base = null;
+        }
+        for (int i = 0; i < ATTEMPTS; i++) {
+            try {
+                return applyOnce(base, w, dirExisted);
+            } catch (FileOps.ChangedMeanwhile e) {
+                // somebody (Claude Code itself?) wrote the file while we were editing: start over
+                putLedgerBack(base);
+            }
+        }
+        throw new UncheckedIOException(new IOException(target + " kept changing while Code Proxy was editing it; "
+                + "nothing was changed, try again"));
     }
 
     /**
@@ -238,10 +310,19 @@ public final class ClaudeSettings {
      * @throws ClaudeSettingsException the file is malformed now; nothing was written, the ledger is kept
      */
     public RestoreResult restore() {
-        return locked(() -> {
-            Ledger l = readLedger();
-            return l == null ? notApplied() : restoreLocked(l);
-        });
+        if (!Files.exists(ledgerFile)) {
+            return notApplied(); // without taking the claim lock, which would create the settings directory
+        }
+        RestoreResult r;
+        try (ClaimLock claim = ClaimLock.acquire(claimFileOf(ledgerTarget()))) {
+            r = locked(() -> {
+                Ledger l = readLedger();
+                return l == null ? notApplied() : restoreLocked(l);
+            });
+            releaseClaim(claim);
+        }
+        removeCreatedDir(r);
+        return r;
     }
 
     /**
@@ -251,15 +332,100 @@ public final class ClaudeSettings {
      * @return what was restored, empty if there was no ledger
      */
     public Optional<RestoreResult> recoverIfNeeded() {
-        return locked(() -> {
-            Ledger l = readLedger();
-            if (l == null) {
+        if (!Files.exists(ledgerFile)) {
+            return Optional.empty();
+        }
+        Optional<RestoreResult> r;
+        try (ClaimLock claim = ClaimLock.acquire(claimFileOf(ledgerTarget()))) {
+            r = locked(() -> {
+                Ledger l = readLedger();
+                if (l == null) {
+                    return Optional.empty();
+                }
+                LOG.log(System.Logger.Level.WARNING, "Code Proxy did not stop cleanly; restoring Claude Code settings {0}",
+                        l.target());
+                return Optional.of(restoreLocked(l));
+            });
+            releaseClaim(claim);
+        }
+        r.ifPresent(this::removeCreatedDir);
+        return r;
+    }
+
+    /**
+     * The settings point at another Code Proxy (another data directory) that no longer runs — it
+     * crashed, or was stopped while this one ran: restores what it left, so Claude Code does not
+     * stay pointed at a dead proxy. Called when this instance starts and when it stops without
+     * holding the settings itself. Nothing happens while that other one runs.
+     *
+     * @return the other one's description (pid, URL, data directory) when something was restored
+     */
+    public Optional<String> restoreAbandoned() {
+        if (!Files.exists(claimFile())) {
+            return Optional.empty();
+        }
+        try (ClaimLock claim = ClaimLock.acquire(claimFile())) {
+            Claim holder = claim.read();
+            if (holder == null || holder.isOf(dataDir) || owner.isServing().test(holder.dataDir())) {
                 return Optional.empty();
             }
-            LOG.log(System.Logger.Level.WARNING, "Code Proxy did not stop cleanly; restoring Claude Code settings {0}",
-                    l.target());
-            return Optional.of(restoreLocked(l));
+            restoreAbandoned(holder);
+            claim.write(null);
+            return Optional.of(holder.describe());
+        }
+    }
+
+    /** Restores a dead holder's ledger for this settings file (its data directory's lock, not the claim). */
+    private void restoreAbandoned(Claim holder) {
+        if (!Files.isDirectory(holder.dataDir())) {
+            return; // its data directory is gone, and its ledger with it: nothing to take back
+        }
+        ClaudeSettings other = new ClaudeSettings(target.getParent(), holder.dataDir(), owner);
+        other.locked(() -> {
+            Ledger l = other.readLedger();
+            if (l != null && l.target().equals(target)) {
+                LOG.log(System.Logger.Level.WARNING, "Claude Code settings {0} point at a Code Proxy that is no longer "
+                        + "running ({1}); restoring what it changed", target, holder.describe());
+                other.restoreLocked(l);
+            }
+            return null;
         });
+    }
+
+    /** After a restore of our own ledger: a claim naming us (or nobody) is cleared, and so deleted. */
+    private void releaseClaim(ClaimLock claim) {
+        Claim holder = claim.read();
+        if (holder == null || holder.isOf(dataDir)) {
+            claim.write(null);
+        }
+    }
+
+    /** A settings directory the proxy created goes when nothing is left in it (the claim kept it so far). */
+    private void removeCreatedDir(RestoreResult r) {
+        if (r.file() != null && r.dirCreated() && (r.fileRemoved() || r.fileMissing())) {
+            FileOps.deleteIfEmptyDir(FileOps.resolveForWrite(r.file()).getParent());
+        }
+    }
+
+    /** The settings path the ledger records (read without a lock, only to find which claim to lock), else ours. */
+    private Path ledgerTarget() {
+        try {
+            Ledger l = readLedger();
+            return l == null ? target : l.target();
+        } catch (RuntimeException e) {
+            return target;
+        }
+    }
+
+    /**
+     * Another data directory's instance named in the claim as holding the settings (pid, URL,
+     * data directory), whether it still runs or not; empty when nobody or this data directory
+     * holds them. Reads without locking and never writes.
+     */
+    public Optional<String> heldByOther() {
+        Claim c = Claim.parse(FileOps.readIfExists(claimFile()));
+        return c == null || c.isOf(dataDir) ? Optional.empty()
+                : Optional.of(c.describe() + (owner.isServing().test(c.dataDir()) ? "" : ", no longer running"));
     }
 
     /** The current state; never writes. A file that cannot be parsed is reported in {@code problem}. */
@@ -296,7 +462,8 @@ public final class ClaudeSettings {
 
     // ---------------------------------------------------------------- apply
 
-    private ApplyResult applyOnce(Ledger base, LinkedHashMap<String, String> wanted) throws FileOps.ChangedMeanwhile {
+    private ApplyResult applyOnce(Ledger base, LinkedHashMap<String, String> wanted, boolean dirExisted)
+            throws FileOps.ChangedMeanwhile {
         Path real = FileOps.resolveForWrite(target);
         refuseNonRegular(real, target);
         byte[] orig = FileOps.readIfExists(real);
@@ -309,7 +476,8 @@ public final class ClaudeSettings {
             env = new LinkedHashMap<>();
         }
         boolean fileExisted = base != null ? base.fileExisted() : exists;
-        boolean dirCreated = base != null ? base.dirCreated() : !Files.isDirectory(real.getParent());
+        // the claim file may have created the directory a moment ago: what counts is before that
+        boolean dirCreated = base != null ? base.dirCreated() : !dirExisted || !Files.isDirectory(real.getParent());
         boolean envExisted = base != null ? base.envExisted() : hadEnv;
 
         // 1. credentials that would bypass our token
@@ -387,7 +555,7 @@ public final class ClaudeSettings {
                     newlyAside.isEmpty() ? "" : ", set aside " + newlyAside);
         }
         return new ApplyResult(target, change && !exists, List.copyOf(written), List.copyOf(unchanged),
-                List.copyOf(reverted), List.copyOf(newlyAside), newBackup, change);
+                List.copyOf(reverted), List.copyOf(newlyAside), newBackup, change, null);
     }
 
     private static void setAside(LinkedHashMap<String, JsonValue> map, String in, String key,
@@ -445,7 +613,8 @@ public final class ClaudeSettings {
                 FileOps.deleteIfEmptyDir(real.getParent());
             }
             FileOps.deleteQuietly(ledgerFile);
-            return new RestoreResult(t, true, List.of(), List.copyOf(l.keys().keySet()), List.of(), lost, false, true);
+            return new RestoreResult(t, true, List.of(), List.copyOf(l.keys().keySet()), List.of(), lost, false, true,
+                    l.dirCreated());
         }
         LinkedHashMap<String, JsonValue> root = SettingsJson.parseObject(orig, t);
         String before = SettingsJson.print(root);
@@ -508,7 +677,7 @@ public final class ClaudeSettings {
                 putBack.isEmpty() ? "" : ", put back " + putBack,
                 removed ? ", removed the file the proxy had created" : "");
         return new RestoreResult(t, true, List.copyOf(reverted), List.copyOf(keptUser), List.copyOf(putBack),
-                List.copyOf(notPutBack), removed, false);
+                List.copyOf(notPutBack), removed, false, l.dirCreated());
     }
 
     /**
@@ -552,7 +721,7 @@ public final class ClaudeSettings {
     }
 
     private static RestoreResult notApplied() {
-        return new RestoreResult(null, false, List.of(), List.of(), List.of(), List.of(), false, false);
+        return new RestoreResult(null, false, List.of(), List.of(), List.of(), List.of(), false, false, false);
     }
 
     // ---------------------------------------------------------------- helpers

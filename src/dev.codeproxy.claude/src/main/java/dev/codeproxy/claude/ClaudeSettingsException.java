@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * {@code env} that is not an object, a duplicate key, invalid UTF-8. The file is left as it is.
  * The message names the file (and line and column where known) and never carries a value from it.
  */
-public final class ClaudeSettingsException extends RuntimeException {
+public class ClaudeSettingsException extends RuntimeException {
     private final transient Path file;
     private final long line;
     private final long column;

@@ -2,6 +2,7 @@ package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.LogDtos;
 import dev.codeproxy.admin.api.dto.Shared;
+import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.store.log.LogDetail;
 import dev.codeproxy.store.log.LogEntry;
@@ -83,13 +84,17 @@ public final class LogsResource implements HttpService {
             attempts.add(new LogDtos.Attempt(a.attempt(), a.endpoint(), a.sentModel(), a.outcome(), a.status(),
                     a.startedMs(), a.headersMs(), a.durationMs()));
         }
-        Api.ok(res, new LogDtos.Detail(entry(d.entry()), attempts, d.requestHeaders(), d.sentHeaders(),
-                d.responseHeaders(), Bodies.of(d.requestBody(), d.requestBodyTruncated(), d.requestHeaders()),
+        // rows are redacted when written; masking again on the way out also covers rows written
+        // before the credential rule existed (Credentials: by name, whatever the header)
+        Api.ok(res, new LogDtos.Detail(entry(d.entry()), attempts, Credentials.headers(d.requestHeaders()),
+                Credentials.headers(d.sentHeaders()), Credentials.headers(d.responseHeaders()),
+                Bodies.of(d.requestBody(), d.requestBodyTruncated(), d.requestHeaders()),
                 Bodies.of(d.responseBody(), d.responseBodyTruncated(), d.responseHeaders())));
     }
 
     static LogDtos.Entry entry(LogEntry e) {
-        return new LogDtos.Entry(e.id(), e.startedAtEpochMs(), e.method(), e.path(), emptyToNull(e.query()), e.model(),
+        return new LogDtos.Entry(e.id(), e.startedAtEpochMs(), e.method(), Credentials.path(e.path()),
+                emptyToNull(Credentials.query(e.query())), e.model(),
                 e.sentModel(), e.stream(), e.status(), e.endpoint(), e.attempts(), e.failedOver(), e.outcome(),
                 e.headersMs(), e.firstTokenMs(), e.totalMs(), Shared.Tokens.of(e.tokens()), e.costMicros(), e.priced(),
                 emptyToNull(e.error()), e.detailsKept());

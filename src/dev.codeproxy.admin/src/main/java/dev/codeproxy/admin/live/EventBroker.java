@@ -113,10 +113,11 @@ public final class EventBroker implements ProxyListener, AutoCloseable {
     public void onEvent(ProxyEvent event) {
         switch (event) {
             case ProxyEvent.RequestStarted e -> {
+                String path = dev.codeproxy.core.Credentials.path(e.path());
                 inFlight.put(e.requestId(), new LiveDtos.InFlight(e.requestId(), e.startedAtEpochMs(), e.method(),
-                        e.path(), e.model(), e.stream(), "waiting", null, 0));
+                        path, e.model(), e.stream(), "waiting", null, 0));
                 publish(() -> new LiveDtos.Started("request_started", e.requestId(), e.startedAtEpochMs(), e.method(),
-                        e.path(), e.model(), e.stream()));
+                        path, e.model(), e.stream()));
             }
             case ProxyEvent.AttemptFinished e -> {
                 if ("ok".equals(e.outcome())) {

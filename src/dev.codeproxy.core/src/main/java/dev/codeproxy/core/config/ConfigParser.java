@@ -188,13 +188,9 @@ public final class ConfigParser {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         if (obj.get("proxyConfig") instanceof JsonObject pc) {
-            seedSetting(pc, "address", SettingKey.HOST, settings);
-            seedSetting(pc, "host", SettingKey.HOST, settings);
-            seedSetting(pc, "port", SettingKey.PORT, settings);
-            seedSetting(pc, "maxRetries", SettingKey.MAX_RETRIES, settings);
-            seedSetting(pc, "requestTimeout", SettingKey.REQUEST_TIMEOUT_MS, settings);
-            seedSetting(pc, "logRetentionCount", SettingKey.LOG_RETENTION, settings);
-            seedSetting(pc, "logRetention", SettingKey.LOG_RETENTION, settings);
+            seedSettings(pc, settings);
+        } else if (obj.containsKey("proxyConfig") && obj.get("proxyConfig") != JsonValue.NULL) {
+            problems.add("$.proxyConfig: expected an object");
         }
         List<Endpoint> endpoints = new ArrayList<>();
         if (obj.get("endpoints") instanceof JsonArray arr) {
@@ -209,29 +205,52 @@ public final class ConfigParser {
                 if (name == null || name.isBlank()) {
                     problems.add(path + ".name: required; expected a non-blank string");
                 }
-                String baseUrl = string(eo, "anthropicBaseUrl", path, null);
-                if (baseUrl == null) {
+                // the first 1.0 exports kept the Claude Code env of an endpoint in settingsConfig.env
+                // next to url / apiKey / authMode; later ones have flat anthropic* fields
+                JsonObject env = eo.get("settingsConfig") instanceof JsonObject sc && sc.get("env") instanceof JsonObject se
+                        ? se : JsonValue.EMPTY_JSON_OBJECT;
+                String envPath = path + ".settingsConfig.env";
+                String baseUrl = firstNonBlank(string(eo, "anthropicBaseUrl", path, null),
+                        string(env, "ANTHROPIC_BASE_URL", envPath, null), string(eo, "url", path, null));
+                if (baseUrl.isBlank()) {
                     problems.add(path + ".anthropicBaseUrl: required; expected an http:// or https:// URL");
                 }
-                String token = string(eo, "anthropicAuthToken", path, "");
-                String apiKey = string(eo, "anthropicApiKey", path, "");
+                String token = firstNonBlank(string(eo, "anthropicAuthToken", path, null),
+                        string(env, "ANTHROPIC_AUTH_TOKEN", envPath, null));
+                String apiKey = firstNonBlank(string(eo, "anthropicApiKey", path, null), string(eo, "apiKey", path, null));
                 boolean enabled = bool(eo, "enabled", path, true);
                 long weight = integer(eo, "weight", path, 1);
+                // apiTimeoutMs is Claude Code's API_TIMEOUT_MS: milliseconds already
                 long timeout = integer(eo, "apiTimeoutMs", path, Endpoint.DEFAULT_TIMEOUT_MS);
-                ModelMap models = new ModelMap(string(eo, "anthropicModel", path, ""),
-                        string(eo, "anthropicSmallFastModel", path, ""),
-                        string(eo, "anthropicDefaultHaikuModel", path, ""),
-                        string(eo, "anthropicDefaultSonnetModel", path, ""),
-                        string(eo, "anthropicDefaultOpusModel", path, ""));
-                boolean nonessential = bool(eo, "claudeCodeDisableNonessentialTraffic", path, false);
+                if (!eo.containsKey("apiTimeoutMs") && env.get("API_TIMEOUT_MS") instanceof JsonString t
+                        && t.getString().strip().matches("[0-9]{1,12}")) {
+                    timeout = Long.parseLong(t.getString().strip());
+                }
+                ModelMap models = new ModelMap(
+                        firstNonBlank(string(eo, "anthropicModel", path, null), string(env, "ANTHROPIC_MODEL", envPath, null)),
+                        firstNonBlank(string(eo, "anthropicSmallFastModel", path, null),
+                                string(env, "ANTHROPIC_SMALL_FAST_MODEL", envPath, null)),
+                        firstNonBlank(string(eo, "anthropicDefaultHaikuModel", path, null),
+                                string(env, "ANTHROPIC_DEFAULT_HAIKU_MODEL", envPath, null)),
+                        firstNonBlank(string(eo, "anthropicDefaultSonnetModel", path, null),
+                                string(env, "ANTHROPIC_DEFAULT_SONNET_MODEL", envPath, null)),
+                        firstNonBlank(string(eo, "anthropicDefaultOpusModel", path, null),
+                                string(env, "ANTHROPIC_DEFAULT_OPUS_MODEL", envPath, null)));
+                boolean nonessential = bool(eo, "claudeCodeDisableNonessentialTraffic", path, false)
+                        || env.get("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC") instanceof JsonString q
+                        && (q.getString().equals("1") || q.getString().equalsIgnoreCase("true"));
+                String note = firstNonBlank(string(eo, "note", path, null), string(eo, "notes", path, null));
                 if (problems.size() > before) {
                     continue;
                 }
-                // the seed sends the token as a bearer token; an API key goes in x-api-key
-                boolean bearer = !token.isBlank();
-                Endpoint e = new Endpoint(0, name.trim(), string(eo, "note", path, ""), enabled, i + 1,
+                // the later seed sends anthropicAuthToken as a bearer token; the first one's authMode says
+                // "bearer_only" for bearer and "standard" for x-api-key
+                String authMode = string(eo, "authMode", path, null);
+                boolean bearer = authMode != null ? authMode.equals("bearer_only") : !token.isBlank();
+                String key = !token.isBlank() ? token : apiKey;
+                Endpoint e = new Endpoint(0, name.trim(), note, enabled, i + 1,
                         (int) Math.max(1, Math.min(weight, EndpointRules.MAX_WEIGHT)), baseUrl,
-                        bearer ? token.trim() : apiKey.trim(), bearer ? AuthStyle.BEARER : AuthStyle.X_API_KEY,
+                        key.trim(), bearer ? AuthStyle.BEARER : AuthStyle.X_API_KEY,
                         Math.max(EndpointRules.MIN_TIMEOUT_MS, Math.min(timeout, EndpointRules.MAX_TIMEOUT_MS)),
                         models, nonessential);
                 EndpointRules.check(e).forEach((field, msg) -> problems.add(path + "." + field + ": " + msg));
@@ -244,11 +263,74 @@ public final class ConfigParser {
         return new ConfigFile(settings, endpoints, warnings);
     }
 
-    private void seedSetting(JsonObject pc, String seedKey, SettingKey key, Map<String, String> out) {
-        JsonValue v = pc.get(seedKey);
-        if (v != null && v != JsonValue.NULL) {
-            settingValue(key, v, "$.proxyConfig." + seedKey).ifPresent(s -> out.put(key.key(), s));
+    /**
+     * The seed's {@code proxyConfig}. Its time values are seconds ({@code requestTimeout}, default
+     * 300) and become milliseconds here; its first exports name the listener {@code listenAddress}
+     * / {@code listenPort}, later ones {@code address} / {@code port}. A converted value outside
+     * what Code Proxy accepts keeps the default, with a warning, instead of failing the import.
+     */
+    private void seedSettings(JsonObject pc, Map<String, String> settings) {
+        seedSetting(pc, "listenAddress", SettingKey.HOST, 1, settings);
+        seedSetting(pc, "address", SettingKey.HOST, 1, settings);
+        seedSetting(pc, "host", SettingKey.HOST, 1, settings);
+        seedSetting(pc, "listenPort", SettingKey.PORT, 1, settings);
+        seedSetting(pc, "port", SettingKey.PORT, 1, settings);
+        seedSetting(pc, "maxRetries", SettingKey.MAX_RETRIES, 1, settings);
+        seedSetting(pc, "requestTimeout", SettingKey.REQUEST_TIMEOUT_MS, 1000, settings);
+        seedSetting(pc, "consecutiveFailureThreshold", SettingKey.BREAKER_THRESHOLD, 1, settings);
+        seedSetting(pc, "maxLogEntries", SettingKey.LOG_RETENTION, 1, settings);
+        seedSetting(pc, "logRetentionCount", SettingKey.LOG_RETENTION, 1, settings);
+        seedSetting(pc, "logRetention", SettingKey.LOG_RETENTION, 1, settings);
+        seedSetting(pc, "enableLogging", SettingKey.REQUEST_LOG, 1, settings);
+        List<String> ignored = new ArrayList<>();
+        for (String k : List.of("healthCheckInterval", "healthCheckTimeout", "healthCheckPath", "responseTimeWindowSize")) {
+            if (pc.containsKey(k)) {
+                ignored.add(k);
+            }
         }
+        if (!ignored.isEmpty()) {
+            warnings.add("$.proxyConfig: " + String.join(", ", ignored) + " ignored: Code Proxy has no separate "
+                    + "health checks (failing endpoints are found on live requests by the circuit breaker)");
+        }
+    }
+
+    /**
+     * One seed setting; {@code factor} converts its unit (1000: seconds to milliseconds). Wrong
+     * types are errors; a number out of range keeps the default with a warning.
+     */
+    private void seedSetting(JsonObject pc, String seedKey, SettingKey key, long factor, Map<String, String> out) {
+        JsonValue v = pc.get(seedKey);
+        if (v == null || v == JsonValue.NULL) {
+            return;
+        }
+        String path = "$.proxyConfig." + seedKey;
+        if (key.numeric() && v instanceof JsonNumber n && n.isIntegral()) {
+            long converted;
+            try {
+                converted = Math.multiplyExact(n.longValueExact(), factor);
+            } catch (ArithmeticException e) {
+                converted = Long.MAX_VALUE;
+            }
+            var parsed = key.parse(Long.toString(converted));
+            if (parsed.isEmpty()) {
+                warnings.add(path + ": " + n + (factor == 1000 ? " seconds (" + converted + " ms)" : "")
+                        + " is outside what " + key.key() + " accepts (" + key.accepted() + "); the default "
+                        + key.format(key.defaultValue()) + " is kept");
+                return;
+            }
+            out.put(key.key(), key.format(parsed.get()));
+            return;
+        }
+        settingValue(key, v, path).ifPresent(s -> out.put(key.key(), s));
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return "";
     }
 
     private java.util.Optional<String> settingValue(SettingKey key, JsonValue v, String path) {

@@ -130,6 +130,122 @@ class ConfigParserTest {
         assertEquals(2, b.priority());
     }
 
+    /** The seed's export as its first releases wrote it: proxyConfig in seconds, listenAddress / listenPort. */
+    static final String SEED_WITH_SECONDS = """
+            {
+              "version": "1.0",
+              "exportedAt": "2025-12-11T09:41:27.123456",
+              "proxyConfig": {
+                "listenAddress": "127.0.0.1",
+                "listenPort": 9100,
+                "maxRetries": 2,
+                "requestTimeout": 300,
+                "healthCheckInterval": 30,
+                "healthCheckTimeout": 10,
+                "healthCheckPath": "/health",
+                "consecutiveFailureThreshold": 5,
+                "enableLogging": false,
+                "maxLogEntries": 1000,
+                "responseTimeWindowSize": 10
+              },
+              "endpoints": [
+                {
+                  "id": "7f3c2a9e-5b1d-4c8e-9a0f-2d6b4e8c1a3f",
+                  "name": "Anthropic",
+                  "note": "official",
+                  "enabled": true,
+                  "weight": 1,
+                  "createdAt": 1765330000000,
+                  "updatedAt": 1765410000000,
+                  "anthropicAuthToken": "sk-ant-seed",
+                  "anthropicBaseUrl": "https://api.anthropic.com",
+                  "apiTimeoutMs": null,
+                  "anthropicModel": null,
+                  "anthropicSmallFastModel": null,
+                  "anthropicDefaultHaikuModel": null,
+                  "anthropicDefaultSonnetModel": null,
+                  "anthropicDefaultOpusModel": null,
+                  "claudeCodeDisableNonessentialTraffic": false
+                }
+              ]
+            }""";
+
+    @Test
+    void theSeedsRequestTimeoutIsSecondsAndBecomesMilliseconds() throws Exception {
+        ConfigFile f = ConfigParser.parse(SEED_WITH_SECONDS);
+        assertEquals("300000", f.settings().get("requestTimeoutMs"), "300 s, the seed's default");
+        assertEquals("127.0.0.1", f.settings().get("host"));
+        assertEquals("9100", f.settings().get("port"));
+        assertEquals("2", f.settings().get("maxRetries"));
+        assertEquals("5", f.settings().get("breakerThreshold"));
+        assertEquals("false", f.settings().get("requestLog"));
+        assertEquals("1000", f.settings().get("logRetention"));
+        assertEquals(1, f.warnings().size(), f.warnings().toString());
+        assertTrue(f.warnings().getFirst().contains("healthCheckInterval, healthCheckTimeout, healthCheckPath, "
+                + "responseTimeWindowSize ignored"), f.warnings().toString());
+        Endpoint a = f.endpoints().getFirst();
+        assertEquals("official", a.note());
+        assertEquals(Endpoint.DEFAULT_TIMEOUT_MS, a.timeoutMs(), "apiTimeoutMs null: the default");
+        // every accepted value round-trips through the settings record
+        Settings s = Settings.DEFAULTS.with(f.settings());
+        assertEquals(300_000, s.requestTimeoutMs());
+
+        for (int seconds : new int[] {1, 60, 3600}) {
+            String file = SEED_WITH_SECONDS.replace("\"requestTimeout\": 300", "\"requestTimeout\": " + seconds);
+            assertEquals(Long.toString(seconds * 1000L), ConfigParser.parse(file).settings().get("requestTimeoutMs"));
+        }
+    }
+
+    @Test
+    void aSeedTimeOutsideTheAcceptedRangeKeepsTheDefaultWithAWarning() throws Exception {
+        for (String value : new String[] {"0", "7200", "99999999999999999"}) {
+            ConfigFile f = ConfigParser.parse(SEED_WITH_SECONDS.replace("\"requestTimeout\": 300",
+                    "\"requestTimeout\": " + value));
+            assertFalse(f.settings().containsKey("requestTimeoutMs"), value);
+            assertTrue(f.warnings().stream().anyMatch(w -> w.startsWith("$.proxyConfig.requestTimeout: " + value
+                    + " seconds") && w.contains("requestTimeoutMs") && w.contains("the default 600000 is kept")),
+                    f.warnings().toString());
+        }
+        // a wrong type is still an error with its path
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(
+                SEED_WITH_SECONDS.replace("\"requestTimeout\": 300", "\"requestTimeout\": \"5m\"")));
+        assertTrue(e.getMessage().contains("$.proxyConfig.requestTimeout: the string '5m' is not accepted"), e.getMessage());
+    }
+
+    @Test
+    void theFirstSeedExportsEndpointsWithSettingsConfigAreRead() throws Exception {
+        String first = """
+                {"version":"1.0","exportedAt":"2025-12-10T18:02:11.532871",
+                 "proxyConfig":{"listenAddress":"127.0.0.1","listenPort":7890,"maxRetries":3,"requestTimeout":120},
+                 "endpoints":[
+                   {"id":"a","name":"Relay","url":"https://relay.example.com","category":"aggregator","notes":"cheap",
+                    "icon":null,"iconColor":null,"weight":2,"enabled":true,"sortIndex":0,"createdAt":1,"updatedAt":2,
+                    "apiKey":"relay-key-0000","authMode":"bearer_only","customHeaders":null,
+                    "settingsConfig":{"env":{"ANTHROPIC_AUTH_TOKEN":"relay-key-0000",
+                      "ANTHROPIC_BASE_URL":"https://relay.example.com/api","API_TIMEOUT_MS":"900000",
+                      "ANTHROPIC_MODEL":"kimi-k2","CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC":"1"}}},
+                   {"id":"b","name":"Official","url":"https://api.anthropic.com","category":"official",
+                    "weight":1,"enabled":false,"sortIndex":1,"createdAt":1,"updatedAt":2,
+                    "apiKey":"sk-ant-first","authMode":"standard","settingsConfig":null}]}""";
+        ConfigFile f = ConfigParser.parse(first);
+        assertEquals("120000", f.settings().get("requestTimeoutMs"));
+        assertEquals("7890", f.settings().get("port"));
+        Endpoint relay = f.endpoints().get(0);
+        assertEquals("https://relay.example.com/api", relay.baseUrl(), "settingsConfig.env wins over url");
+        assertEquals(AuthStyle.BEARER, relay.authStyle());
+        assertEquals("relay-key-0000", relay.apiKey());
+        assertEquals(900_000, relay.timeoutMs());
+        assertEquals("kimi-k2", relay.models().defaultModel());
+        assertTrue(relay.disableNonessentialTraffic());
+        assertEquals("cheap", relay.note());
+        assertEquals(2, relay.weight());
+        Endpoint official = f.endpoints().get(1);
+        assertEquals("https://api.anthropic.com", official.baseUrl());
+        assertEquals(AuthStyle.X_API_KEY, official.authStyle(), "authMode standard sends x-api-key");
+        assertEquals("sk-ant-first", official.apiKey());
+        assertFalse(official.enabled());
+    }
+
     @Test
     void exportRoundTripsAndLeavesKeysOutUnlessAsked() throws Exception {
         ConfigFile f = ConfigParser.parse(FULL);

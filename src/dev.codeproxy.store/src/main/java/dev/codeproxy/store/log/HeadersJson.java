@@ -1,5 +1,6 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -11,6 +12,7 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Headers as stored: a JSON object of lower-case name to the list of values, in arrival order. */
@@ -19,28 +21,33 @@ final class HeadersJson {
     }
 
     /**
-     * Headers redacted and written in one pass. Names that are already lower case and unique (what
-     * the proxy hands over) take the fast path; anything else is normalized by the redactor first.
+     * Headers redacted and written in one pass: a header whose name is a credential's by
+     * {@link Credentials#masksHeader the rule} (key, token, secret, auth, session, signature,
+     * password, cookie, credential) is stored as {@code [redacted]}, every other value and every
+     * name has the known secrets and key shapes masked by the redactor. Names that are already
+     * lower case and unique (what the proxy hands over) take the fast path; others are lower-cased
+     * and merged first.
      */
     static String write(Map<String, List<String>> headers, Redactor red) {
         if (headers == null || headers.isEmpty()) {
             return "{}";
         }
+        Map<String, List<String>> h = headers;
         for (String name : headers.keySet()) {
             if (name == null || !isLowerCase(name)) {
-                return write(red.headers(headers));
+                h = lowerCased(headers);
+                break;
             }
         }
-        StringBuilder sb = new StringBuilder(64 * headers.size());
+        StringBuilder sb = new StringBuilder(64 * h.size());
         sb.append('{');
         boolean firstName = true;
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        for (Map.Entry<String, List<String>> e : h.entrySet()) {
             if (!firstName) {
                 sb.append(',');
             }
             firstName = false;
             String name = e.getKey();
-            boolean credential = Redactor.SECRET_HEADERS.contains(name);
             sb.append('"');
             escape(sb, red.text(name));
             sb.append("\":[");
@@ -50,13 +57,24 @@ final class HeadersJson {
                     sb.append(',');
                 }
                 sb.append('"');
-                String v = values.get(i);
-                escape(sb, credential ? Redactor.MASK : red.text(v == null ? "" : v));
+                String v = values.get(i) == null ? "" : values.get(i);
+                escape(sb, Credentials.masksHeader(name, v) ? Credentials.MASK : red.text(v));
                 sb.append('"');
             }
             sb.append(']');
         }
         return sb.append('}').toString();
+    }
+
+    private static Map<String, List<String>> lowerCased(Map<String, List<String>> headers) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey() != null) {
+                out.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .addAll(e.getValue() == null ? List.of() : e.getValue());
+            }
+        }
+        return out;
     }
 
     private static boolean isLowerCase(String s) {

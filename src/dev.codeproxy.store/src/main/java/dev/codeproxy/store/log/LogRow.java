@@ -1,6 +1,7 @@
 package dev.codeproxy.store.log;
 
 import dev.codeproxy.core.CaptureMode;
+import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
@@ -51,8 +52,9 @@ final class LogRow {
         id = r.id();
         startedAt = r.startedAtEpochMs();
         method = nn(red.text(r.method()));
-        path = nn(red.text(r.path()));
-        query = red.text(r.query());
+        // credential query and matrix parameters (?key=..., ;token=...) by name, then known secrets and shapes
+        path = nn(red.text(Credentials.path(r.path())));
+        query = red.text(Credentials.query(r.query()));
         model = nn(red.text(r.model()));
         sentModel = nn(red.text(r.sentModel()));
         stream = r.stream();

@@ -22,7 +22,11 @@ class SecretsTest {
     static final String KEY = "sk-ant-api03-Zx9QpL2mN8vB4cR7tY1uW6eA3sD5fG0hJ-KlMnOpQrStUvWxYz_0123456789";
     static final String KEY2 = "third-party-key-77f1c0ffee";
     static final String TOKEN = "cp_4f1d9e7a2b6c8d0e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e";
-    static final List<String> SECRETS = List.of(KEY, KEY2, TOKEN);
+    /** Values no known shape matches and the log was not told about: only the credential-name rule catches them. */
+    static final String UNKNOWN_HEADER = "gw-unknown-header-value-8812aa";
+    static final String UNKNOWN_QUERY = "qs-unknown-query-value-77cd01";
+    static final String UNKNOWN_RESPONSE = "rs-unknown-response-value-3f3f";
+    static final List<String> SECRETS = List.of(KEY, KEY2, TOKEN, UNKNOWN_HEADER, UNKNOWN_QUERY, UNKNOWN_RESPONSE);
 
     @TempDir
     Path dir;
@@ -36,15 +40,20 @@ class SecretsTest {
             Rec inBodies = Rec.of(1).bodies("{\"messages\":[{\"role\":\"user\",\"content\":\"my key is " + KEY
                     + " and again " + KEY + "\"}]}", "{\"echo\":\"" + TOKEN + "\"}");
             Rec inHeaders = Rec.of(2).header("x-custom-auth", "Token " + TOKEN)
+                    .header("X-Goog-Api-Key", UNKNOWN_HEADER)
+                    .header("anthropic-api-key", UNKNOWN_HEADER)
+                    .header("X-My-Gateway-TOKEN", UNKNOWN_HEADER)
+                    .header("anthropic-beta", "claude-code-20250219")
                     .header("authorization", "Bearer " + TOKEN) // as if the proxy had not redacted it
                     .header("x-api-key", KEY)
                     .header("cookie", "session=abc")
                     .header("x-forwarded-key", KEY2);
             inHeaders.responseHeaders.put("set-cookie", List.of("sid=xyz; HttpOnly"));
             inHeaders.responseHeaders.put("x-echo", List.of("got " + KEY2));
+            inHeaders.responseHeaders.put("X-Upstream-Session", List.of(UNKNOWN_RESPONSE));
             inHeaders.sentHeaders.put("x-api-key", List.of(KEY2));
             Rec inFields = Rec.of(3).status(401, "endpoint rejected key " + KEY2);
-            inFields.query = "key=" + KEY;
+            inFields.query = "key=" + KEY + "&Access_Token=" + UNKNOWN_QUERY + "&beta=true";
             inFields.path = "/v1/messages/" + TOKEN;
             inFields.attempts = List.of(new AttemptRecord(1, "anthropic", "claude-sonnet-4-5", "http_401 " + KEY2, 401, 0, 5,
                     6));
@@ -68,7 +77,12 @@ class SecretsTest {
             assertEquals("{\"messages\":[{\"role\":\"user\",\"content\":\"my key is [redacted] and again [redacted]\"}]}",
                     new String(d1.requestBody(), StandardCharsets.UTF_8));
             LogDetail d2 = q.detail(2).orElseThrow();
-            assertEquals(List.of("Token [redacted]"), d2.requestHeaders().get("x-custom-auth"));
+            // by name: the whole value, whatever it holds
+            assertEquals(List.of("[redacted]"), d2.requestHeaders().get("x-custom-auth"));
+            assertEquals(List.of("[redacted]"), d2.requestHeaders().get("x-goog-api-key"));
+            assertEquals(List.of("[redacted]"), d2.requestHeaders().get("x-my-gateway-token"));
+            assertEquals(List.of("[redacted]"), d2.responseHeaders().get("x-upstream-session"));
+            assertEquals(List.of("claude-code-20250219"), d2.requestHeaders().get("anthropic-beta"));
             assertEquals(List.of("[redacted]"), d2.requestHeaders().get("authorization"));
             assertEquals(List.of("[redacted]"), d2.requestHeaders().get("cookie"));
             assertEquals(List.of("[redacted]"), d2.responseHeaders().get("set-cookie"));
@@ -80,7 +94,7 @@ class SecretsTest {
             assertFalse(cutBody.contains(KEY.substring(0, 12)));
             String cutResponse = new String(d4.responseBody(), StandardCharsets.UTF_8);
             assertTrue(cutResponse.endsWith("x[redacted]"), "a proxy-truncated body ending in part of a token");
-            assertEquals("key=[redacted]", q.detail(3).orElseThrow().entry().query());
+            assertEquals("key=[redacted]&Access_Token=[redacted]&beta=true", q.detail(3).orElseThrow().entry().query());
             LogDetail d6 = q.detail(6).orElseThrow();
             assertTrue(d6.requestBodyTruncated());
             assertEquals("y".repeat(4096), new String(d6.requestBody(), StandardCharsets.UTF_8), "capped at maxBodyBytes");
