@@ -119,7 +119,7 @@ final class ProxyServer implements AutoCloseable {
     }
 
     static ProxyServer start(Options o) {
-        Database db = Database.open(o.dataDir());
+        Database db = Store.open(o.dataDir());
         ProxyServer ps = null;
         try {
             ConfigSnapshot config = new ConfigSnapshot(db);
