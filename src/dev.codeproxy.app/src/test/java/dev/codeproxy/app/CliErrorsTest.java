@@ -35,7 +35,7 @@ class CliErrorsTest {
     private record Row(int code, String expected, Map<String, String> env, List<String> args) {
     }
 
-    private record Run(int code, String out, String err) {
+    record Run(int code, String out, String err) {
     }
 
     private final List<Row> rows = new ArrayList<>();
