@@ -98,8 +98,9 @@ final class Cli {
         List<String> keys = new ArrayList<>(root.getHelpSectionKeys());
         keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), SERVE_OPTIONS);
         root.setHelpSectionKeys(keys);
-        root.getHelpSectionMap().put(SERVE_OPTIONS, help -> "%nOptions of serve (the default command: "
-                .formatted() + "code-proxy [serve] ...):\n" + serve.getHelp().optionList());
+        root.getHelpSectionMap().put(SERVE_OPTIONS, help -> System.lineSeparator()
+                + "Options of serve (the default command: code-proxy [serve] ...):" + System.lineSeparator()
+                + serve.getHelp().optionList());
     }
 
     /** {@code serve} is the default command: {@code code-proxy --port 9001} means {@code code-proxy serve --port 9001}. */

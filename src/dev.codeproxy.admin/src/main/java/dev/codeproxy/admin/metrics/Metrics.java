@@ -49,8 +49,11 @@ public final class Metrics implements ProxyListener {
         }
     }
 
-    /** Label values joined by NUL (none contains one: they are printable names and numbers). */
-    record Key(String... values) {
+    /** Label values joined by NUL into one map key (none contains one: they are printable names and numbers). */
+    static final class Key {
+        private Key() {
+        }
+
         static String of(String... values) {
             return String.join("\0", values);
         }
