@@ -317,12 +317,13 @@ class ImageTest {
 
     /**
      * The README's server recipe through the image: bound to every address with allowed hosts from
-     * the environment, the machine's own address answers; the banner and warnings say so; SIGINT
-     * turns health to 503 at once; a second SIGINT ends the open stream with an error event, logs
-     * it, and exits 130.
+     * the environment, the machine's own address answers; the banner and warnings say so; a stop
+     * signal turns health to 503 at once; a second one ends the open stream with an error event,
+     * logs it, and exits 130. (SIGTERM stands in for Ctrl-C here: both take the same path, and a
+     * test run started in the background, as CI may, inherits SIGINT ignored.)
      */
     @Test
-    void serverRecipeWarningsDrainingHealthAndASecondSigint() throws Exception {
+    void serverRecipeWarningsDrainingHealthAndASecondStopSignal() throws Exception {
         Path data = tmp.resolve("recipe-data");
         Path importFile = tmp.resolve("recipe.json");
         Files.writeString(importFile, """
@@ -370,14 +371,16 @@ class ImageTest {
                 "rebind.example")));
 
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build()) {
+        // not closed with try-with-resources: close() waits for the open stream if an assertion fails
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        try {
             upstream.enqueue(Reply.sse(SseFixtures.message(MODEL, 3)).pauseBeforeEvent(3, never));
             HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
                     .header("x-api-key", TOKEN).POST(HttpRequest.BodyPublishers.ofString(
                             ClaudeCodeBodies.minimal(MODEL, true))).build(), HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, stream.statusCode());
-            signal("INT", server);
+            signal("TERM", server);
             int health = 0;
             long end = System.nanoTime() + 10_000_000_000L;
             while (health != 503 && System.nanoTime() < end) {
@@ -385,7 +388,7 @@ class ImageTest {
                         HttpResponse.BodyHandlers.discarding()).statusCode();
             }
             assertEquals(503, health, "health is 503 as soon as the stop begins");
-            signal("INT", server);
+            signal("TERM", server);
             String body = CompletableFuture.supplyAsync(() -> {
                 try (InputStream in = stream.body()) {
                     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -397,8 +400,9 @@ class ImageTest {
                     "the open stream ends with an error event: " + body);
         } finally {
             never.countDown();
+            http.shutdownNow();
         }
-        assertTrue(server.waitFor(20, TimeUnit.SECONDS), "exits after the second SIGINT");
+        assertTrue(server.waitFor(20, TimeUnit.SECONDS), "exits after the second stop signal");
         assertEquals(130, server.exitValue());
         String lines = out.finish();
         assertTrue(lines.contains(" POST /v1/messages fake " + MODEL + " 200 "), "the headless line: " + lines);
