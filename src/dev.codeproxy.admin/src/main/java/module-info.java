@@ -25,6 +25,8 @@ module dev.codeproxy.admin {
     // the endpoint test calls the upstream with the JDK client (no pooling wanted there)
     requires java.net.http;
     requires java.logging;
+    // process and JVM metrics (/observe/metrics) read the platform MXBeans
+    requires java.management;
 
     // the doctor's endpoint checks (the command line and the dashboard run the same ones)
     exports dev.codeproxy.admin.doctor;

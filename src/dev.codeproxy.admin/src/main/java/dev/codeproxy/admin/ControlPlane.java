@@ -118,7 +118,7 @@ public final class ControlPlane implements AutoCloseable {
         holder[0] = services;
         ServerControl server = deps.server();
         HostCheck hosts = new HostCheck(() -> deps.config().settings().host(), server::host,
-                () -> deps.config().settings().allowedHosts());
+                () -> deps.config().settings().allowedHosts(), server::allowedHosts);
         this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken(), new SessionStore(deps.clock(),
                 deps.database().file().getParent().resolve(SessionStore.FILE)),
                 new LoginCodes(deps.clock())), new LoginLimiter(deps.clock()), server::loopback);
@@ -127,6 +127,19 @@ public final class ControlPlane implements AutoCloseable {
     /** What the proxy tells the control plane: live events and metrics. Never blocks. */
     public ProxyListener listener() {
         return Listeners.of(metrics, broker);
+    }
+
+    /**
+     * The filter that counts every response for {@code /observe/metrics} by route and status
+     * (refusals included): register it before any other, ahead of {@link #routing}.
+     */
+    public io.helidon.webserver.http.Filter responseCounter() {
+        return metrics.responses();
+    }
+
+    /** The version {@code code_proxy_build_info} reports. */
+    public void buildInfo(String version) {
+        metrics.buildInfo(version);
     }
 
     /** The stored client tokens (valid besides the fixed client token). */

@@ -21,6 +21,14 @@ public interface ServerControl {
     boolean loopback();
 
     /**
+     * {@code Host} names accepted besides the stored {@code allowedHosts} setting, from the command
+     * line or environment ({@code --allowed-hosts}, {@code CODE_PROXY_ALLOWED_HOSTS}).
+     */
+    default java.util.List<String> allowedHosts() {
+        return java.util.List.of();
+    }
+
+    /**
      * Starts a second listener with the same routing on {@code host:port}. Nothing changes for
      * clients until {@link Listener#activate()}.
      *

@@ -39,7 +39,7 @@ final class ClaudeCommand implements Callable<Integer> {
         @Option(names = "--claude-config-dir", paramLabel = "DIR",
                 description = "Claude Code's config directory holding settings.json (default: $CLAUDE_CONFIG_DIR, "
                         + "else ~/.claude).")
-        String dir;
+        Path dir;
     }
 
     /** Shared shape: the data directory, the config directory, file problems as one-line usage errors. */
@@ -58,24 +58,27 @@ final class ClaudeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Path data = dataDir.resolve(ctx.env());
+            LedgerLock.ownerOnly(data);
             try {
-                return run(dataDir.resolve(ctx.env()));
+                return run(data);
             } catch (dev.codeproxy.claude.HeldByAnotherProxy e) {
                 // not a usage error: another instance holds the file
-                ctx.err().println("code-proxy: claude " + verb() + ": " + e.getMessage());
-                return 1;
+                throw new CommandFailure("claude " + verb() + ": " + Cli.oneLine(e.getMessage()));
             } catch (ClaudeSettingsException e) {
                 // the user's file is malformed (or the like): it was left as it is
-                throw new UsageError("claude " + verb() + ": " + e.getMessage());
+                throw new CommandFailure("claude " + verb() + ": " + Cli.oneLine(e.getMessage()));
+            } finally {
+                LedgerLock.ownerOnly(data);
             }
         }
 
         ClaudeSettings claude(Path data) {
             Map<String, String> env = ctx.env().all();
             // another data directory's instance counts as running while its lock is held
-            return new ClaudeSettings(ClaudeSettings.resolveDir(configDir.dir, env, ClaudeSettings.userHome(env)), data,
-                    new ClaudeSettings.Owner(ProcessHandle.current().pid(), null,
-                            dev.codeproxy.store.InstanceLock::isServing));
+            return new ClaudeSettings(ClaudeSettings.resolveDir(configDir.dir == null ? null : configDir.dir.toString(),
+                    env, ClaudeSettings.userHome(env)), data, new ClaudeSettings.Owner(ProcessHandle.current().pid(),
+                    null, dev.codeproxy.store.InstanceLock::isServing));
         }
 
         abstract String verb();
@@ -132,6 +135,10 @@ final class ClaudeCommand implements Callable<Integer> {
             description = "Write the proxy's URL and client token (and the enabled Claude Code options) into the env "
                     + "block of Claude Code's settings.json; conflicting credentials are set aside until restore.")
     static final class ApplyCmd extends Sub {
+        @Option(names = "--port", paramLabel = "P", description = "The proxy's port to write (default: the running "
+                + "server's, else the stored port setting).")
+        Integer port;
+
         ApplyCmd(Cli.Context ctx) {
             super(ctx);
         }
@@ -145,18 +152,27 @@ final class ClaudeCommand implements Callable<Integer> {
         int run(Path data) {
             Settings s;
             List<Endpoint> endpoints;
+            if (port != null && (port < 1 || port > 65535)) {
+                throw new UsageError("claude apply: --port: '" + port + "' is not accepted; expected an integer from 1 "
+                        + "to 65535");
+            }
             try (Store store = new Store(data)) {
                 s = store.settings.load();
                 endpoints = store.endpoints.list();
             }
-            if (s.port() == 0) {
-                throw new UsageError("claude apply: the stored port is 0 (any free port), so there is no fixed URL "
-                        + "for Claude Code; store a fixed port first");
+            // --port, else the server running on this data directory, else the stored setting
+            String url = port != null ? ClaudeEnv.proxyUrl(s.host(), port) : dev.codeproxy.store.InstanceLock.running(data)
+                    .map(dev.codeproxy.store.InstanceLock.Info::url).orElse(null);
+            if (url == null) {
+                if (s.port() == 0) {
+                    throw new CommandFailure("claude apply: no server runs on this data directory and the stored port "
+                            + "is 0 (any free port), so there is no fixed URL for Claude Code; give --port P");
+                }
+                url = ClaudeEnv.proxyUrl(s.host(), s.port());
             }
             String token = ctx.env().get(Env.CLIENT_TOKEN) != null ? ctx.env().get(Env.CLIENT_TOKEN)
                     : DataDir.secret(data, "client-token", () -> Secrets.newToken("cp-"));
-            LinkedHashMap<String, String> wanted = ClaudeEnv.wanted(s, endpoints, ClaudeEnv.proxyUrl(s.host(), s.port()),
-                    token);
+            LinkedHashMap<String, String> wanted = ClaudeEnv.wanted(s, endpoints, url, token);
             ClaudeSettings.ApplyResult r = claude(data).apply(wanted);
             PrintStream out = ctx.out();
             out.println("Claude Code settings: " + r.file() + (r.created() ? " (created)" : ""));

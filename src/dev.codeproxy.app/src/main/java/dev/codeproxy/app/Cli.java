@@ -2,6 +2,8 @@ package dev.codeproxy.app;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -12,15 +14,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The command line: picocli commands per the README; bad usage is one line and exit code 2. */
+/**
+ * The command line: picocli commands per the README. Every error is one line on stderr naming the
+ * flag, argument or file and what is accepted. Exit codes: 0 success, 2 usage errors (bad flags,
+ * values, unknown commands), 1 every other failure (missing files, bad file content, unknown or
+ * duplicate names, a port in use, ...).
+ */
 @Command(name = "code-proxy", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "A local gateway for Claude Code: failover across Anthropic-compatible endpoints, "
                 + "streaming pass-through, request log and live dashboard.",
-        subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, SelftestCommand.class, ImportCommand.class, ExportCommand.class, EndpointCommand.class, ClaudeCommand.class, TokenCommand.class,
-                VersionCommand.class, CommandLine.HelpCommand.class,
+        footer = {"", "Exit codes: 0 success, 2 usage error (bad flag, value or command), 1 any other failure."},
+        subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, SelftestCommand.class,
+                ImportCommand.class, ExportCommand.class, EndpointCommand.class, SettingsCommand.class,
+                ClaudeCommand.class, TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 final class Cli {
+    static final int USAGE = 2;
+    static final int FAILURE = 1;
     private static final Set<String> ROOT_FLAGS = Set.of("-h", "--help", "-V", "--version");
+    private static final String SERVE_OPTIONS = "serveOptions";
 
     /** Runs the command line and returns the exit code. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
@@ -28,28 +40,68 @@ final class Cli {
         CommandLine cl = new CommandLine(new Cli(), new Factory(ctx));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // wide enough that no default path is cut in the middle of a word
+        cl.setUsageHelpWidth(110);
+        cl.setUsageHelpLongOptionsMaxWidth(30);
+        Converters.register(cl);
+        onlyRootHasVersion(cl);
+        serveOptionsInRootHelp(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("code-proxy: " + ex.getMessage().lines().findFirst().orElse("bad usage")
-                    + " (see code-proxy " + commandPath(ex.getCommandLine()) + "--help)");
-            return 2;
+            err.println("code-proxy: " + prefix(ex.getCommandLine()) + CliErrors.describe(ex));
+            return USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof UsageError) {
                 err.println("code-proxy: " + ex.getMessage());
-                return 2;
+                return USAGE;
             }
-            err.println("code-proxy: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            return 1;
+            err.println("code-proxy: " + (ex instanceof CommandFailure || ex.getMessage() == null ? ""
+                    : prefix(c)) + (ex.getMessage() == null ? ex.toString() : oneLine(ex.getMessage())));
+            return FAILURE;
         });
         return cl.execute(withDefaultCommand(args));
     }
 
-    private static String commandPath(CommandLine c) {
+    static String oneLine(String s) {
+        return s.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((x, y) -> x + " " + y).orElse(s);
+    }
+
+    /** "endpoint add: " for a subcommand, "" for the root. */
+    static String prefix(CommandLine c) {
         List<String> names = new ArrayList<>();
         for (CommandLine x = c; x != null && x.getParent() != null; x = x.getParent()) {
             names.addFirst(x.getCommandName());
         }
-        return names.isEmpty() ? "" : String.join(" ", names) + " ";
+        return names.isEmpty() ? "" : String.join(" ", names) + ": ";
+    }
+
+    /** -V / --version belongs to the root only (subcommands listed it and did nothing with it). */
+    private static void onlyRootHasVersion(CommandLine root) {
+        for (CommandLine sub : root.getSubcommands().values()) {
+            removeVersion(sub);
+        }
+    }
+
+    private static void removeVersion(CommandLine c) {
+        CommandSpec spec = c.getCommandSpec();
+        OptionSpec v = spec.findOption("--version");
+        if (v != null && v.versionHelp()) {
+            spec.remove(v);
+        }
+        for (CommandLine sub : c.getSubcommands().values()) {
+            removeVersion(sub);
+        }
+    }
+
+    /** {@code code-proxy --help} shows the flags of {@code serve}, the default command, too. */
+    private static void serveOptionsInRootHelp(CommandLine root) {
+        CommandLine serve = root.getSubcommands().get("serve");
+        List<String> keys = new ArrayList<>(root.getHelpSectionKeys());
+        keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), SERVE_OPTIONS);
+        root.setHelpSectionKeys(keys);
+        root.getHelpSectionMap().put(SERVE_OPTIONS, help -> System.lineSeparator()
+                + "Options of serve (the default command: code-proxy [serve] ...):" + System.lineSeparator()
+                + serve.getHelp().optionList());
     }
 
     /** {@code serve} is the default command: {@code code-proxy --port 9001} means {@code code-proxy serve --port 9001}. */
@@ -70,8 +122,8 @@ final class Cli {
     /** The --data-dir option every command shares. */
     static final class DataDirOption {
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Data directory (default: $CODE_PROXY_DATA_DIR, else $XDG_DATA_HOME/code-proxy or "
-                        + "~/.local/share/code-proxy).")
+                description = "Data directory (default: $CODE_PROXY_DATA_DIR, else $XDG_DATA_HOME/code-proxy "
+                        + "or ~/.local/share/code-proxy).")
         Path dataDir;
 
         Path resolve(Env env) {
@@ -80,6 +132,11 @@ final class Cli {
             }
             String e = env.get(Env.DATA_DIR);
             return e != null ? Path.of(e).toAbsolutePath() : AppPaths.defaultDataDir(env.all());
+        }
+
+        /** Where the directory was named: the flag, the variable or the default, for error messages. */
+        String source(Env env) {
+            return dataDir != null ? "--data-dir " : env.get(Env.DATA_DIR) != null ? Env.DATA_DIR + "=" : "";
         }
     }
 

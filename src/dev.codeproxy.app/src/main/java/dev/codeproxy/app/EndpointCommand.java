@@ -4,6 +4,7 @@ import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.EndpointRules;
 import dev.codeproxy.core.ModelMap;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,20 +18,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code code-proxy endpoint list|add|remove|enable|disable}. */
+/** {@code code-proxy endpoint list|add|set|remove|enable|disable}. */
 @Command(name = "endpoint", mixinStandardHelpOptions = true, description = "Manage upstream endpoints.",
-        subcommands = {EndpointCommand.ListCmd.class, EndpointCommand.AddCmd.class, EndpointCommand.RemoveCmd.class,
-                EndpointCommand.EnableCmd.class, EndpointCommand.DisableCmd.class})
+        subcommands = {EndpointCommand.ListCmd.class, EndpointCommand.AddCmd.class, EndpointCommand.SetCmd.class,
+                EndpointCommand.RemoveCmd.class, EndpointCommand.EnableCmd.class, EndpointCommand.DisableCmd.class})
 final class EndpointCommand implements Callable<Integer> {
-    private final Cli.Context ctx;
+    static final String KEY_WARNING = "--key puts the key in the process arguments (visible in ps) and in your "
+            + "shell history; prefer --key-env VAR or --key - (standard input)";
 
     EndpointCommand(Cli.Context ctx) {
-        this.ctx = ctx;
     }
 
     @Override
     public Integer call() {
-        throw new UsageError("endpoint: missing subcommand; expected one of list, add, remove, enable, disable");
+        throw new UsageError("endpoint: missing subcommand; expected one of list, add, set, remove, enable, disable");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List endpoints in priority order (keys masked).")
@@ -56,6 +57,87 @@ final class EndpointCommand implements Callable<Integer> {
         }
     }
 
+    /** The ways to give a key: --key K (or - for standard input), --key-env VAR, --key-stdin. */
+    static final class KeyOptions {
+        @Option(names = "--key", paramLabel = "KEY", description = "API key; '-' reads it from standard input. "
+                + "Warning: a key given here is visible in ps and shell history; prefer --key-env or --key -.")
+        String key;
+
+        @Option(names = "--key-env", paramLabel = "VAR", description = "Read the API key from environment variable VAR.")
+        String keyEnv;
+
+        @Option(names = "--key-stdin", description = "Read the API key from the first line of standard input (as --key -).")
+        boolean keyStdin;
+
+        /** The key given, or null when none was; throws for a variable that is not set. */
+        String read(Cli.Context ctx, String verb) throws IOException {
+            int given = (key != null ? 1 : 0) + (keyEnv != null ? 1 : 0) + (keyStdin ? 1 : 0);
+            if (given > 1) {
+                throw new UsageError(verb + ": give the key one way only: --key, --key-env or --key-stdin");
+            }
+            if (keyEnv != null) {
+                String v = ctx.env().get(keyEnv);
+                if (v == null) {
+                    throw new CommandFailure(verb + ": --key-env: environment variable " + keyEnv
+                            + " is not set (or empty); export it, or read the key from standard input with --key -");
+                }
+                return v.strip();
+            }
+            if (keyStdin || "-".equals(key)) {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                return line == null ? "" : line.strip();
+            }
+            if (key != null) {
+                ctx.err().println("code-proxy: " + verb + ": warning: " + KEY_WARNING);
+                return key.strip();
+            }
+            return null;
+        }
+    }
+
+    static AuthStyle auth(String verb, String auth) {
+        return AuthStyle.parse(auth).orElseThrow(() -> new UsageError(
+                verb + ": --auth: '" + CliErrors.printable(auth) + "' is not accepted; expected " + AuthStyle.accepted()));
+    }
+
+    /** A URL without a scheme ("127.0.0.1:19101") gets the same words as any other unaccepted URL. */
+    static String urlProblem(String url) {
+        if (url != null && !url.isBlank() && !url.strip().matches("(?i)[a-z][a-z0-9+.-]*://.*")) {
+            return "'" + CliErrors.printable(url) + "' is not accepted; expected an http:// or https:// URL such as "
+                    + "https://api.anthropic.com or http://" + CliErrors.printable(url.strip());
+        }
+        return EndpointRules.baseUrlProblem(url);
+    }
+
+    /** Checks an endpoint built from flags; the first problem names its flag (exit 2). */
+    static void check(String verb, Endpoint e) {
+        String url = urlProblem(e.baseUrl());
+        if (url != null) {
+            throw new UsageError(verb + ": --url: " + url);
+        }
+        Map<String, String> problems = EndpointRules.check(e);
+        if (!problems.isEmpty()) {
+            var first = problems.entrySet().iterator().next();
+            throw new UsageError(verb + ": " + flagFor(first.getKey()) + ": " + first.getValue());
+        }
+    }
+
+    private static String flagFor(String field) {
+        return switch (field) {
+            case "name" -> "NAME";
+            case "baseUrl" -> "--url";
+            case "apiKey" -> "--key";
+            case "timeoutMs" -> "--timeout-ms";
+            default -> "--" + field;
+        };
+    }
+
+    /** The warning for an endpoint without a key (at add, set, import and in the serve banner). */
+    static String noKeyWarning(String name) {
+        return "endpoint '" + name + "' has no API key: requests to it go out without one; set one with: "
+                + "code-proxy endpoint set " + name + " --key-env VAR";
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add an endpoint.")
     static final class AddCmd implements Callable<Integer> {
         private final Cli.Context ctx;
@@ -69,23 +151,17 @@ final class EndpointCommand implements Callable<Integer> {
         @Option(names = "--url", required = true, paramLabel = "URL", description = "Anthropic base URL, e.g. https://api.anthropic.com")
         String url;
 
-        @Option(names = "--key", paramLabel = "KEY", description = "API key (visible in shell history; prefer --key-env or --key-stdin).")
-        String key;
+        @Mixin
+        KeyOptions keys = new KeyOptions();
 
-        @Option(names = "--key-env", paramLabel = "VAR", description = "Read the API key from environment variable VAR.")
-        String keyEnv;
-
-        @Option(names = "--key-stdin", description = "Read the API key from the first line of standard input.")
-        boolean keyStdin;
-
-        @Option(names = "--auth", paramLabel = "STYLE", defaultValue = "x-api-key",
+        @Option(names = "--auth", paramLabel = "STYLE", defaultValue = "x-api-key", completionCandidates = AuthValues.class,
                 description = "How the key is sent: x-api-key (default) or bearer.")
         String auth;
 
         @Option(names = "--priority", paramLabel = "N", description = "Position in failover order, 1 = first (default: last).")
         Integer priority;
 
-        @Option(names = "--weight", paramLabel = "N", defaultValue = "1", description = "Weight for weighted routing (default 1).")
+        @Option(names = "--weight", paramLabel = "N", defaultValue = "1", description = "Weight for weighted routing, 1 to 1000 (default 1).")
         int weight;
 
         @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "600000",
@@ -95,20 +171,8 @@ final class EndpointCommand implements Callable<Integer> {
         @Option(names = "--note", paramLabel = "TEXT", defaultValue = "", description = "Free text.")
         String note;
 
-        @Option(names = "--model-default", paramLabel = "MODEL", defaultValue = "", description = "Model for ids of other families.")
-        String modelDefault;
-
-        @Option(names = "--model-small-fast", paramLabel = "MODEL", defaultValue = "", description = "Small/fast model.")
-        String modelSmallFast;
-
-        @Option(names = "--model-haiku", paramLabel = "MODEL", defaultValue = "", description = "Model for Haiku requests.")
-        String modelHaiku;
-
-        @Option(names = "--model-sonnet", paramLabel = "MODEL", defaultValue = "", description = "Model for Sonnet requests.")
-        String modelSonnet;
-
-        @Option(names = "--model-opus", paramLabel = "MODEL", defaultValue = "", description = "Model for Opus requests.")
-        String modelOpus;
+        @Mixin
+        ModelOptions models = new ModelOptions();
 
         @Option(names = "--disabled", description = "Add it disabled.")
         boolean disabled;
@@ -122,51 +186,202 @@ final class EndpointCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            AuthStyle style = AuthStyle.parse(auth).orElseThrow(() -> new UsageError(
-                    "endpoint add: --auth: '" + auth + "' is not accepted; expected " + AuthStyle.accepted()));
-            int given = (key != null ? 1 : 0) + (keyEnv != null ? 1 : 0) + (keyStdin ? 1 : 0);
-            if (given > 1) {
-                throw new UsageError("endpoint add: give the key one way only: --key, --key-env or --key-stdin");
-            }
-            String apiKey = key != null ? key : "";
-            if (keyEnv != null) {
-                apiKey = ctx.env().get(keyEnv);
-                if (apiKey == null) {
-                    throw new UsageError("endpoint add: --key-env: environment variable " + keyEnv + " is not set");
-                }
-            }
-            if (keyStdin) {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                apiKey = line == null ? "" : line.strip();
-            }
+            AuthStyle style = auth("endpoint add", auth);
+            String apiKey = keys.read(ctx, "endpoint add");
             Endpoint e = new Endpoint(0, name.strip(), note, !disabled, priority == null ? Integer.MAX_VALUE : priority,
-                    weight, url, apiKey.strip(), style, timeoutMs,
-                    new ModelMap(modelDefault, modelSmallFast, modelHaiku, modelSonnet, modelOpus), nonessential);
-            Map<String, String> problems = EndpointRules.check(e);
-            if (!problems.isEmpty()) {
-                var first = problems.entrySet().iterator().next();
-                throw new UsageError("endpoint add: " + flagFor(first.getKey()) + ": " + first.getValue());
-            }
+                    weight, url.strip(), apiKey == null ? "" : apiKey, style, timeoutMs,
+                    models.apply(ModelMap.EMPTY), nonessential);
+            check("endpoint add", e);
             try (Store store = new Store(dataDir.resolve(ctx.env()))) {
-                store.refuseSelfLoop(e, "endpoint add: --url");
+                String loop = store.selfLoop(e);
+                if (loop != null) {
+                    throw new UsageError("endpoint add: --url: " + loop);
+                }
                 if (store.endpoints.byName(e.name()).isPresent()) {
-                    throw new UsageError("endpoint add: an endpoint named '" + e.name() + "' already exists");
+                    throw new CommandFailure("endpoint add: an endpoint named '" + e.name()
+                            + "' already exists; change it with: code-proxy endpoint set " + e.name() + " ...");
                 }
                 Endpoint saved = store.endpoints.add(e);
                 ctx.out().println("added endpoint '" + saved.name() + "' at priority " + saved.priority() + " -> "
                         + saved.baseUrl());
+                if (saved.apiKey().isEmpty()) {
+                    ctx.err().println("code-proxy: endpoint add: warning: " + noKeyWarning(saved.name()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Model mapping flags (empty: no mapping); on set, only those given change. */
+    static final class ModelOptions {
+        @Option(names = "--model-default", paramLabel = "MODEL", description = "Model for ids of other families.")
+        String modelDefault;
+
+        @Option(names = "--model-small-fast", paramLabel = "MODEL", description = "Small/fast model.")
+        String modelSmallFast;
+
+        @Option(names = "--model-haiku", paramLabel = "MODEL", description = "Model for Haiku requests.")
+        String modelHaiku;
+
+        @Option(names = "--model-sonnet", paramLabel = "MODEL", description = "Model for Sonnet requests.")
+        String modelSonnet;
+
+        @Option(names = "--model-opus", paramLabel = "MODEL", description = "Model for Opus requests.")
+        String modelOpus;
+
+        ModelMap apply(ModelMap m) {
+            return new ModelMap(or(modelDefault, m.defaultModel()), or(modelSmallFast, m.smallFast()),
+                    or(modelHaiku, m.haiku()), or(modelSonnet, m.sonnet()), or(modelOpus, m.opus()));
+        }
+
+        private static String or(String given, String old) {
+            return given == null ? old : given.strip();
+        }
+    }
+
+    /** Completion values of --auth. */
+    static final class AuthValues implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("x-api-key", "bearer").iterator();
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change an endpoint's fields; fields not given stay as they are (the key too).")
+    static final class SetCmd extends StoreCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The endpoint's name.")
+        String name;
+
+        @Option(names = "--name", paramLabel = "NEW", description = "Rename it.")
+        String newName;
+
+        @Option(names = "--url", paramLabel = "URL", description = "Anthropic base URL.")
+        String url;
+
+        @Mixin
+        KeyOptions keys = new KeyOptions();
+
+        @Option(names = "--auth", paramLabel = "STYLE", completionCandidates = AuthValues.class,
+                description = "How the key is sent: x-api-key or bearer.")
+        String auth;
+
+        @Option(names = "--priority", paramLabel = "N", description = "Position in failover order, 1 = first.")
+        Integer priority;
+
+        @Option(names = "--weight", paramLabel = "N", description = "Weight for weighted routing, 1 to 1000.")
+        Integer weight;
+
+        @Option(names = "--timeout-ms", paramLabel = "MS", description = "Wait for response headers.")
+        Long timeoutMs;
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "Free text.")
+        String note;
+
+        @Mixin
+        ModelOptions models = new ModelOptions();
+
+        @ArgGroup(exclusive = true)
+        Toggle toggle;
+
+        static final class Toggle {
+            @Option(names = "--enable", description = "Enable it.")
+            boolean enable;
+
+            @Option(names = "--disable", description = "Disable it.")
+            boolean disable;
+        }
+
+        SetCmd(Cli.Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        void validate() {
+            if (auth != null) {
+                auth("endpoint set", auth);
+            }
+            if (url != null) {
+                String problem = urlProblem(url.strip());
+                if (problem != null) {
+                    throw new UsageError("endpoint set: --url: " + problem);
+                }
+            }
+        }
+
+        @Override
+        int run(Store store) throws IOException {
+            AuthStyle style = auth == null ? null : auth("endpoint set", auth);
+            String apiKey = keys.read(ctx, "endpoint set");
+            Endpoint old = store.endpoints.byName(name.strip()).orElseThrow(() -> new CommandFailure(
+                    "endpoint set: no endpoint named '" + CliErrors.printable(name) + "' (see code-proxy endpoint list)"));
+            Endpoint e = new Endpoint(old.id(), newName == null ? old.name() : newName.strip(),
+                    note == null ? old.note() : note,
+                    toggle == null ? old.enabled() : toggle.enable,
+                    priority == null ? old.priority() : priority,
+                    weight == null ? old.weight() : weight,
+                    url == null ? old.baseUrl() : url.strip(),
+                    apiKey == null ? old.apiKey() : apiKey,
+                    style == null ? old.authStyle() : style,
+                    timeoutMs == null ? old.timeoutMs() : timeoutMs,
+                    models.apply(old.models()), old.disableNonessentialTraffic());
+            check("endpoint set", e);
+            if (url != null) {
+                String loop = store.selfLoop(e);
+                if (loop != null) {
+                    throw new UsageError("endpoint set: --url: " + loop);
+                }
+            }
+            if (newName != null && !e.name().equalsIgnoreCase(old.name()) && store.endpoints.byName(e.name()).isPresent()) {
+                throw new CommandFailure("endpoint set: --name: an endpoint named '" + e.name() + "' already exists");
+            }
+            if (e.equals(old)) {
+                ctx.out().println("endpoint '" + old.name() + "' unchanged");
+                return 0;
+            }
+            // the repository keeps the stored key when the update's is empty; "--key ''" clears nothing
+            Endpoint saved = store.endpoints.update(e).orElseThrow(() -> new CommandFailure(
+                    "endpoint set: endpoint '" + old.name() + "' was removed meanwhile"));
+            ctx.out().println("updated endpoint '" + saved.name() + "': " + changes(old, saved));
+            if (saved.apiKey().isEmpty()) {
+                ctx.err().println("code-proxy: endpoint set: warning: " + noKeyWarning(saved.name()));
             }
             return 0;
         }
 
-        private static String flagFor(String field) {
-            return switch (field) {
-                case "name" -> "NAME";
-                case "baseUrl" -> "--url";
-                case "apiKey" -> "--key";
-                case "timeoutMs" -> "--timeout-ms";
-                default -> "--" + field;
-            };
+        private static String changes(Endpoint a, Endpoint b) {
+            List<String> c = new java.util.ArrayList<>();
+            if (!a.name().equals(b.name())) {
+                c.add("name " + b.name());
+            }
+            if (!a.baseUrl().equals(b.baseUrl())) {
+                c.add("url " + b.baseUrl());
+            }
+            if (!a.apiKey().equals(b.apiKey())) {
+                c.add("key " + b.maskedKey());
+            }
+            if (a.authStyle() != b.authStyle()) {
+                c.add("auth " + b.authStyle().wire());
+            }
+            if (a.priority() != b.priority()) {
+                c.add("priority " + b.priority());
+            }
+            if (a.weight() != b.weight()) {
+                c.add("weight " + b.weight());
+            }
+            if (a.enabled() != b.enabled()) {
+                c.add(b.enabled() ? "enabled" : "disabled");
+            }
+            if (a.timeoutMs() != b.timeoutMs()) {
+                c.add("timeout " + b.timeoutMs() + " ms");
+            }
+            if (!a.note().equals(b.note())) {
+                c.add("note");
+            }
+            if (!a.models().equals(b.models())) {
+                c.add("models");
+            }
+            return c.isEmpty() ? "no change" : String.join(", ", c);
         }
     }
 
@@ -181,8 +396,9 @@ final class EndpointCommand implements Callable<Integer> {
 
         @Override
         int run(Store store) {
-            Endpoint e = store.endpoints.byName(name.strip()).orElseThrow(() -> new UsageError(
-                    "endpoint " + verb() + ": no endpoint named '" + name + "' (see code-proxy endpoint list)"));
+            Endpoint e = store.endpoints.byName(name.strip()).orElseThrow(() -> new CommandFailure(
+                    "endpoint " + verb() + ": no endpoint named '" + CliErrors.printable(name)
+                            + "' (see code-proxy endpoint list)"));
             apply(store, e);
             ctx.out().println(verb() + "d endpoint '" + e.name() + "'");
             return 0;

@@ -9,6 +9,7 @@ final class Env {
     static final String DATA_DIR = "CODE_PROXY_DATA_DIR";
     static final String CLIENT_TOKEN = "CODE_PROXY_CLIENT_TOKEN";
     static final String ADMIN_TOKEN = "CODE_PROXY_ADMIN_TOKEN";
+    static final String ALLOWED_HOSTS = "CODE_PROXY_ALLOWED_HOSTS";
 
     private final Map<String, String> env;
 

@@ -26,8 +26,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--include-secrets", description = "Include the endpoints' API keys.")
     boolean includeSecrets;
 
-    @Option(names = {"--output", "-o"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
+    @Option(names = {"--output", "-o"}, paramLabel = "FILE", description = "Write to FILE instead of standard output "
+            + "(an existing FILE only with --force).")
     Path output;
+
+    @Option(names = "--force", description = "Overwrite an existing --output file.")
+    boolean force;
 
     ExportCommand(Cli.Context ctx) {
         this.ctx = ctx;
@@ -35,8 +39,14 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (output != null && Files.exists(output) && !force) {
+            throw new CommandFailure("export: --output " + output + ": the file exists; give --force to overwrite it");
+        }
+        if (output != null && Files.isDirectory(output)) {
+            throw new CommandFailure("export: --output " + output + ": a directory; expected a file name");
+        }
         String json;
-        try (Store store = new Store(dataDir.resolve(ctx.env()))) {
+        try (Store store = Store.existing(dataDir.resolve(ctx.env()), dataDir.source(ctx.env()))) {
             json = ConfigWriter.write(store.settings.load(), store.endpoints.list(), includeSecrets, Instant.now());
         }
         if (output == null) {
@@ -46,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         Path target = output.toAbsolutePath();
         if (target.getParent() != null && !Files.isDirectory(target.getParent())) {
-            throw new UsageError("export: --output " + output + ": directory " + target.getParent() + " does not exist");
+            throw new CommandFailure("export: --output " + output + ": directory " + target.getParent() + " does not exist");
         }
         Path tmp = Files.createTempFile(target.getParent(), ".code-proxy-export", ".tmp");
         try {

@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code code-proxy import FILE [--merge | --replace]}. Nothing is stored unless the whole file is valid. */
@@ -50,23 +51,30 @@ final class ImportCommand implements Callable<Integer> {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new UsageError("import: " + file + ": no such file");
+            throw new CommandFailure("import: " + file + ": no such file");
         } catch (CharacterCodingException e) {
-            throw new UsageError("import: " + file + ": not UTF-8 text");
+            throw new CommandFailure("import: " + file + ": not UTF-8 text; expected a code-proxy/1 JSON file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new CommandFailure("import: " + file + ": cannot read it (permission denied)");
         } catch (IOException e) {
-            throw new UsageError("import: " + file + ": cannot read (" + e.getMessage() + ")");
+            throw new CommandFailure("import: " + file + ": cannot read it"
+                    + (java.nio.file.Files.isDirectory(file) ? " (a directory; expected a file)" : " (" + e.getMessage() + ")"));
         }
         ConfigFile cfg;
         try {
             cfg = ConfigParser.parse(text);
         } catch (ConfigException e) {
-            throw new UsageError("import: " + file + ": " + (e.problems().size() == 1 ? ""
-                    : e.problems().size() + " problems: ") + String.join("; ", e.problems()));
+            List<String> problems = e.problems().stream().map(p -> Truncation.explain(p, text)).toList();
+            throw new CommandFailure("import: " + file + ": " + (problems.size() == 1 ? ""
+                    : problems.size() + " problems: ") + String.join("; ", problems));
         }
         boolean replace = mode != null && mode.replace;
         try (Store store = new Store(dataDir.resolve(ctx.env()))) {
             for (int i = 0; i < cfg.endpoints().size(); i++) {
-                store.refuseSelfLoop(cfg.endpoints().get(i), "import: " + file + ": $.endpoints[" + i + "].baseUrl");
+                String loop = store.selfLoop(cfg.endpoints().get(i));
+                if (loop != null) {
+                    throw new CommandFailure("import: " + file + ": $.endpoints[" + i + "].baseUrl: " + loop);
+                }
             }
             if (!cfg.settings().isEmpty()) {
                 store.settings.putAll(cfg.settings());
@@ -76,6 +84,12 @@ final class ImportCommand implements Callable<Integer> {
             ctx.out().println("imported " + cfg.endpoints().size() + " endpoint(s) and " + cfg.settings().size()
                     + " setting(s) from " + file + " (" + (replace ? "replace" : "merge") + "); " + result.size()
                     + " endpoint(s) configured");
+            // an export without secrets leaves keys out: say which endpoints now have none
+            for (var stored : result) {
+                if (stored.apiKey().isEmpty()) {
+                    ctx.err().println("code-proxy: import: warning: " + EndpointCommand.noKeyWarning(stored.name()));
+                }
+            }
         }
         return 0;
     }

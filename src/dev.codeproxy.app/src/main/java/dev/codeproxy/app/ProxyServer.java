@@ -52,9 +52,20 @@ final class ProxyServer implements AutoCloseable {
      *
      * @param adminToken a fixed admin token ({@code CODE_PROXY_ADMIN_TOKEN}); null: the data directory's
      *                   {@value #ADMIN_TOKEN_FILE} file, generated on first start
+     * @param allowedHosts {@code Host} names accepted besides the stored {@code allowedHosts} setting
+     *                   ({@code --allowed-hosts} / {@code CODE_PROXY_ALLOWED_HOSTS}); never stored
      */
     record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                   Path claudeConfigDir, java.io.PrintStream notices, String adminToken) {
+                   Path claudeConfigDir, java.io.PrintStream notices, String adminToken, List<String> allowedHosts) {
+        Options {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+
+        Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
+                Path claudeConfigDir, java.io.PrintStream notices, String adminToken) {
+            this(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, adminToken, List.of());
+        }
+
         Options(Path dataDir, String host, Integer port, String clientToken) {
             this(dataDir, host, port, clientToken, ProxyListener.NONE);
         }
@@ -89,6 +100,9 @@ final class ProxyServer implements AutoCloseable {
     private volatile boolean loopback;
     /** One server per data directory (held from before the database opens until after it closes). */
     private InstanceLock instanceLock;
+    /** Set the moment a stop begins: /observe/health answers 503 from then on. */
+    private volatile boolean stopping;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     private ProxyServer(Options options, Database database, ConfigSnapshot config, RequestLog log, String clientToken,
                         String adminToken) {
@@ -109,10 +123,12 @@ final class ProxyServer implements AutoCloseable {
     }
 
     static ProxyServer start(Options o) {
+        // a data directory that is a file is named as such before the lock tries to live in it
+        Store.requireDirectory(o.dataDir());
         InstanceLock lock = InstanceLock.acquire(o.dataDir());
         Database db;
         try {
-            db = Database.open(o.dataDir());
+            db = Store.open(o.dataDir());
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -129,11 +145,12 @@ final class ProxyServer implements AutoCloseable {
             int port = o.port() != null ? o.port() : config.settings().port();
             // days of the statistics are local days: the log and the queries share this zone
             Clock clock = Clock.systemDefaultZone();
-            ProxyServer[] self = new ProxyServer[1];
-            RequestLog log = new RequestLog(db, config::settings, () -> secrets(config, token, self[0].adminToken),
+            // the log masks the admin token as it is now (it can be rotated): read through the server
+            ProxyServer[] made = new ProxyServer[1];
+            RequestLog log = new RequestLog(db, config::settings, () -> secrets(config, token, made[0].adminToken),
                     clock);
             ps = new ProxyServer(o, db, config, log, token, admin);
-            self[0] = ps;
+            made[0] = ps;
             ps.instanceLock = lock;
             ps.listenHost = host;
             ps.loopback = isLoopback(host);
@@ -141,13 +158,14 @@ final class ProxyServer implements AutoCloseable {
             ps.controlPlane = cp;
             // a change through the API or by another process (the watcher): tokens reread, dashboards told
             config.onChange(cp::configChanged);
-            ProxyService proxy = new ProxyService(config,
-                    t -> Secrets.equalsConstantTime(t, token) || cp.clientTokens().valid(t),
+            ProxyServer self = ps;
+            ProxyService proxy = new ProxyService(config, self::validClientToken,
                     Listeners.of(o.listener(), log, cp.listener()), Clock.systemUTC(), ThreadLocalRandom.current());
             cp.attach(proxy);
             ps.proxy = proxy;
             ps.server = started(ps.newServer(host, port), host, port);
             proxy.listening(host, ps.server.port());
+            cp.buildInfo(Version.get());
             lock.serving(ps.url());
             if (o.claudeConfigDir() != null) {
                 ps.pointClaudeCode(o.claudeConfigDir(), o.dataDir(), o.notices());
@@ -194,14 +212,34 @@ final class ProxyServer implements AutoCloseable {
                         .addMediaSupport(controlPlane.jsonSupport())
                         .build())
                 .shutdownGracePeriod(Duration.ofSeconds(1))
-                .addFeature(ObserveFeature.just(HealthObserver.create()))
-                .routing(r -> routing(r, controlPlane, proxy))
+                .addFeature(ObserveFeature.just(HealthObserver.builder()
+                        .addCheck(this::draining, io.helidon.health.HealthCheckType.READINESS, "draining")
+                        .build()))
+                .routing(r -> {
+                    // first: every response counted by route kind and status, refusals included
+                    r.addFilter(controlPlane.responseCounter());
+                    r.addFilter(new HttpDate(Clock.systemUTC()));
+                    routing(r, controlPlane, proxy, new NoEndpoint(config, this::validClientToken,
+                            () -> stopping));
+                })
                 .addRouting(controlPlane.websocket())
                 .build();
     }
 
     /** Starts a listener; Helidon reports a failed bind only as port -1, this makes it an exception. */
     private static WebServer started(WebServer s, String host, int port) {
+        if (port != 0) {
+            // Helidon logs a failed bind as two SEVERE lines before it reports port -1: find out first
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(host, port));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot listen on " + host + ":" + port + ": "
+                        + (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+                        ? "the port is in use (another Code Proxy? see --port or CODE_PROXY_PORT)"
+                        : "the address is not available on this machine (" + e.getMessage() + ")"));
+            }
+        }
         s.start();
         if (s.port() < 0) {
             s.stop();
@@ -211,9 +249,23 @@ final class ProxyServer implements AutoCloseable {
         return s;
     }
 
-    static void routing(HttpRouting.Builder r, ControlPlane cp, ProxyService proxy) {
+    /** DOWN (503) from the moment a stop begins, so a load balancer stops sending new requests. */
+    private io.helidon.health.HealthCheckResponse draining() {
+        return io.helidon.health.HealthCheckResponse.builder()
+                .status(!stopping)
+                .detail("draining", stopping)
+                .build();
+    }
+
+    private boolean validClientToken(String t) {
+        return Secrets.equalsConstantTime(t, clientToken) || controlPlane.clientTokens().valid(t);
+    }
+
+    static void routing(HttpRouting.Builder r, ControlPlane cp, ProxyService proxy, NoEndpoint noEndpoint) {
         // the control plane's access filter first: it guards everything registered after it
         cp.routing(r);
+        // before the proxy: with no enabled endpoint at all, a clear error clients do not retry
+        r.any("/v1", noEndpoint).any("/v1/*", noEndpoint);
         r.register(proxy)
                 .register(new WebUi())
                 .addFeature(new NotFound());
@@ -252,6 +304,15 @@ final class ProxyServer implements AutoCloseable {
      */
     String loginUrl() {
         return controlPlane.loginLink();
+    }
+
+    /**
+     * The address the listener is bound to as a URL: {@code http://0.0.0.0:9000} for the wildcard
+     * (every address of the machine), unlike {@link #url()}, which is where this machine reaches it.
+     */
+    String boundUrl() {
+        String h = server.prototype().host();
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + server.port();
     }
 
     private static String displayHost(WebServer s) {
@@ -326,6 +387,7 @@ final class ProxyServer implements AutoCloseable {
      */
     private void pointClaudeCode(Path dir, Path dataDir, java.io.PrintStream notices) {
         ClaudeSettings cs = claudeSettingsFor(dir, dataDir);
+        LedgerLock.ownerOnly(dataDir);
         try {
             cs.recoverIfNeeded().ifPresent(r -> notices.println("code-proxy: restored " + r.file()
                     + " left changed by an earlier run that did not stop cleanly"));
@@ -379,15 +441,23 @@ final class ProxyServer implements AutoCloseable {
      * {@code grace} to finish, then the listener stops, the log is flushed and the database closes.
      * Idempotent.
      */
-    synchronized void shutdown(Duration grace) {
-        if (stopped) {
-            return;
+    void shutdown(Duration grace) {
+        // health turns 503 at once, not after the lock (a second caller waits for the first)
+        stopping = true;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            try {
+                proxy.drain(grace);
+                server.stop();
+                restoreClaudeCode();
+                closeParts();
+            } finally {
+                closed.countDown();
+            }
         }
-        stopped = true;
-        proxy.drain(grace);
-        server.stop();
-        restoreClaudeCode();
-        closeParts();
     }
 
     private void closeParts() {
@@ -417,9 +487,34 @@ final class ProxyServer implements AutoCloseable {
         closeParts();
     }
 
-    /** A second Ctrl-C: only what must not be skipped. */
+    /**
+     * A second Ctrl-C: streams still open are ended at once with an {@code event: error} (the
+     * proxy's drain with no grace left), which lets their requests finish and reach the request
+     * log; then the stop already under way flushes the log and closes the database. Bounded: after
+     * a few seconds only Claude Code's settings are restored and the caller halts.
+     */
     void emergencyStop() {
-        restoreClaudeCode();
+        stopping = true;
+        proxy.drain(Duration.ZERO);
+        boolean done = false;
+        try {
+            done = closed.await(3, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!done) {
+            restoreClaudeCode();
+        }
+    }
+
+    /** Whether the listener is on a loopback address. */
+    boolean loopback() {
+        return loopback;
+    }
+
+    /** The listen address as configured (a name, an address or a wildcard). */
+    String listenHost() {
+        return listenHost;
     }
 
     @Override
@@ -447,6 +542,11 @@ final class ProxyServer implements AutoCloseable {
         @Override
         public boolean loopback() {
             return loopback;
+        }
+
+        @Override
+        public List<String> allowedHosts() {
+            return options.allowedHosts();
         }
 
         @Override

@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * Headless mode's access log: one line per finished request on standard output — time, endpoint,
- * model, status, time to first token, duration, tokens, cost — as text or, with
+ * Headless mode's access log: one line per finished request on standard output — time, method,
+ * path, endpoint, model (asked -> sent when mapped), status, time to first token, duration,
+ * tokens, cost ("-" without tokens) — as text or, with
  * {@code --log-format json}, as one JSON object per line. The request's thread only queues the
  * record; one daemon thread formats and writes lines in bursts (a line per request would
  * otherwise cost a write system call on the hot path). A full queue drops lines, never waits.
@@ -84,13 +85,12 @@ final class RequestLines implements ProxyListener {
 
     String line(RequestRecord r) {
         Usage u = r.usage() == null ? Usage.NONE : r.usage();
-        Long cost = costMicros.apply(r);
+        Long cost = u.isEmpty() ? null : costMicros.apply(r);
         String time = Instant.ofEpochMilli(r.startedAtEpochMs()).truncatedTo(ChronoUnit.MILLIS).toString();
-        String model = r.sentModel() != null ? r.sentModel() : r.model() != null ? r.model() : "-";
         if (format == Format.JSON) {
-            return "{\"time\":\"" + time + "\",\"method\":\"" + r.method() + "\",\"path\":\""
-                    + Json.escape(Credentials.path(r.path()))
-                    + "\",\"endpoint\":" + str(r.endpoint()) + ",\"model\":" + str(r.model())
+            return "{\"time\":\"" + time + "\",\"method\":" + str(r.method()) + ",\"path\":"
+                    + str(Credentials.path(r.path()))
+                    + ",\"endpoint\":" + str(r.endpoint()) + ",\"model\":" + str(r.model())
                     + ",\"sentModel\":" + str(r.sentModel()) + ",\"status\":" + r.status()
                     + ",\"stream\":" + r.stream() + ",\"attempts\":" + r.attempts()
                     + ",\"ttftMs\":" + r.firstTokenMs() + ",\"durationMs\":" + r.totalMs()
@@ -100,16 +100,83 @@ final class RequestLines implements ProxyListener {
                     + ",\"costUsd\":" + (cost == null ? "null" : String.format(Locale.ROOT, "%.6f", cost / 1e6))
                     + ",\"error\":" + str(r.error()) + "}";
         }
-        return String.format(Locale.ROOT, "%s %s %s %s %d ttft=%s %s tokens in=%d out=%d cw=%d cr=%d cost=%s%s%s",
-                time, r.method(), r.endpoint() == null ? "-" : r.endpoint(), model, r.status(),
+        // the model asked for, and the one sent when a mapping changed it: "claude-sonnet-5->glm-4.6"
+        String model = r.model() == null || r.model().isEmpty() ? (r.sentModel() == null ? "-" : field(r.sentModel()))
+                : field(r.model()) + (r.sentModel() != null && !r.sentModel().isEmpty()
+                && !r.sentModel().equals(r.model()) ? "->" + field(r.sentModel()) : "");
+        return String.format(Locale.ROOT, "%s %s %s %s %s %d ttft=%s %s tokens in=%d out=%d cw=%d cr=%d cost=%s%s%s",
+                time, field(r.method()), field(Credentials.path(r.path())),
+                r.endpoint() == null ? "-" : field(r.endpoint()), model, r.status(),
                 r.firstTokenMs() < 0 ? "-" : r.firstTokenMs() + "ms", r.totalMs() + "ms",
                 u.input(), u.output(), u.cacheWrite5m() + u.cacheWrite1h(), u.cacheRead(),
-                cost == null ? "unpriced" : String.format(Locale.ROOT, "$%.4f", cost / 1e6),
+                u.isEmpty() ? "-" : cost == null ? "unpriced" : String.format(Locale.ROOT, "$%.4f", cost / 1e6),
                 r.attempts() > 1 ? " attempts=" + r.attempts() : "",
-                r.error() == null ? "" : " error=\"" + r.error() + "\"");
+                r.error() == null ? "" : " error=\"" + quoted(r.error()) + "\"");
     }
 
-    private static String str(String s) {
-        return s == null ? "null" : "\"" + Json.escape(s) + "\"";
+    /**
+     * A space-separated field from client-supplied text (model, path, method...): characters
+     * that could forge a line or a column, or drive the terminal, become {@code \xNN} or
+     * {@code \\uNNNN}: controls (newlines, ESC of ANSI sequences, DEL, C1), spaces, backslashes,
+     * Unicode line separators and bidirectional overrides. Empty becomes "-".
+     */
+    static String field(String s) {
+        if (s == null || s.isEmpty()) {
+            return "-";
+        }
+        return escape(s, true);
+    }
+
+    /** Inside a double-quoted field: as {@link #field} but spaces stay and quotes are escaped. */
+    static String quoted(String s) {
+        return escape(s, false);
+    }
+
+    private static String escape(String s, boolean spaces) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\\' || c == '"'
+                    || (spaces && c == ' ') || unsafeUnicode(c);
+            if (bad && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (b != null) {
+                if (!bad) {
+                    b.append(c);
+                } else if (c == '\\' || c == '"') {
+                    b.append('\\').append(c);
+                } else if (c < 0x100) {
+                    b.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                } else {
+                    b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                }
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    /** Line/paragraph separators, bidi embeddings, overrides and isolates, BOM. */
+    private static boolean unsafeUnicode(char c) {
+        return c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                || c == 0x200e || c == 0x200f || c == 0x061c || c == 0xfeff;
+    }
+
+    /** A JSON string; besides JSON's own escapes, DEL, C1 controls, line separators and bidi controls. */
+    static String str(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String j = Json.escape(s);
+        StringBuilder b = new StringBuilder(j.length() + 2).append('"');
+        for (int i = 0; i < j.length(); i++) {
+            char c = j.charAt(i);
+            if (c == 0x7f || (c >= 0x80 && c < 0xa0) || unsafeUnicode(c)) {
+                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
     }
 }

@@ -8,9 +8,7 @@ import picocli.CommandLine.Option;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.event.ProxyListener;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,14 +42,20 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--claude-config-dir", paramLabel = "DIR",
             description = "Claude Code's config directory (default: $CLAUDE_CONFIG_DIR, else ~/.claude).")
-    String claudeConfigDir;
+    Path claudeConfigDir;
+
+    @Option(names = "--allowed-hosts", paramLabel = "H[,H...]",
+            description = "Host names (or addresses) clients may use to reach the proxy, besides localhost and, when "
+                    + "bound beyond loopback, the machine's own addresses (default: $CODE_PROXY_ALLOWED_HOSTS; "
+                    + "adds to the allowedHosts setting).")
+    String allowedHosts;
 
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30",
             description = "On SIGTERM / Ctrl-C, let requests in flight finish for up to this long (default 30). "
                     + "A second Ctrl-C stops at once.")
     String grace;
 
-    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = LogFormats.class,
             description = "Per-request log lines in headless mode: text (default) or json.")
     String logFormat;
 
@@ -76,6 +80,8 @@ final class ServeCommand implements Callable<Integer> {
             p = parsePort(Env.PORT, env.get(Env.PORT));
         }
         Duration graceful = parseGrace(grace);
+        List<String> hosts = allowedHosts != null ? parseHosts("--allowed-hosts", allowedHosts)
+                : env.get(Env.ALLOWED_HOSTS) != null ? parseHosts(Env.ALLOWED_HOSTS, env.get(Env.ALLOWED_HOSTS)) : List.of();
         RequestLines.Format format = switch (logFormat.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> RequestLines.Format.TEXT;
             case "json" -> RequestLines.Format.JSON;
@@ -85,12 +91,17 @@ final class ServeCommand implements Callable<Integer> {
         ProxyListener lines = requestLines != null ? requestLines : ProxyListener.NONE;
         ProxyServer server;
         try {
-            Path claudeDir = noClaudeConfig ? null : ClaudeSettings.resolveDir(claudeConfigDir, env.all(),
+            Path claudeDir = noClaudeConfig ? null : ClaudeSettings.resolveDir(
+                    claudeConfigDir == null ? null : claudeConfigDir.toString(), env.all(),
                     ClaudeSettings.userHome(env.all()));
             server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN),
-                    lines, claudeDir, ctx.err(), env.get(Env.ADMIN_TOKEN)));
+                    lines, claudeDir, ctx.err(), env.get(Env.ADMIN_TOKEN), hosts));
+        } catch (CommandFailure e) {
+            ctx.err().println("code-proxy: cannot start: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
-            ctx.err().println("code-proxy: cannot start: " + rootMessage(e));
+            ctx.err().println("code-proxy: cannot start: " + (isDatabaseProblem(e)
+                    ? Store.describe(dataDir.resolve(env), e) : rootMessage(e)));
             return 1;
         }
         if (requestLines != null) {
@@ -107,8 +118,12 @@ final class ServeCommand implements Callable<Integer> {
             server.shutdown(graceful);
             System.exit(0);
         }, () -> {
-            ctx.err().println("code-proxy: stopping now");
+            ctx.err().println("code-proxy: stopping now: open streams end with an error event");
             server.emergencyStop();
+            if (requestLines != null) {
+                requestLines.flush();
+            }
+            ctx.out().flush();
             Runtime.getRuntime().halt(130);
         });
         banner(server);
@@ -126,7 +141,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private void banner(ProxyServer s) {
         var out = ctx.out();
-        out.println("Code Proxy " + Version.get() + " listening on " + s.url());
+        String bound = s.boundUrl();
+        out.println("Code Proxy " + Version.get() + " listening on " + bound
+                + (bound.equals(s.url()) ? "" : " (this machine: " + s.url() + ")"));
         out.println("  proxy:     " + s.url() + "/v1   (set ANTHROPIC_BASE_URL=" + s.url() + ")");
         out.println("  dashboard: " + s.url() + "/");
         out.println("  login:     " + s.loginUrl() + "   (single use, valid 2 minutes; 'code-proxy login' prints a new one)");
@@ -135,19 +152,64 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  client token: " + (ctx.env().get(Env.CLIENT_TOKEN) != null ? "from " + Env.CLIENT_TOKEN
                 : "in " + dataDir.resolve(ctx.env()).resolve("client-token")) + " (use it as ANTHROPIC_AUTH_TOKEN)");
         out.println("  data:      " + s.database().file());
-        if (!isLoopback(s.config().settings().host()) && !isLoopback(host == null ? "" : host)) {
-            out.println("  warning: listening beyond loopback; every request still needs a client token");
-        }
         out.flush();
+        var err = ctx.err();
+        if (!s.loopback()) {
+            err.println("code-proxy: warning: listening on " + bound + ", beyond loopback: other machines can reach "
+                    + "the proxy and the dashboard; every request still needs a client token or the admin token, and "
+                    + "only the Host names this machine answers to (see --allowed-hosts) are accepted");
+        }
+        List<dev.codeproxy.core.Endpoint> endpoints = s.config().endpoints();
+        if (endpoints.stream().noneMatch(dev.codeproxy.core.Endpoint::enabled)) {
+            err.println("code-proxy: warning: no enabled endpoint: /v1 requests are refused (403 permission_error) "
+                    + "until you add one: code-proxy endpoint add NAME --url URL --key-env VAR");
+        }
+        for (var e : endpoints) {
+            if (e.enabled() && e.apiKey().isEmpty()) {
+                err.println("code-proxy: warning: " + EndpointCommand.noKeyWarning(e.name()));
+            }
+        }
+        err.flush();
     }
 
-    private static boolean isLoopback(String h) {
-        try {
-            return h.isEmpty() || InetAddress.getByName(h).isLoopbackAddress();
-        } catch (IOException e) {
-            return false;
+    /** Completion values of --log-format. */
+    static final class LogFormats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("text", "json").iterator();
         }
     }
+
+    static List<String> parseHosts(String source, String value) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            String h = part.strip();
+            if (h.isEmpty()) {
+                continue;
+            }
+            String name = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+            name = name.toLowerCase(java.util.Locale.ROOT);
+            boolean ipv6 = name.contains(":") && name.matches("[0-9a-f:.]+");
+            boolean dns = name.matches("[a-z0-9_]([a-z0-9_.-]{0,252})") && !name.contains("..");
+            if (!(ipv6 || dns)) {
+                throw new UsageError(source + ": '" + CliErrors.printable(h) + "' is not accepted; expected host names "
+                        + "or addresses without port, separated by commas, e.g. proxy.example.com,10.0.0.5");
+            }
+            out.add(name);
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean isDatabaseProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SQLITE_") || m.contains("database")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
 
     static Duration parseGrace(String value) {
         try {

@@ -17,9 +17,23 @@ abstract class StoreCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
-        try (Store store = new Store(dataDir.resolve(ctx.env()))) {
+        validate();
+        var dir = dataDir.resolve(ctx.env());
+        try (Store store = needsExisting() ? Store.existing(dir, dataDir.source(ctx.env())) : new Store(dir)) {
             return run(store);
         }
+    }
+
+    /**
+     * True for commands that only read, or change what must already be there: they never create a
+     * data directory (a mistyped --data-dir is an error, not an empty list).
+     */
+    boolean needsExisting() {
+        return true;
+    }
+
+    /** Checks the arguments before anything is opened or created (usage errors store nothing). */
+    void validate() {
     }
 
     abstract int run(Store store) throws Exception;

@@ -32,8 +32,10 @@ final class TokenCommand implements Callable<Integer> {
         @Override
         int run(Store store) {
             List<TokenRepository.StoredToken> all = new TokenRepository(store.db).list();
-            ctx.out().println("the generated token: in " + dataDir.resolve(ctx.env()).resolve("client-token")
-                    + " (or " + Env.CLIENT_TOKEN + ")");
+            java.nio.file.Path file = dataDir.resolve(ctx.env()).resolve("client-token");
+            ctx.out().println(java.nio.file.Files.exists(file) ? "the generated token: in " + file + " (or "
+                    + Env.CLIENT_TOKEN + ")" : "the generated token: not created yet; the first code-proxy serve "
+                    + "writes it to " + file + " (or set " + Env.CLIENT_TOKEN + ")");
             if (all.isEmpty()) {
                 ctx.out().println("no other tokens; create one with: code-proxy token create NAME");
                 return 0;
@@ -62,11 +64,17 @@ final class TokenCommand implements Callable<Integer> {
         }
 
         @Override
+        boolean needsExisting() {
+            return false;
+        }
+
+        @Override
         int run(Store store) {
             TokenRepository repo = new TokenRepository(store.db);
             String problem = repo.nameProblem(name);
             if (problem != null) {
-                throw new UsageError("token create: NAME: " + problem);
+                String msg = "token create: NAME: " + problem;
+                throw problem.contains("already") ? new CommandFailure(msg) : new UsageError(msg);
             }
             var created = repo.create(name.strip());
             ctx.err().println("created token '" + created.stored().name() + "' (id " + created.stored().id()
@@ -91,7 +99,7 @@ final class TokenCommand implements Callable<Integer> {
             var match = repo.list().stream()
                     .filter(t -> String.valueOf(t.id()).equals(which.strip()) || t.name().equalsIgnoreCase(which.strip()))
                     .findFirst()
-                    .orElseThrow(() -> new UsageError("token revoke: no active token with id or name '" + which
+                    .orElseThrow(() -> new CommandFailure("token revoke: no active token with id or name '" + which
                             + "' (see code-proxy token list)"));
             repo.revoke(match.id());
             ctx.out().println("revoked token '" + match.name() + "' (id " + match.id() + ")");

@@ -18,7 +18,7 @@ class AdminMetricsBeyondLoopbackTest extends AdminServerTest {
         assertEquals(401, send(request("GET", "/observe/metrics", null).build()).status());
         Resp ok = send(request("GET", "/observe/metrics", null).header("authorization", "Bearer " + ADMIN).build());
         assertEquals(200, ok.status());
-        assertTrue(ok.body().contains("codeproxy_requests_total"));
+        assertTrue(ok.body().contains("code_proxy_requests_total"));
         assertEquals(401, send(request("GET", "/_/api/status", null).build()).status(), "the API still needs it");
         assertEquals(401, send(request("POST", "/v1/messages", MESSAGE).build()).status(), "the proxy path too");
         assertFalse(get("/_/api/status").json().getBoolean("loopback"));

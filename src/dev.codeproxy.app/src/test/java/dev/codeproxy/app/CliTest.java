@@ -41,7 +41,11 @@ class CliTest {
     }
 
     private static void assertOneLine(Run r) {
-        assertEquals(2, r.code(), r.err());
+        assertOneLine(r, 2);
+    }
+
+    private static void assertOneLine(Run r, int code) {
+        assertEquals(code, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         assertTrue(r.err().startsWith("code-proxy: "), r.err());
     }
@@ -83,7 +87,7 @@ class CliTest {
 
     @Test
     void dataDirectoryAndDatabaseAreOwnerOnly() throws Exception {
-        assertEquals(0, run("endpoint", "list", "--data-dir", data()).code());
+        assertEquals(0, run("token", "create", "t", "--data-dir", data()).code());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(data()))));
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(Path.of(data(), "code-proxy.db"))));
@@ -112,7 +116,8 @@ class CliTest {
         assertEquals(0, run("endpoint", "disable", "gw", "--data-dir", data()).code());
         assertTrue(run("endpoint", "list", "--data-dir", data()).out().contains(" no "));
         assertEquals(0, run("endpoint", "enable", "gw", "--data-dir", data()).code());
-        assertOneLine(run("endpoint", "add", "gw", "--url", "https://x.example.com", "--data-dir", data()));
+        // a duplicate name is not a usage error: exit 1
+        assertOneLine(run("endpoint", "add", "gw", "--url", "https://x.example.com", "--data-dir", data()), 1);
         assertEquals(0, run("endpoint", "remove", "gw", "--data-dir", data()).code());
         assertTrue(run("endpoint", "list", "--data-dir", data()).out().startsWith("no endpoints"));
     }
@@ -127,11 +132,11 @@ class CliTest {
         Run badEnv = run(env, "--data-dir", data());
         assertOneLine(badEnv);
         assertTrue(badEnv.err().contains("CODE_PROXY_PORT: 'nine' is not a port"), badEnv.err());
-        assertOneLine(run("import", dir.resolve("missing.json").toString(), "--data-dir", data()));
+        assertOneLine(run("import", dir.resolve("missing.json").toString(), "--data-dir", data()), 1);
         assertOneLine(run("import", "a.json", "--merge", "--replace", "--data-dir", data()));
         assertOneLine(run("endpoint", "add", "x", "--url", "ftp://nope", "--data-dir", data()));
         assertOneLine(run("endpoint", "add", "x", "--url", "https://ok.example.com", "--auth", "basic", "--data-dir", data()));
-        assertOneLine(run("endpoint", "remove", "ghost", "--data-dir", data()));
+        assertOneLine(run("endpoint", "remove", "ghost", "--data-dir", data()), 1);
         Run loop = run("endpoint", "add", "loop", "--url", "http://localhost:9000", "--data-dir", data());
         assertOneLine(loop);
         assertTrue(loop.err().contains("points at Code Proxy itself"), loop.err());
@@ -140,7 +145,7 @@ class CliTest {
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"format\":\"code-proxy/1\",\"endpoints\":[{\"name\":\"a\",\"baseUrl\":\"nope\",\"x\":1}]}");
         Run r = run("import", bad.toString(), "--data-dir", data());
-        assertOneLine(r);
+        assertOneLine(r, 1);
         assertTrue(r.err().contains("$.endpoints[0].x: unknown key") && r.err().contains("$.endpoints[0].baseUrl"), r.err());
         // nothing was stored by the failed import
         assertTrue(run("endpoint", "list", "--data-dir", data()).out().startsWith("no endpoints"));
@@ -155,10 +160,10 @@ class CliTest {
         Run list = run("token", "list", "--data-dir", data());
         assertTrue(list.out().contains("laptop") && list.out().contains("never"), list.out());
         assertFalse(list.out().contains(token), "listed masked only");
-        assertOneLine(run("token", "create", "laptop", "--data-dir", data()));
+        assertOneLine(run("token", "create", "laptop", "--data-dir", data()), 1);
         assertEquals(0, run("token", "revoke", "laptop", "--data-dir", data()).code());
         assertFalse(run("token", "list", "--data-dir", data()).out().contains("laptop"), "revoked tokens are gone");
-        assertOneLine(run("token", "revoke", "laptop", "--data-dir", data()));
+        assertOneLine(run("token", "revoke", "laptop", "--data-dir", data()), 1);
         assertOneLine(run("token"));
     }
 

@@ -417,16 +417,140 @@ class ImageTest {
         assertEquals(0, run("endpoint", "remove", "main", "--data-dir", d).exit());
         assertEquals(0, run("generate-completion").exit());
 
-        // bad usage: one line, exit code 2, for every command
-        for (List<String> bad : List.of(List.of("frobnicate"), List.of("import", tmp.resolve("nope.json").toString()),
-                List.of("export", "--output", tmp.resolve("no/such/dir/x.json").toString(), "--data-dir", d),
-                List.of("endpoint", "add", "x", "--url", "ftp://x", "--data-dir", d),
-                List.of("endpoint", "remove", "ghost", "--data-dir", d), List.of("token", "revoke", "ghost", "--data-dir", d),
-                List.of("claude", "frobnicate"), List.of("--port", "70000"), List.of("--log-format", "xml"))) {
-            Result r = run(bad.toArray(String[]::new));
-            assertEquals(2, r.exit(), bad + ": " + r);
-            assertEquals(1, r.stderr().strip().lines().count(), bad + ": " + r);
+        // bad input: one line naming what is wrong; exit 2 for usage, 1 for everything else
+        record Bad(int exit, String says, List<String> args) {
         }
+        for (Bad bad : List.of(
+                new Bad(2, "'frobnicate' is not a command", List.of("frobnicate")),
+                new Bad(1, "nope.json: no such file", List.of("import", tmp.resolve("nope.json").toString())),
+                new Bad(1, "does not exist", List.of("export", "--output", tmp.resolve("no/such/dir/x.json").toString(),
+                        "--data-dir", d)),
+                new Bad(1, "no Code Proxy data there", List.of("export", "--data-dir", tmp.resolve("typo").toString())),
+                new Bad(2, "--url: 'ftp://x' is not accepted", List.of("endpoint", "add", "x", "--url", "ftp://x",
+                        "--data-dir", d)),
+                new Bad(2, "--weight: 'x' is not accepted; expected an integer", List.of("endpoint", "add", "x", "--url",
+                        "https://x.example.com", "--weight", "x", "--data-dir", d)),
+                new Bad(1, "no endpoint named 'ghost'", List.of("endpoint", "remove", "ghost", "--data-dir", d)),
+                new Bad(1, "no endpoint named 'ghost'", List.of("endpoint", "set", "ghost", "--weight", "2", "--data-dir", d)),
+                new Bad(2, "give only one of --enable, --disable", List.of("endpoint", "set", "main", "--enable",
+                        "--disable", "--data-dir", d)),
+                new Bad(2, "'colour' is not a setting", List.of("settings", "get", "colour", "--data-dir", d)),
+                new Bad(1, "no active token", List.of("token", "revoke", "ghost", "--data-dir", d)),
+                new Bad(2, "'frobnicate' is not a command", List.of("claude", "frobnicate")),
+                new Bad(2, "--port: '70000' is not a port", List.of("--port", "70000")),
+                new Bad(2, "--allowed-hosts: 'a b' is not accepted", List.of("--allowed-hosts", "a b")),
+                new Bad(2, "--log-format: 'xml' is not accepted", List.of("--log-format", "xml")))) {
+            Result r = run(bad.args().toArray(String[]::new));
+            assertEquals(bad.exit(), r.exit(), bad + ": " + r);
+            assertEquals(1, r.stderr().strip().lines().count(), bad + ": " + r);
+            assertTrue(r.stderr().startsWith("code-proxy: ") && r.stderr().contains(bad.says()), bad + ": " + r);
+        }
+        assertFalse(Files.exists(tmp.resolve("typo")), "export created no data directory");
+    }
+
+    /**
+     * The README's server recipe through the image: bound to every address with allowed hosts from
+     * the environment, the machine's own address answers; the banner and warnings say so; a stop
+     * signal turns health to 503 at once; a second one ends the open stream with an error event,
+     * logs it, and exits 130. (SIGTERM stands in for Ctrl-C here: both take the same path, and a
+     * test run started in the background, as CI may, inherits SIGINT ignored.)
+     */
+    @Test
+    void serverRecipeWarningsDrainingHealthAndASecondStopSignal() throws Exception {
+        Path data = tmp.resolve("recipe-data");
+        Path importFile = tmp.resolve("recipe.json");
+        Files.writeString(importFile, """
+                {"format":"code-proxy/1","settings":{"port":0},
+                 "endpoints":[{"name":"fake","baseUrl":"%s","apiKey":"%s"},
+                              {"name":"nokey","baseUrl":"%s","priority":2}]}
+                """.formatted(upstream.baseUrl(), KEY, upstream.baseUrl()));
+        Result imported = run("import", importFile.toString(), "--data-dir", data.toString());
+        assertEquals(0, imported.exit(), imported.toString());
+        assertTrue(imported.stderr().contains("import: warning: endpoint 'nokey' has no API key"), imported.toString());
+
+        Process server = builder(List.of("--headless", "--no-claude-config", "--data-dir", data.toString()),
+                Map.of("CODE_PROXY_HOST", "0.0.0.0", "CODE_PROXY_ALLOWED_HOSTS", "proxy.example.com")).start();
+        processes.add(server);
+        Drain out = new Drain(server.getInputStream());
+        Drain err = new Drain(server.getErrorStream());
+        String banner = out.firstLine.completeOnTimeout(null, START.toSeconds(), TimeUnit.SECONDS).get();
+        assertTrue(banner != null && banner.matches("Code Proxy \\S+ listening on http://0\\.0\\.0\\.0:\\d+ "
+                + "\\(this machine: http://127\\.0\\.0\\.1:\\d+\\)"), "banner: " + banner + "\n" + err.text());
+        int port = Integer.parseInt(banner.substring(banner.lastIndexOf(':') + 1, banner.length() - 1));
+        String base = "http://127.0.0.1:" + port;
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (!err.text().contains("has no API key") && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertTrue(err.text().contains("code-proxy: warning: listening on http://0.0.0.0:" + port + ", beyond loopback"),
+                err.text());
+        assertTrue(err.text().contains("code-proxy: warning: endpoint 'nokey' has no API key"), err.text());
+
+        String own = null;
+        for (var ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (var a : java.util.Collections.list(ni.getInetAddresses())) {
+                if (ni.isUp() && a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+                    own = a.getHostAddress();
+                }
+            }
+        }
+        if (own != null) {
+            assertEquals(204, ServeDailyUseTest.status(ServeDailyUseTest.rawHead(port, "GET", "/observe/health",
+                    own + ":" + port)), "the machine's own address");
+        }
+        assertEquals(204, ServeDailyUseTest.status(ServeDailyUseTest.rawHead(port, "GET", "/observe/health",
+                "proxy.example.com")), "CODE_PROXY_ALLOWED_HOSTS");
+        assertEquals(403, ServeDailyUseTest.status(ServeDailyUseTest.rawHead(port, "GET", "/observe/health",
+                "rebind.example")));
+
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        // not closed with try-with-resources: close() waits for the open stream if an assertion fails
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            upstream.enqueue(Reply.sse(SseFixtures.message(MODEL, 3)).pauseBeforeEvent(3, never));
+            HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/messages"))
+                    .header("x-api-key", TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                            ClaudeCodeBodies.minimal(MODEL, true))).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, stream.statusCode());
+            signal("TERM", server);
+            int health = 0;
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (health != 503 && System.nanoTime() < end) {
+                health = http.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            }
+            assertEquals(503, health, "health is 503 as soon as the stop begins");
+            signal("TERM", server);
+            String body = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = stream.body()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return "read failed: " + e;
+                }
+            }).get(20, TimeUnit.SECONDS);
+            assertTrue(body.contains("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\""),
+                    "the open stream ends with an error event: " + body);
+        } finally {
+            never.countDown();
+            http.shutdownNow();
+        }
+        assertTrue(server.waitFor(20, TimeUnit.SECONDS), "exits after the second stop signal");
+        assertEquals(130, server.exitValue());
+        String lines = out.finish();
+        assertTrue(lines.contains(" POST /v1/messages fake " + MODEL + " 200 "), "the headless line: " + lines);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("code-proxy.db"));
+             java.sql.Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM requests WHERE path = '/v1/messages'")) {
+            rs.next();
+            assertEquals(1, rs.getLong(1), "the cut stream has its log row");
+        }
+    }
+
+    private static void signal(String sig, Process p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue());
     }
 
     @Test
@@ -481,6 +605,12 @@ class ImageTest {
      * A process of the image's launcher with no JDK around: JAVA_HOME unset and a PATH whose
      * first entry has a {@code java} that fails loudly, so using any java but the image's shows.
      */
+    private ProcessBuilder builder(List<String> args, Map<String, String> extraEnv) throws IOException {
+        ProcessBuilder pb = builder(args);
+        pb.environment().putAll(extraEnv);
+        return pb;
+    }
+
     private ProcessBuilder builder(List<String> args) throws IOException {
         Path fakeBin = tmp.resolve("fake-bin");
         if (!Files.exists(fakeBin.resolve("java"))) {

@@ -72,11 +72,12 @@ class ProxyErrorsTest {
     }
 
     @Test
-    void noEnabledEndpointIs503() {
+    void noEnabledEndpointIs403PermissionErrorThatClientsDoNotRetry() {
+        // not 503 overloaded_error: Claude Code retries every 5xx as a passing outage (see the README)
         proxy = TestProxy.start();
         HttpResponse<byte[]> r = proxy.post("/v1/messages", "{}");
-        assertEquals(503, r.statusCode());
-        assertTrue(body(r).contains("no enabled endpoint"), body(r));
+        assertEquals(403, r.statusCode());
+        assertTrue(body(r).contains("\"permission_error\"") && body(r).contains("no enabled endpoint"), body(r));
     }
 
     @Test

@@ -23,9 +23,13 @@ class RequestLinesTest {
     }
 
     private static String lines(RequestLines.Format f, Long cost) throws Exception {
+        return lines(f, cost, record());
+    }
+
+    private static String lines(RequestLines.Format f, Long cost, RequestRecord record) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         RequestLines lines = new RequestLines(new PrintStream(out, true, StandardCharsets.UTF_8), f, r -> cost);
-        lines.onEvent(new ProxyEvent.RequestCompleted(record()));
+        lines.onEvent(new ProxyEvent.RequestCompleted(record));
         long end = System.nanoTime() + 5_000_000_000L;
         while (out.size() == 0 && System.nanoTime() < end) {
             Thread.sleep(5);
@@ -34,9 +38,24 @@ class RequestLinesTest {
     }
 
     @Test
-    void textLine() throws Exception {
-        assertEquals("2025-11-26T12:00:01.234Z POST gateway glm-4.6 200 ttft=412ms 1812ms tokens in=25 out=120 cw=10 "
-                + "cr=5 cost=$0.0021 attempts=2" + System.lineSeparator(), lines(RequestLines.Format.TEXT, 2_100L));
+    void textLineHasThePathAndTheModelAskedForAndSent() throws Exception {
+        assertEquals("2025-11-26T12:00:01.234Z POST /v1/messages gateway claude-sonnet-5->glm-4.6 200 ttft=412ms 1812ms "
+                + "tokens in=25 out=120 cw=10 cr=5 cost=$0.0021 attempts=2" + System.lineSeparator(),
+                lines(RequestLines.Format.TEXT, 2_100L));
+    }
+
+    @Test
+    void aRequestWithoutTokensHasNoCostAndAnUnmappedModelIsShownOnce() throws Exception {
+        RequestRecord models = new RequestRecord(2, 1_764_158_401_234L, "GET", "/v1/models", null, null, null, false, 200,
+                "anthropic", 1, false, 5, -1, 7, null, null, List.of(), Map.of(), Map.of(), Map.of(), null, false, null,
+                false);
+        assertEquals("2025-11-26T12:00:01.234Z GET /v1/models anthropic - 200 ttft=- 7ms tokens in=0 out=0 cw=0 cr=0 "
+                + "cost=-" + System.lineSeparator(), lines(RequestLines.Format.TEXT, 0L, models));
+        RequestRecord refused = new RequestRecord(3, 1_764_158_401_234L, "POST", "/v1/messages", null, "claude-haiku-4-5",
+                "claude-haiku-4-5", false, 503, null, 0, false, -1, -1, 2, Usage.NONE, "no endpoint", List.of(), Map.of(),
+                Map.of(), Map.of(), null, false, null, false);
+        assertEquals("2025-11-26T12:00:01.234Z POST /v1/messages - claude-haiku-4-5 503 ttft=- 2ms tokens in=0 out=0 cw=0 "
+                + "cr=0 cost=- error=\"no endpoint\"" + System.lineSeparator(), lines(RequestLines.Format.TEXT, 0L, refused));
     }
 
     @Test
