@@ -79,7 +79,12 @@ class CliErrorsTest {
         Files.writeString(corrupt.resolve("code-proxy.db"), "this is not a database, just text ".repeat(200));
 
         // the root command
-        row(2, "'frobnicate' is not a command; expected one of serve, import", "frobnicate");
+        row(2, "'frobnicate' is not a command; expected one of serve, login, doctor, selftest, import", "frobnicate");
+        row(2, "--url 'localhost:9000' is not accepted; expected http://HOST:PORT", "login", "--url", "localhost:9000");
+        row(1, "no admin token: " + dir.resolve("nowhere").resolve("admin-token") + " does not exist", "login",
+                "--data-dir", dir.resolve("nowhere").toString());
+        row(2, "unknown option '--loud'", "doctor", "--loud");
+        row(2, "unknown option '--fast'", "selftest", "--fast");
         row(2, "unknown option '--bogus'", "--bogus");
         row(2, "unexpected argument 'extra'", "version", "extra");
         // serve (also the default command)
