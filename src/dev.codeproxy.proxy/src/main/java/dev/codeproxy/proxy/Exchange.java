@@ -267,7 +267,7 @@ final class Exchange {
         }
         byte[] bytes;
         try (up; InputStream in = up.inputStream()) {
-            bytes = in.readNBytes(MAX_BUFFERED_RESPONSE + 1);
+            bytes = readResponse(up, in);
         } catch (IOException | RuntimeException e) {
             lastDetail = "upstream '" + ep.name() + "' broke off its response";
             return Attempt.failed(status >= 200 && status < 300 ? FailureClass.BAD_JSON : FailureClass.CONNECT, -1,
@@ -424,13 +424,22 @@ final class Exchange {
 
     private byte[] readBody() {
         long limit = settings.maxRequestBytes();
-        if (req.headers().contentLength().orElse(0) > limit) {
+        long length = req.headers().contentLength().orElse(-1);
+        if (length > limit) {
             throw new TooLarge();
         }
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
+            if (length >= 0) {
+                // the usual case: one array of the exact size, filled straight from the connection
+                byte[] b = new byte[(int) length];
+                if (in.readNBytes(b, 0, b.length) < b.length) {
+                    throw new java.io.EOFException("request body ended early");
+                }
+                return b;
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (b.length > limit) {
                 throw new TooLarge();
@@ -439,6 +448,17 @@ final class Exchange {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A whole upstream response body: exact-size when the upstream sent a content-length. */
+    private static byte[] readResponse(HttpClientResponse up, InputStream in) throws IOException {
+        long length = up.headers().contentLength().orElse(-1);
+        if (length >= 0 && length <= MAX_BUFFERED_RESPONSE) {
+            byte[] b = new byte[(int) length];
+            int n = in.readNBytes(b, 0, b.length);
+            return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        }
+        return in.readNBytes(MAX_BUFFERED_RESPONSE + 1);
     }
 
     /** Claude Code's session id, else the body's metadata.user_id: what session stickiness follows. */
