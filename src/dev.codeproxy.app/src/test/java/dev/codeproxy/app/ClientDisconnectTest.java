@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What pressing Esc in Claude Code does: the client goes away mid-request. Every such request
- * still gets its row (status 499, the attempts, the tokens the upstream reported so far), and the
- * upstream stream is closed once the proxy finds the client gone.
+ * still gets its row (status 499, the attempts, the tokens the upstream reported so far), and a
+ * client gone before the commit point cancels the upstream attempt instead of letting it
+ * generate (and bill) for nobody.
  */
 class ClientDisconnectTest {
     private static final String MODEL = "claude-sonnet-4-5";
@@ -108,25 +109,41 @@ class ClientDisconnectTest {
         assertTrue(row.costMicros() > 0, "tokens so far are priced: " + row);
     }
 
-    /**
-     * A client gone before the commit point still gets its row, once the upstream answers (the
-     * write of the response fails). Cancelling the upstream attempt at once is not done: Helidon
-     * 4.5's NIO server socket shows no EOF without consuming the connection's next bytes.
-     */
     @Test
-    void aClientGoneBeforeCommitGetsARowOnceTheUpstreamAnswers() throws Exception {
+    void aClientGoneBeforeCommitCancelsTheUpstreamAttemptAndGetsARow() throws Exception {
         proxy = TestProxy.start();
         proxy.addEndpoint("up", up.baseUrl());
-        up.enqueue(Reply.sse(SseFixtures.message(MODEL, 40)).firstByteDelay(Duration.ofMillis(500))
-                .delayBetweenEvents(Duration.ofMillis(20)));
+        up.enqueue(Reply.hang());
         try (Socket s = send(ClaudeCodeBodies.request(MODEL, true, 50_000))) {
             assertNotNull(up.takeRequest(Duration.ofSeconds(5)), "the upstream has the request");
         }
-        assertEquals(StreamOutcome.PEER_CLOSED, up.awaitOutcome(Duration.ofSeconds(5)),
-                "the upstream stream is closed once the proxy finds the client gone");
+        long closed = System.nanoTime();
+        assertEquals(StreamOutcome.PEER_CLOSED, up.awaitOutcome(Duration.ofSeconds(3)),
+                "the upstream attempt is cancelled (it would hang for ever otherwise)");
+        long ms = (System.nanoTime() - closed) / 1_000_000;
+        System.out.println("upstream cancelled " + ms + " ms after the client went away");
         LogEntry row = awaitRow();
         assertEquals(499, row.status());
         assertEquals(1, row.attempts());
+        assertTrue(row.error().contains("client went away"), row.error());
+    }
+
+    /** The same while the upstream holds the events before the commit point (message_start, pings). */
+    @Test
+    void aClientGoneWhileEventsAreHeldBeforeCommitCancelsTheUpstream() throws Exception {
+        proxy = TestProxy.start();
+        proxy.addEndpoint("up", up.baseUrl());
+        CountDownLatch never = new CountDownLatch(1);
+        List<String> events = SseFixtures.message(MODEL, 3);
+        up.enqueue(Reply.sse(events).pauseBeforeEvent(1, never)); // message_start sent, content_block_start held
+        try (Socket s = send(ClaudeCodeBodies.request(MODEL, true, 50_000))) {
+            assertNotNull(up.takeRequest(Duration.ofSeconds(5)), "the upstream has the request");
+            Thread.sleep(100);
+        }
+        assertEquals(StreamOutcome.PEER_CLOSED, up.awaitOutcome(Duration.ofSeconds(3)));
+        never.countDown();
+        LogEntry row = awaitRow();
+        assertEquals(499, row.status());
         assertEquals(25, row.tokens().input(), "the message_start usage was counted: " + row);
     }
 

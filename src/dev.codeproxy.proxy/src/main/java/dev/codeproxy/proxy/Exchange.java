@@ -150,8 +150,8 @@ final class Exchange {
         info = RequestBody.scan(body);
         route = new RouteRequest(sessionKey());
         trace.started(method, path, query, req.headers(), info, body);
-        // from here until the commit point, a passed deadline cancels the attempt
-        guard = deps.watchdog().guard(deadline);
+        // from here until the commit point, a client that leaves or a passed deadline cancels the attempt
+        guard = deps.watchdog().guard(deadline, clientKey());
 
         List<Endpoint> candidates = new ArrayList<>();
         for (Endpoint e : deps.strategy().candidates(route, endpoints, deps.breakers()::healthy)) {
@@ -189,12 +189,34 @@ final class Exchange {
             }
         }
         if (guard.clientGone()) {
-            // nobody to answer: the record says so
+            // nobody to answer (the write is tried all the same: Helidon wants every route to send)
+            guard.commit();
+            send(null, new ApiError(499, "api_error", "client closed the request"));
             trace.complete(499, lastTried == null ? null : lastTried.name(), "client went away before the response "
                     + "started; the upstream attempt was cancelled");
             return;
         }
         giveUp(candidates);
+    }
+
+    /** The client's connection as the kernel lists it (local and remote port), null when unknown. */
+    private ClientSockets.Key clientKey() {
+        try {
+            return new ClientSockets.Key(req.localPeer().port(), req.remotePeer().port());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Sends the proxy's own error; false when the client is gone. */
+    private boolean send(Endpoint ep, ApiError error) {
+        try {
+            ProxyErrors.send(res, error);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not send error to client", e);
+            return false;
+        }
     }
 
     /** No further attempt: the deadline passed or the client is gone. */

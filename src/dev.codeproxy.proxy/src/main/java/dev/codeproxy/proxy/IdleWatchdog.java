@@ -12,13 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class IdleWatchdog {
     /**
-     * Watches one request until its commit point: when the request deadline passes, the
-     * request's thread is interrupted. A virtual thread blocked on a socket read is woken by
-     * closing that socket, which cancels the upstream attempt (its headers wait, or the events
-     * held before commit). Firing and committing exclude each other. (A client that goes away
-     * before the commit point cannot be noticed here: Helidon 4.5's NIO server socket offers no
-     * way to see the EOF without consuming the connection's next bytes. {@code CLIENT_GONE} is
-     * kept for when it does.)
+     * Watches one request until its commit point: when the client goes away
+     * ({@link ClientSockets}) or the request deadline passes, the request's thread is
+     * interrupted. A virtual thread blocked on a socket read is woken by closing that socket,
+     * which cancels the upstream attempt (its headers wait, or the events held before commit).
+     * Firing and committing exclude each other.
      */
     static final class Guard {
         private static final int ARMED = 0;
@@ -27,11 +25,14 @@ final class IdleWatchdog {
         private static final int EXPIRED = 3;
         private final Thread thread;
         private final long deadlineNanos;
+        private final ClientSockets.Key client;
+        private boolean seen;
         private final AtomicInteger state = new AtomicInteger(ARMED);
 
-        private Guard(Thread thread, long deadlineNanos) {
+        private Guard(Thread thread, long deadlineNanos, ClientSockets.Key client) {
             this.thread = thread;
             this.deadlineNanos = deadlineNanos;
+            this.client = client;
         }
 
         /**
@@ -60,8 +61,13 @@ final class IdleWatchdog {
             return s == CLIENT_GONE || s == EXPIRED;
         }
 
-        private synchronized void check(long now) {
-            int why = now - deadlineNanos > 0 ? EXPIRED : ARMED;
+        private synchronized void check(long now, java.util.Map<ClientSockets.Key, Integer> sockets) {
+            boolean gone = false;
+            if (client != null && sockets != null) {
+                gone = ClientSockets.gone(sockets, client, seen);
+                seen |= ClientSockets.established(sockets, client);
+            }
+            int why = gone ? CLIENT_GONE : now - deadlineNanos > 0 ? EXPIRED : ARMED;
             if (why != ARMED && state.compareAndSet(ARMED, why)) {
                 thread.interrupt();
             }
@@ -69,10 +75,17 @@ final class IdleWatchdog {
     }
 
     private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
+    /** How often the client sockets are looked at: a client gone is noticed within about this (plus 50 ms). */
+    private static final long CLIENT_SCAN_NANOS = 200_000_000L;
+    private long lastScan;
 
-    /** Guards the calling thread's request until {@link #release}. */
-    Guard guard(long deadlineNanos) {
-        Guard g = new Guard(Thread.currentThread(), deadlineNanos);
+    /**
+     * Guards the calling thread's request until {@link #release}.
+     *
+     * @param client the client's connection, null when unknown (then only the deadline is watched)
+     */
+    Guard guard(long deadlineNanos, ClientSockets.Key client) {
+        Guard g = new Guard(Thread.currentThread(), deadlineNanos, client);
         guards.add(g);
         return g;
     }
@@ -146,10 +159,16 @@ final class IdleWatchdog {
         while (true) {
             LockSupport.parkNanos(50_000_000L);
             long now = System.nanoTime();
+            // the kernel's socket table, read at most every CLIENT_SCAN_NANOS and only while requests wait
+            java.util.Map<ClientSockets.Key, Integer> sockets = null;
+            if (!guards.isEmpty() && ClientSockets.AVAILABLE && now - lastScan >= CLIENT_SCAN_NANOS) {
+                lastScan = now;
+                sockets = ClientSockets.snapshot();
+            }
             for (Guard g : guards) {
                 if (g.state.get() == Guard.ARMED) {
                     try {
-                        g.check(now);
+                        g.check(now, sockets);
                     } catch (RuntimeException ignored) {
                         // a broken link must not stop the watchdog
                     }
