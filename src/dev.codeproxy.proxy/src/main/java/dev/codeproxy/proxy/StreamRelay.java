@@ -43,7 +43,7 @@ final class StreamRelay {
     private final boolean encoded;
     private final SseFramer framer = new SseFramer();
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
-    private final byte[] buf = new byte[16 * 1024];
+    private final byte[] buf = new byte[8 * 1024];
     private IdleWatchdog.Watch watch;
     private InputStream in;
     private long firstTokenMs = -1;

@@ -67,11 +67,12 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     /**
      * Body bytes the queue may hold (bodies are up to {@code maxBodyBytes} each). Past it, records
      * are still logged but without their bodies (marked truncated), so a stalled disk cannot
-     * exhaust the heap: a sixteenth of the heap limit (32 MiB with the image's 512 MB), between
-     * 8 and 256 MiB.
+     * exhaust the heap: a 32nd of the heap limit (16 MiB with the image's 512 MB), between 8 and
+     * 256 MiB. Bodies waiting here survive young collections and are copied by each one, so
+     * the budget is kept small: only the newest {@code bodyRetention} bodies are kept anyway.
      */
     public static final long MAX_QUEUED_BODY_BYTES =
-            Math.max(8L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 16));
+            Math.max(8L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 32));
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long AGGREGATE_PRUNE_EVERY_MS = TimeUnit.HOURS.toMillis(1);
     private static final long CLOSE_WAIT_MS = 60_000;
