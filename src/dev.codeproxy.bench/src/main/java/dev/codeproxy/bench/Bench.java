@@ -55,7 +55,7 @@ public final class Bench {
     static final String CC_PATH = ClaudeCodeBodies.MESSAGES_TARGET;
     static final long RSS_LIMIT_MB = 400;
     static final double STARTUP_S = 0.5;
-    static final long IMAGE_LIMIT_MB = 80;
+    static final long IMAGE_LIMIT_MB = 60;
     static final long STALL_NANOS = 40_000_000L;
 
     private Bench() {
@@ -701,6 +701,11 @@ public final class Bench {
                 report.note("memory phase: " + r.failed() + " of " + n + " streams failed, " + r.completed()
                         + " completed after the release; first error: " + r.firstError());
             }
+            if (idle > 0 && r.rssKb() > 0 && r.open() > 0) {
+                double perStream = (r.rssKb() - idle) / (double) r.open();
+                report.row("Memory per open stream ((RSS with " + n + " open − idle RSS) ÷ " + n + ")",
+                        Report.num(perStream, "%.0f KiB"), "≤ 64 KiB", perStream <= 64);
+            }
             System.out.printf(Locale.ROOT, "  (%d streams opened in %.1f s; VmHWM %.0f MB; %d completed)%n",
                     r.open(), r.openSeconds(), r.hwmKb() / 1024.0, r.completed());
         }
@@ -867,7 +872,7 @@ public final class Bench {
             double mb = bytes / 1e6;
             report.row("Image size (du -sb " + env.imageDir.getFileName() + ")",
                     Report.num(mb, "%.1f MB") + " (" + Report.num(bytes / 1048576.0, "%.1f MiB") + ")",
-                    "≤ 80 MB", mb <= IMAGE_LIMIT_MB);
+                    "≤ 60 MB", mb <= IMAGE_LIMIT_MB);
         }
     }
 }
