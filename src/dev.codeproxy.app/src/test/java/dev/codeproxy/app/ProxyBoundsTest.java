@@ -75,6 +75,18 @@ class ProxyBoundsTest {
         assertEquals(StreamOutcome.PEER_CLOSED, first.awaitOutcome(Duration.ofSeconds(5)));
     }
 
+    /** The headers timeout bounds the wait for headers only, not the silences inside a stream after them. */
+    @Test
+    void aStreamQuietForLongerThanTheHeadersTimeoutIsNotCut() {
+        proxy = TestProxy.start();
+        add("slow-stream", first.baseUrl(), 300);
+        List<String> events = SseFixtures.message(MODEL, 3);
+        first.enqueue(Reply.sse(events).delayBetweenEvents(Duration.ofMillis(500)));
+        HttpResponse<byte[]> r = proxy.post("/v1/messages", ClaudeCodeBodies.minimal(MODEL, true));
+        assertEquals(200, r.statusCode());
+        assertEquals(String.join("", events), new String(r.body(), StandardCharsets.UTF_8));
+    }
+
     @Test
     void headersTimeoutIsValidatedAndImportedAndDefaultsToSixtySeconds() throws Exception {
         proxy = TestProxy.start();

@@ -55,15 +55,18 @@ final class ClientSockets {
             int next = text.indexOf('\n', line + 1);
             String l = text.substring(line + 1, next < 0 ? text.length() : next).strip();
             line = next;
-            // sl local_address rem_address st ...
-            String[] f = l.split("\\s+", 5);
-            if (f.length < 4) {
-                continue;
-            }
+            // sl local_address rem_address st ...: "0: 0100007F:2328 0100007F:C350 01 ..."
             try {
-                int local = port(f[1]);
-                int remote = port(f[2]);
-                int st = Integer.parseInt(f[3], 16);
+                int a = l.indexOf(' ');
+                int b = l.indexOf(' ', a + 1);
+                int c = l.indexOf(' ', b + 1);
+                int d = l.indexOf(' ', c + 1);
+                if (a < 0 || b < 0 || c < 0 || d < 0) {
+                    continue;
+                }
+                int local = port(l.substring(a + 1, b));
+                int remote = port(l.substring(b + 1, c));
+                int st = Integer.parseInt(l, c + 1, d, 16);
                 states.put(new Key(local, remote), st);
             } catch (RuntimeException e) {
                 // a line we do not understand

@@ -300,8 +300,14 @@ final class Exchange {
 
     private Attempt attempt(Endpoint ep, byte[] body, String model) {
         long sent = System.nanoTime();
-        // response headers: the endpoint's headers timeout, its read timeout and the request deadline bound the wait
-        long timeout = Math.max(1, Math.min(Math.min(ep.headersTimeoutMs(), ep.timeoutMs()), remainingMs()));
+        // every read (headers, then the body) is bounded by the endpoint's timeout and the request deadline;
+        // the wait for response headers also by headersTimeoutMs, which the guard enforces (a read timeout
+        // would apply to every later read of a stream too)
+        long timeout = Math.max(1, Math.min(ep.timeoutMs(), remainingMs()));
+        boolean headersBound = ep.headersTimeoutMs() < timeout;
+        if (headersBound) {
+            guard.awaitHeaders(sent + ep.headersTimeoutMs() * 1_000_000L);
+        }
         HttpClientResponse up;
         List<String[]> pairs = new ArrayList<>();
         trace.sentHeaders(pairs);
@@ -312,11 +318,18 @@ final class Exchange {
                         sink.accept(n, v);
                     }), body, settings.connectTimeoutMs(), Duration.ofMillis(timeout));
         } catch (RuntimeException e) {
+            if (headersBound && guard.headersDone()) {
+                lastDetail = "upstream '" + ep.name() + "' sent no response headers within " + ep.headersTimeoutMs()
+                        + " ms (endpoint headersTimeoutMs)";
+                return Attempt.failed(FailureClass.TIMEOUT, -1, AttemptOutcome.TIMEOUT, 0, -1);
+            }
             Failure f = classify(e);
-            lastDetail = "upstream '" + ep.name() + "' " + (f.timeout && timeout == ep.headersTimeoutMs()
-                    ? "sent no response headers within " + timeout + " ms (endpoint headersTimeoutMs)" : f.detail);
+            lastDetail = "upstream '" + ep.name() + "' " + f.detail;
             return Attempt.failed(f.timeout ? FailureClass.TIMEOUT : FailureClass.CONNECT, -1,
                     f.timeout ? AttemptOutcome.TIMEOUT : AttemptOutcome.CONNECT_ERROR, 0, -1);
+        }
+        if (headersBound) {
+            guard.headersDone(); // headers arrived: a late firing is void
         }
         long attemptHeadersMs = trace.ms(sent);
         int status = up.status().code();

@@ -26,7 +26,11 @@ final class IdleWatchdog {
         private final Thread thread;
         private final long deadlineNanos;
         private final ClientSockets.Key client;
+        private final long createdNanos = System.nanoTime();
         private boolean seen;
+        /** The running attempt's deadline for response headers ({@code headersTimeoutMs}); MAX when none. */
+        private long headersDeadline = Long.MAX_VALUE;
+        private boolean headersFired;
         private final AtomicInteger state = new AtomicInteger(ARMED);
 
         private Guard(Thread thread, long deadlineNanos, ClientSockets.Key client) {
@@ -46,6 +50,26 @@ final class IdleWatchdog {
             }
             Thread.interrupted();
             return false;
+        }
+
+        /** The attempt about to be sent must have response headers by {@code deadlineNanos}. */
+        synchronized void awaitHeaders(long deadlineNanos) {
+            headersDeadline = deadlineNanos;
+            headersFired = false;
+        }
+
+        /**
+         * The attempt's wait for headers is over (they arrived, or the send failed). True when
+         * the headers deadline fired (the attempt was cancelled for it); its interrupt is cleared.
+         */
+        synchronized boolean headersDone() {
+            headersDeadline = Long.MAX_VALUE;
+            boolean fired = headersFired;
+            headersFired = false;
+            if (fired && state.get() == ARMED) {
+                Thread.interrupted();
+            }
+            return fired;
         }
 
         boolean clientGone() {
@@ -70,6 +94,11 @@ final class IdleWatchdog {
             int why = gone ? CLIENT_GONE : now - deadlineNanos > 0 ? EXPIRED : ARMED;
             if (why != ARMED && state.compareAndSet(ARMED, why)) {
                 thread.interrupt();
+            } else if (why == ARMED && state.get() == ARMED && !headersFired && now - headersDeadline > 0) {
+                // no response headers in time: this attempt is cancelled, the request fails over
+                headersFired = true;
+                headersDeadline = Long.MAX_VALUE;
+                thread.interrupt();
             }
         }
     }
@@ -88,6 +117,16 @@ final class IdleWatchdog {
         Guard g = new Guard(Thread.currentThread(), deadlineNanos, client);
         guards.add(g);
         return g;
+    }
+
+    /** True when some guarded request has waited for its commit point longer than a scan interval. */
+    private boolean waiting(long now) {
+        for (Guard g : guards) {
+            if (g.client != null && g.state.get() == Guard.ARMED && now - g.createdNanos > CLIENT_SCAN_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops guarding; clears an interrupt the guard may have delivered. */
@@ -160,8 +199,9 @@ final class IdleWatchdog {
             LockSupport.parkNanos(50_000_000L);
             long now = System.nanoTime();
             // the kernel's socket table, read at most every CLIENT_SCAN_NANOS and only while requests wait
+            // (only requests that have waited a while are looked at: most commit within milliseconds)
             java.util.Map<ClientSockets.Key, Integer> sockets = null;
-            if (!guards.isEmpty() && ClientSockets.AVAILABLE && now - lastScan >= CLIENT_SCAN_NANOS) {
+            if (ClientSockets.AVAILABLE && now - lastScan >= CLIENT_SCAN_NANOS && waiting(now)) {
                 lastScan = now;
                 sockets = ClientSockets.snapshot();
             }
