@@ -71,7 +71,8 @@ final class ProxyProcess implements AutoCloseable {
         e.remove("CODE_PROXY_DATA_DIR");
         Path gcLog = env.out.resolve(logName.replace(".log", "") + "-gc.log");
         String opts = e.getOrDefault("CODE_PROXY_JAVA_OPTS", "");
-        e.put("CODE_PROXY_JAVA_OPTS", (opts + " -Xlog:gc:file=" + gcLog).strip());
+        // gc+phases: ZGC logs its (sub-millisecond) pauses there; the serial collector logs them under gc
+        e.put("CODE_PROXY_JAVA_OPTS", (opts + " -Xlog:gc,gc+phases:file=" + gcLog).strip());
         long t0 = System.nanoTime();
         Process p = Children.start(pb);
         return new ProxyProcess(p, port, t0, log, gcLog);
