@@ -14,8 +14,10 @@ import java.util.Map;
  * knows, though: a server socket whose client closed is in {@code CLOSE_WAIT}, and one the
  * client reset is gone from the table. On Linux this reads {@code /proc/net/tcp} and
  * {@code /proc/net/tcp6} (one read per scan for all waiting requests, done by the watchdog's
- * thread, only while some request waits before its commit point); elsewhere it never reports a
- * client gone, and the proxy notices at the commit point instead, as before.
+ * thread, only while some request has waited more than 200 ms before its commit point);
+ * elsewhere it never reports a client gone, and the proxy notices at the commit point instead,
+ * as before. A client that half-closes its side after sending the request (HTTP clients do not;
+ * Claude Code, the SDKs and curl do not) would look gone as well.
  */
 final class ClientSockets {
     private static final Path[] TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
