@@ -366,11 +366,7 @@ final class ProxyServer implements AutoCloseable {
             }
             priceCheckedNanos = now;
         }
-        String model = r.sentModel() != null ? r.sentModel() : r.model();
-        if (model == null || r.usage() == null) {
-            return null;
-        }
-        var cost = priceTable.cost(model, r.usage());
+        var cost = dev.codeproxy.core.pricing.Cost.of(r, priceTable);
         return cost.priced() ? cost.micros() : null;
     }
 

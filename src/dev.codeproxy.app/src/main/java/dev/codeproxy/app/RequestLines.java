@@ -40,7 +40,8 @@ final class RequestLines implements ProxyListener {
 
     @Override
     public void onEvent(ProxyEvent event) {
-        if (event instanceof ProxyEvent.RequestCompleted c && !queue.offer(c.record())) {
+        // queued without headers and bodies: a slow output must not keep request bodies alive
+        if (event instanceof ProxyEvent.RequestCompleted c && !queue.offer(c.record().withoutPayload())) {
             dropped.incrementAndGet();
         }
     }

@@ -119,7 +119,8 @@ final class Selftest {
                     String name = user != null ? user.name() : "endpoint-" + (i + 1);
                     names.add(name);
                     store.endpoints.add(new Endpoint(0, name, "selftest", true, i + 1, user != null ? user.weight() : 1,
-                            f.baseUrl(), "sk-selftest-" + i, null, HEADERS_WAIT_MS, ModelMap.EMPTY, false));
+                            f.baseUrl(), "sk-selftest-" + i, null, Endpoint.DEFAULT_TIMEOUT_MS, ModelMap.EMPTY, false,
+                            HEADERS_WAIT_MS));
                 }
             }
             fakes.getFirst().enqueue(sc.fault());

@@ -38,15 +38,24 @@ public final class Bench {
     static final String MODEL = FakeUpstream.DEFAULT_MODEL;
     static final String PATH = "/v1/messages";
     static final Set<String> ALL_PHASES =
-            new LinkedHashSet<>(List.of("latency", "stream", "memory", "throughput", "startup", "size"));
+            new LinkedHashSet<>(List.of("latency", "claude", "stream", "memory", "throughput", "startup", "size"));
 
     // targets
     static final double ADDED_LATENCY_P99_MS = 0.5;
     static final double ADDED_TTFT_P99_MS = 1.0;
     static final double THROUGHPUT_RATIO = 0.7;
+    /** Claude Code-sized bodies (50 KB, 200 KB), JSON and SSE answers: at least half of nginx's rate. */
+    static final double CLAUDE_THROUGHPUT_RATIO = 0.5;
+    static final double CLAUDE_ADDED_P50_MS = 0.2;
+    static final double CLAUDE_ADDED_P99_MS = 1.0;
+    static final long CLAUDE_RSS_LIMIT_MB = 250;
+    static final double LOG_COST = 0.15;
+    static final double PAUSE_LIMIT_MS = 5;
+    /** The request target Claude Code sends. */
+    static final String CC_PATH = ClaudeCodeBodies.MESSAGES_TARGET;
     static final long RSS_LIMIT_MB = 400;
     static final double STARTUP_S = 0.5;
-    static final long IMAGE_LIMIT_MB = 80;
+    static final long IMAGE_LIMIT_MB = 60;
     static final long STALL_NANOS = 40_000_000L;
 
     private Bench() {
@@ -190,14 +199,14 @@ public final class Bench {
         void all() throws Exception {
             System.out.println("Code Proxy benchmark; " + env.placement);
             detectServeFlags();
-            boolean lean1 = phases.contains("latency") || phases.contains("throughput");
+            boolean lean1 = phases.contains("latency") || phases.contains("throughput") || phases.contains("claude");
             boolean fake2 = phases.contains("stream") || phases.contains("memory");
             try (FakeUpstream fake = FakeUpstream.start(); LeanUpstream lean = LeanUpstream.start()) {
                 int nginxFakePort = Env.freePort();
                 int nginxLeanPort = Env.freePort();
                 Nginx nginx = null;
                 if (env.nginx != null && (phases.contains("latency") || phases.contains("stream")
-                        || phases.contains("throughput"))) {
+                        || phases.contains("throughput") || phases.contains("claude"))) {
                     try {
                         nginx = Nginx.start(env, new int[][] {{nginxFakePort, fake.port()},
                                 {nginxLeanPort, lean.port()}});
@@ -217,9 +226,13 @@ public final class Bench {
                             if (phases.contains("latency")) {
                                 latency(targets);
                             }
+                            if (phases.contains("claude")) {
+                                claude(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort, data, targets);
+                            }
                             if (phases.contains("throughput")) {
                                 throughput(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort, data);
                             }
+                            gcPauses(proxy);
                             if (!proxy.alive()) {
                                 throw new IOException("the proxy died: " + proxy.tail());
                             }
@@ -375,6 +388,187 @@ public final class Bench {
             countStalls("64 KiB requests", rb, s -> s, STALL_NANOS);
         }
 
+        // ------------------------------------------------------------ Claude Code-sized requests
+
+        /**
+         * What a Claude Code session costs: {@code POST /v1/messages?beta=true} with Claude
+         * Code-shaped bodies of 50 KB and 200 KB, answered with a 1.1 KB JSON message or a whole
+         * SSE message of 32 deltas; wrk at 64 connections direct, through the proxy and through
+         * nginx; CPU per request of the proxy and of nginx; the proxy's RSS during and after; the
+         * added sequential latency with the 50 KB body; the cost of the request log at 50 KB.
+         */
+        private void claude(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort, Path data,
+                            List<Target> targets) throws Exception {
+            int[] sizes = {50_000, 200_000};
+            Map<Integer, Path> files = new java.util.HashMap<>();
+            for (int size : sizes) {
+                for (boolean stream : new boolean[] {false, true}) {
+                    Path f = env.tmp.resolve("body-" + size + (stream ? "-sse" : "-json") + ".json");
+                    Files.write(f, ClaudeCodeBodies.request(MODEL, stream, size).getBytes(StandardCharsets.UTF_8));
+                    files.put(stream ? -size : size, f);
+                }
+            }
+            long pid = proxy.javaPid();
+            // sequential added latency with the 50 KB body, JSON answer (the measurement)
+            lean.reply(LeanUpstream.JSON_1K);
+            byte[] b50 = Files.readAllBytes(files.get(50_000));
+            int warm = quick ? 300 : 1000;
+            int per = quick ? 200 : 1000;
+            System.out.println("claude: sequential " + warm + " warm-up + " + 5 * per + " measured, " + b50.length
+                    + " B Claude Code body, 1.1 KB JSON answer");
+            Map<String, Samples> seq = LatencyBench.run(targets, CC_PATH, b50, warm, 5, per);
+            seq.forEach((k, v) -> System.out.println("    " + k + ": " + v.summary()));
+            Samples sd = seq.get("direct");
+            Samples sp = seq.get("proxy");
+            Samples sn = seq.get("nginx");
+            double a50 = sp.ms(50) - sd.ms(50);
+            double a99 = sp.ms(99) - sd.ms(99);
+            report.row("Sequential added latency, 50 KB body, proxy − direct, p50 / p99",
+                    Report.ms(a50) + " / " + Report.ms(a99), "p50 ≤ 0.2 ms, p99 ≤ 1 ms",
+                    a50 <= CLAUDE_ADDED_P50_MS && a99 <= CLAUDE_ADDED_P99_MS);
+            if (sn != null) {
+                report.info("Sequential added latency, 50 KB body, nginx − direct, p50 / p99",
+                        Report.ms(sn.ms(50) - sd.ms(50)) + " / " + Report.ms(sn.ms(99) - sd.ms(99)));
+            }
+            countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
+            if (env.wrk == null) {
+                report.row("Throughput with Claude Code bodies", "n/a (wrk not installed)", "≥ 0.5× nginx", null);
+                return;
+            }
+            int seconds = quick ? 3 : 8;
+            long hwmBefore = ProxyProcess.procStatus(pid, "VmHWM");
+            long rssPeak = 0;
+            for (int size : sizes) {
+                for (boolean stream : new boolean[] {false, true}) {
+                    String label = size / 1000 + " KB, " + (stream ? "SSE 32 deltas" : "JSON 1.1 KB");
+                    String tag = size / 1000 + (stream ? "k-sse" : "k-json");
+                    lean.reply(stream ? LeanUpstream.SSE_32 : LeanUpstream.JSON_1K);
+                    Wrk wrk = Wrk.ofFile(env.wrk, env.tmp, "cc-" + tag, CC_PATH, files.get(stream ? -size : size));
+                    System.out.println("claude: wrk -t1 -c64 -d" + seconds + "s, " + label);
+                    Wrk.Result direct = wrk.run(lean.port(), 64, seconds, env.out.resolve("wrk-cc-" + tag + "-direct.txt"));
+                    wrk.run(proxy.port, 64, 2);
+                    long c0 = CpuLoad.ticksOfTree(pid);
+                    RssSampler rss = new RssSampler(pid);
+                    Wrk.Result p;
+                    try {
+                        p = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-cc-" + tag + "-proxy.txt"));
+                    } finally {
+                        rss.stop();
+                    }
+                    if (size == 200_000) {
+                        rssPeak = Math.max(rssPeak, rss.maxKb);
+                    }
+                    long pTicks = CpuLoad.ticksOfTree(pid) - c0;
+                    Wrk.Result n = null;
+                    long nTicks = -1;
+                    if (nginxPort > 0) {
+                        wrk.run(nginxPort, 64, 1);
+                        long n0 = CpuLoad.ticksOfTree(nginx.pid());
+                        n = wrk.run(nginxPort, 64, seconds, env.out.resolve("wrk-cc-" + tag + "-nginx.txt"));
+                        nTicks = CpuLoad.ticksOfTree(nginx.pid()) - n0;
+                    }
+                    String measured = Report.num(direct.requestsPerSecond(), "%.0f") + " / "
+                            + Report.num(p.requestsPerSecond(), "%.0f") + " / "
+                            + (n == null ? "n/a" : Report.num(n.requestsPerSecond(), "%.0f"));
+                    Boolean met = null;
+                    if (n != null) {
+                        double ratio = p.requestsPerSecond() / n.requestsPerSecond();
+                        measured += " = " + Report.num(ratio, "%.2f×") + " nginx";
+                        met = ratio >= CLAUDE_THROUGHPUT_RATIO && p.non2xx() == 0 && p.socketErrors() == 0;
+                    }
+                    report.row("c64 req/s " + label + ": direct / proxy / nginx", measured, "≥ 0.5× nginx", met);
+                    report.info("CPU per request, " + label + ": proxy / nginx",
+                            cpuText(pTicks, seconds, p) + " / " + (n == null ? "n/a" : cpuText(nTicks, seconds, n)));
+                    for (Wrk.Result w : new Wrk.Result[] {direct, p, n}) {
+                        if (w != null && (w.non2xx() > 0 || w.socketErrors() > 0)) {
+                            report.note(label + ": wrk saw " + w.non2xx() + " non-2xx responses and "
+                                    + w.socketErrors() + " socket errors in one run");
+                        }
+                    }
+                }
+            }
+            long after = ProxyProcess.procStatus(pid, "VmRSS");
+            long hwm = ProxyProcess.procStatus(pid, "VmHWM");
+            double peakMb = Math.max(rssPeak, 0) / 1024.0;
+            double afterMb = after / 1024.0;
+            report.row("Proxy RSS during / after the 200 KB c64 runs (VmHWM of the process)",
+                    Report.num(peakMb, "%.0f MB") + " / " + Report.num(afterMb, "%.0f MB") + " ("
+                            + Report.num(hwm / 1024.0, "%.0f MB") + "; before the runs "
+                            + Report.num(hwmBefore / 1024.0, "%.0f MB") + ")",
+                    "≤ 250 MB", rssPeak > 0 && peakMb <= CLAUDE_RSS_LIMIT_MB && afterMb <= CLAUDE_RSS_LIMIT_MB);
+            // the request log's cost at 50 KB bodies (full capture on, the default, against the log off)
+            lean.reply(LeanUpstream.JSON_1K);
+            Wrk wrk = Wrk.ofFile(env.wrk, env.tmp, "cc-log", CC_PATH, files.get(50_000));
+            if (setRequestLog(proxy.port, data, false)) {
+                wrk.run(proxy.port, 64, 2);
+                Wrk.Result off = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-cc-50k-nolog.txt"));
+                if (setRequestLog(proxy.port, data, true)) {
+                    wrk.run(proxy.port, 64, 2);
+                    Wrk.Result on = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-cc-50k-log.txt"));
+                    double cost = 1 - on.requestsPerSecond() / off.requestsPerSecond();
+                    report.row("Request log cost at 50 KB bodies, c64 req/s on / off",
+                            Report.num(on.requestsPerSecond(), "%.0f") + " / "
+                                    + Report.num(off.requestsPerSecond(), "%.0f") + ": "
+                                    + Report.num(cost * 100, "%.0f") + "%", "≤ 15%", cost <= LOG_COST);
+                }
+            }
+            lean.reply(LeanUpstream.DEFAULT);
+        }
+
+        /** The proxy's longest GC pause in its GC log (the bench starts it with -Xlog:gc). */
+        private void gcPauses(ProxyProcess proxy) {
+            Path log = proxy.gcLog;
+            if (log == null || !Files.exists(log)) {
+                return;
+            }
+            double max = 0;
+            int count = 0;
+            int over = 0;
+            java.util.regex.Pattern pause = java.util.regex.Pattern.compile("Pause .* ([0-9.]+)ms$");
+            try {
+                for (String line : Files.readAllLines(log)) {
+                    var m = pause.matcher(line);
+                    if (m.find()) {
+                        double ms = Double.parseDouble(m.group(1));
+                        max = Math.max(max, ms);
+                        count++;
+                        if (ms > PAUSE_LIMIT_MS) {
+                            over++;
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+            report.row("GC pauses of the proxy during the non-streaming phases: count / longest / over 5 ms",
+                    count + " / " + Report.ms(max) + " / " + over, "none over 5 ms", over == 0);
+        }
+
+        /** Samples a process's VmRSS every 100 ms until stopped; keeps the maximum. */
+        private static final class RssSampler {
+            private final Thread thread;
+            private volatile boolean stop;
+            volatile long maxKb;
+
+            RssSampler(long pid) {
+                thread = Thread.ofPlatform().daemon().start(() -> {
+                    while (!stop) {
+                        maxKb = Math.max(maxKb, ProxyProcess.procStatus(pid, "VmRSS"));
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+
+            void stop() throws InterruptedException {
+                stop = true;
+                thread.join();
+            }
+        }
+
         // ------------------------------------------------------------ streaming
 
         private void stream(FakeUpstream fake, List<Target> targets) throws IOException {
@@ -506,6 +700,11 @@ public final class Bench {
             if (r.failed() > 0 || r.completed() != n) {
                 report.note("memory phase: " + r.failed() + " of " + n + " streams failed, " + r.completed()
                         + " completed after the release; first error: " + r.firstError());
+            }
+            if (idle > 0 && r.rssKb() > 0 && r.open() > 0) {
+                double perStream = (r.rssKb() - idle) / (double) r.open();
+                report.row("Memory per open stream ((RSS with " + n + " open − idle RSS) ÷ " + n + ")",
+                        Report.num(perStream, "%.0f KiB"), "≤ 64 KiB", perStream <= 64);
             }
             System.out.printf(Locale.ROOT, "  (%d streams opened in %.1f s; VmHWM %.0f MB; %d completed)%n",
                     r.open(), r.openSeconds(), r.hwmKb() / 1024.0, r.completed());
@@ -673,7 +872,7 @@ public final class Bench {
             double mb = bytes / 1e6;
             report.row("Image size (du -sb " + env.imageDir.getFileName() + ")",
                     Report.num(mb, "%.1f MB") + " (" + Report.num(bytes / 1048576.0, "%.1f MiB") + ")",
-                    "≤ 80 MB", mb <= IMAGE_LIMIT_MB);
+                    "≤ 60 MB", mb <= IMAGE_LIMIT_MB);
         }
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LeanUpstream implements AutoCloseable {
     private final ServerSocket server;
-    private final byte[] response;
+    private volatile byte[] response;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
@@ -36,14 +36,45 @@ final class LeanUpstream implements AutoCloseable {
 
     private LeanUpstream(ServerSocket server) {
         this.server = server;
-        byte[] body = SseFixtures.jsonMessage(FakeUpstream.DEFAULT_MODEL, "Hello from the fake upstream.")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length
-                + "\r\nrequest-id: req_fake_00000001\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        response = new byte[head.length + body.length];
-        System.arraycopy(head, 0, response, 0, head.length);
-        System.arraycopy(body, 0, response, head.length, body.length);
+        this.response = DEFAULT;
         Thread.ofVirtual().name("lean-upstream-accept").start(this::accept);
+    }
+
+    /** The fake's default reply: a 437 B JSON message. */
+    static final byte[] DEFAULT = reply("application/json",
+            SseFixtures.jsonMessage(FakeUpstream.DEFAULT_MODEL, "Hello from the fake upstream."));
+
+    /** A JSON answer of about 1.1 KB, the size of a short Claude reply (the measurement). */
+    static final byte[] JSON_1K = reply("application/json",
+            SseFixtures.jsonMessage(FakeUpstream.DEFAULT_MODEL, "Hello from the fake upstream. ".repeat(24)));
+
+    /** A whole SSE message with 32 text deltas, sent at once (content-length framed). */
+    static final byte[] SSE_32 = reply("text/event-stream; charset=utf-8",
+            String.join("", SseFixtures.message(FakeUpstream.DEFAULT_MODEL, 32)));
+
+    private static byte[] reply(String contentType, String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("HTTP/1.1 200 OK\r\ncontent-type: " + contentType + "\r\ncontent-length: " + body.length
+                + "\r\nrequest-id: req_fake_00000001\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    /** Switches what every following request is answered with (a whole HTTP response). */
+    void reply(byte[] httpResponse) {
+        this.response = httpResponse;
+    }
+
+    /** The body size of a whole response made by {@link #reply(String, String)}. */
+    static int bodySize(byte[] httpResponse) {
+        for (int i = 3; i < httpResponse.length; i++) {
+            if (httpResponse[i] == '\n' && httpResponse[i - 2] == '\n') {
+                return httpResponse.length - i - 1;
+            }
+        }
+        return httpResponse.length;
     }
 
     static LeanUpstream start() throws IOException {

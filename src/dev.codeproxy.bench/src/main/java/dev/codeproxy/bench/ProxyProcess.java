@@ -24,12 +24,15 @@ final class ProxyProcess implements AutoCloseable {
     final int port;
     final long startNanos;
     final Path log;
+    /** The JVM's GC log (-Xlog:gc), for the pause row. */
+    final Path gcLog;
 
-    private ProxyProcess(Process process, int port, long startNanos, Path log) {
+    private ProxyProcess(Process process, int port, long startNanos, Path log, Path gcLog) {
         this.process = process;
         this.port = port;
         this.startNanos = startNanos;
         this.log = log;
+        this.gcLog = gcLog;
     }
 
     /** Writes an import file pointing at {@code upstreamUrl} and runs {@code code-proxy import}. */
@@ -66,9 +69,13 @@ final class ProxyProcess implements AutoCloseable {
         e.remove("CODE_PROXY_HOST");
         e.remove("CODE_PROXY_PORT");
         e.remove("CODE_PROXY_DATA_DIR");
+        Path gcLog = env.out.resolve(logName.replace(".log", "") + "-gc.log");
+        String opts = e.getOrDefault("CODE_PROXY_JAVA_OPTS", "");
+        // gc+phases: ZGC logs its (sub-millisecond) pauses there; the serial collector logs them under gc
+        e.put("CODE_PROXY_JAVA_OPTS", (opts + " -Xlog:gc,gc+phases:file=" + gcLog).strip());
         long t0 = System.nanoTime();
         Process p = Children.start(pb);
-        return new ProxyProcess(p, port, t0, log);
+        return new ProxyProcess(p, port, t0, log, gcLog);
     }
 
     /**

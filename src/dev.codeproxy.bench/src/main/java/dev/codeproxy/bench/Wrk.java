@@ -42,6 +42,30 @@ final class Wrk {
                 """.formatted(path, body, ProxyProcess.CLIENT_TOKEN), StandardCharsets.UTF_8);
     }
 
+    /**
+     * wrk posting the bytes of {@code bodyFile} (any size: the Lua script reads the file) to
+     * {@code path}, e.g. a Claude Code-shaped request to {@code /v1/messages?beta=true}.
+     */
+    static Wrk ofFile(Path wrk, Path dir, String name, String path, Path bodyFile) throws IOException {
+        Path script = dir.resolve(name + ".lua");
+        Files.writeString(script, """
+                local f = assert(io.open("%s", "rb"))
+                wrk.method = "POST"
+                wrk.path = "%s"
+                wrk.body = f:read("*a")
+                f:close()
+                wrk.headers["content-type"] = "application/json"
+                wrk.headers["anthropic-version"] = "2023-06-01"
+                wrk.headers["x-api-key"] = "%s"
+                """.formatted(bodyFile, path, ProxyProcess.CLIENT_TOKEN), StandardCharsets.UTF_8);
+        return new Wrk(wrk, script);
+    }
+
+    private Wrk(Path wrk, Path script) {
+        this.wrk = wrk;
+        this.script = script;
+    }
+
     /** Runs wrk and keeps its output in {@code log} (when not null). */
     Result run(int port, int connections, int seconds, Path log) throws IOException, InterruptedException {
         Result r = run(port, connections, seconds);

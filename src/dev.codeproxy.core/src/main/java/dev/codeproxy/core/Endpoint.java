@@ -15,9 +15,12 @@ import java.util.Objects;
  * @param baseUrl     Anthropic base URL, e.g. {@code https://api.anthropic.com} (no trailing slash)
  * @param apiKey      the endpoint's secret key (never logged, never returned in full)
  * @param authStyle   header the key is sent in
- * @param timeoutMs   wait for response headers, default 600,000
+ * @param timeoutMs   longest upstream read (response headers, then each read of the body), default 600,000
  * @param models      model mapping
  * @param disableNonessentialTraffic sets CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC for Claude Code
+ * @param headersTimeoutMs wait for response headers at most this long, then fail over (default
+ *                    60,000; the effective wait is the smallest of this, {@code timeoutMs} and
+ *                    what is left of the request deadline)
  */
 public record Endpoint(long id,
                        String name,
@@ -30,8 +33,22 @@ public record Endpoint(long id,
                        AuthStyle authStyle,
                        long timeoutMs,
                        ModelMap models,
-                       boolean disableNonessentialTraffic) {
+                       boolean disableNonessentialTraffic,
+                       long headersTimeoutMs) {
     public static final long DEFAULT_TIMEOUT_MS = 600_000;
+    /** A black-holed upstream fails over after this long without response headers. */
+    public static final long DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+    /** Accepted range of {@code headersTimeoutMs}. */
+    public static final long MIN_HEADERS_TIMEOUT_MS = 100;
+    public static final long MAX_HEADERS_TIMEOUT_MS = 3_600_000;
+
+    /** An endpoint with the default {@code headersTimeoutMs} (the form before that setting existed). */
+    public Endpoint(long id, String name, String note, boolean enabled, int priority, int weight, String baseUrl,
+                    String apiKey, AuthStyle authStyle, long timeoutMs, ModelMap models,
+                    boolean disableNonessentialTraffic) {
+        this(id, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
+                disableNonessentialTraffic, DEFAULT_HEADERS_TIMEOUT_MS);
+    }
 
     public Endpoint {
         Objects.requireNonNull(name, "name");
@@ -42,24 +59,29 @@ public record Endpoint(long id,
         models = Objects.requireNonNullElse(models, ModelMap.EMPTY);
     }
 
+    public Endpoint withHeadersTimeoutMs(long ms) {
+        return new Endpoint(id, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
+                disableNonessentialTraffic, ms);
+    }
+
     public Endpoint withId(long newId) {
         return new Endpoint(newId, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic);
+                disableNonessentialTraffic, headersTimeoutMs);
     }
 
     public Endpoint withEnabled(boolean on) {
         return new Endpoint(id, name, note, on, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic);
+                disableNonessentialTraffic, headersTimeoutMs);
     }
 
     public Endpoint withPriority(int p) {
         return new Endpoint(id, name, note, enabled, p, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic);
+                disableNonessentialTraffic, headersTimeoutMs);
     }
 
     public Endpoint withApiKey(String key) {
         return new Endpoint(id, name, note, enabled, priority, weight, baseUrl, key, authStyle, timeoutMs, models,
-                disableNonessentialTraffic);
+                disableNonessentialTraffic, headersTimeoutMs);
     }
 
     /** The key as it may be shown: first 7 and last 4 characters. */

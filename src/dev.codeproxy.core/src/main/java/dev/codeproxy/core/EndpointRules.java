@@ -40,6 +40,10 @@ public final class EndpointRules {
             errors.put("timeoutMs", "is " + e.timeoutMs() + "; expected an integer from " + MIN_TIMEOUT_MS + " to "
                     + MAX_TIMEOUT_MS);
         }
+        if (e.headersTimeoutMs() < Endpoint.MIN_HEADERS_TIMEOUT_MS || e.headersTimeoutMs() > Endpoint.MAX_HEADERS_TIMEOUT_MS) {
+            errors.put("headersTimeoutMs", "is " + e.headersTimeoutMs() + "; expected an integer from "
+                    + Endpoint.MIN_HEADERS_TIMEOUT_MS + " to " + Endpoint.MAX_HEADERS_TIMEOUT_MS);
+        }
         if (e.apiKey().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             errors.put("apiKey", "contains spaces or non-printable characters");
         }

@@ -1,8 +1,20 @@
 package dev.codeproxy.core;
 
-/** The one JSON string escaper for hand-built small documents on the hot path. */
+/**
+ * The one JSON string escaper for hand-built small documents on the hot path, and the one JSON-P
+ * provider: {@code jakarta.json.Json.createParser} and friends look the provider up with a
+ * {@link java.util.ServiceLoader} on every call (3% of the proxy's samples under load), so the
+ * hot path asks this holder instead, which looked it up once.
+ */
 public final class Json {
+    private static final jakarta.json.spi.JsonProvider PROVIDER = jakarta.json.spi.JsonProvider.provider();
+
     private Json() {
+    }
+
+    /** The JSON-P provider, found once. */
+    public static jakarta.json.spi.JsonProvider provider() {
+        return PROVIDER;
     }
 
     public static String escape(String s) {

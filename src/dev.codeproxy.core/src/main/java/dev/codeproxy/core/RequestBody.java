@@ -167,7 +167,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
             if (raw.indexOf('\\') < 0) {
                 return raw;
             }
-            try (var r = jakarta.json.Json.createReader(new java.io.StringReader("[" + new String(b, start, end - start,
+            try (var r = Json.provider().createReader(new java.io.StringReader("[" + new String(b, start, end - start,
                     StandardCharsets.UTF_8) + "]"))) {
                 return r.readArray().getString(0);
             }

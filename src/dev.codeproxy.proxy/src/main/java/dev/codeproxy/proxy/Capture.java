@@ -11,7 +11,7 @@ final class Capture {
 
     Capture(long cap) {
         this.cap = (int) Math.max(0, Math.min(cap, Integer.MAX_VALUE - 8));
-        this.out = new ByteArrayOutputStream(Math.min(this.cap, 8192));
+        this.out = new ByteArrayOutputStream(Math.min(this.cap, 1024)); // grows as the body does: an open stream holds little
     }
 
     void write(byte[] b, int off, int len) {

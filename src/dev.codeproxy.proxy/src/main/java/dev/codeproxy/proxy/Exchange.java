@@ -7,10 +7,7 @@ import dev.codeproxy.core.RequestBody;
 import dev.codeproxy.core.SelfLoop;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.CaptureMode;
-import dev.codeproxy.core.event.AttemptRecord;
-import dev.codeproxy.core.event.ProxyEvent;
-import dev.codeproxy.core.event.RequestRecord;
-import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.event.AttemptOutcome;
 import dev.codeproxy.core.usage.UsageScanner;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.routing.Breaker;
@@ -36,14 +33,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One client request on its way through the proxy: read, choose candidates, try them with
- * retries and failover as {@link RetryDecision} says, relay the response, report every step.
+ * The attempt loop of one client request: read it, choose candidates, try them with retries
+ * and failover as {@link RetryDecision} says, relay the response. Everything the request leaves
+ * behind (events, the log record) goes through its {@link Trace}.
  */
 final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
@@ -52,17 +49,17 @@ final class Exchange {
 
     /** Collaborators shared by every exchange. */
     record Deps(Strategy strategy, Breakers breakers, Upstream upstream, IdleWatchdog watchdog, ProxyListener listener,
-                java.util.random.RandomGenerator random, String selfHost, int selfPort) {
+                java.util.random.RandomGenerator random, String selfHost, int selfPort, BodyBudget budget) {
     }
 
     /** What one attempt came to. */
     private record Attempt(boolean done, BreakerOutcome breaker, FailureClass failure, long retryAfterMs,
-                           String outcome, int status, long headersMs) {
-        static Attempt done(BreakerOutcome b, String outcome, int status, long headersMs) {
+                           AttemptOutcome outcome, int status, long headersMs) {
+        static Attempt done(BreakerOutcome b, AttemptOutcome outcome, int status, long headersMs) {
             return new Attempt(true, b, null, -1, outcome, status, headersMs);
         }
 
-        static Attempt failed(FailureClass f, long retryAfterMs, String outcome, int status, long headersMs) {
+        static Attempt failed(FailureClass f, long retryAfterMs, AttemptOutcome outcome, int status, long headersMs) {
             return new Attempt(false, BreakerOutcome.NEUTRAL, f, retryAfterMs, outcome, status, headersMs);
         }
     }
@@ -73,68 +70,87 @@ final class Exchange {
     private record ErrorResponse(int status, List<Header> headers, byte[] body, String endpoint) {
     }
 
-    private final long id;
     private final ServerRequest req;
     private final ServerResponse res;
     private final Settings settings;
     private final List<Endpoint> endpoints;
     private final Deps deps;
-    private final long t0 = System.nanoTime();
+    private final Trace trace;
     private final long deadline;
-    private int attempts;
-    private long headersMs = -1;
-    private long firstTokenMs = -1;
-    private String sentModel;
     private ErrorResponse lastError;
     private FailureClass lastFailure;
     private String lastDetail = "";
     private Endpoint lastTried;
-    private final long startedAtMs = System.currentTimeMillis();
-    private final List<AttemptRecord> attemptList = new ArrayList<>();
-    private List<String[]> sentHeaders = List.of();
-    private Map<String, List<String>> responseHeaders = Map.of();
-    private byte[] requestBody;
-    private byte[] responseBody;
-    private boolean responseTruncated;
-    private Usage usage = Usage.NONE;
-    private String firstEndpoint;
-    private String query;
     private int doneStatus;
     private String doneError;
     private RequestBody info;
     private RouteRequest route;
     private String method;
     private String target;
+    private IdleWatchdog.Guard guard;
 
     Exchange(long id, ServerRequest req, ServerResponse res, Settings settings, List<Endpoint> endpoints, Deps deps) {
-        this.id = id;
         this.req = req;
         this.res = res;
         this.settings = settings;
         this.endpoints = endpoints;
         this.deps = deps;
-        this.deadline = t0 + settings.requestTimeoutMs() * 1_000_000L;
+        this.trace = new Trace(id, deps.listener(), settings);
+        this.deadline = trace.startNanos() + settings.requestTimeoutMs() * 1_000_000L;
     }
 
+    /**
+     * Runs the request to its end. Whatever happens, the request gets its record: a client that
+     * went away gets status 499 with the attempts and the usage seen so far.
+     */
     void run() {
-        byte[] body;
+        method = req.prologue().method().text();
+        String path = req.path().rawPath();
+        String query = req.query().rawValue();
+        target = query == null || query.isEmpty() ? path : path + "?" + query;
+        trace.arrived(method, path, query, req.headers());
+        long reserved = 0;
         try {
-            body = readBody();
+            long length = req.headers().contentLength().orElse(0);
+            if (length > settings.maxRequestBytes()) {
+                throw new TooLarge();
+            }
+            if (!deps.budget().tryReserve(length)) {
+                res.header("retry-after", "1");
+                fail(ApiError.unavailable("Code Proxy holds " + (deps.budget().limit() >> 20) + " MiB of request "
+                        + "bodies in flight already (its memory budget); retry in a moment"), null);
+                return;
+            }
+            reserved = length;
+            byte[] body;
+            try {
+                body = readBody();
+            } catch (UncheckedIOException e) {
+                trace.completeIfOpen(499, "client went away while sending the request body");
+                return;
+            }
+            reserved = deps.budget().adjust(reserved, body.length);
+            proxy(body, path, query);
         } catch (TooLarge e) {
             fail(ApiError.tooLarge("request body is larger than the limit of " + settings.maxRequestBytes()
                     + " bytes (setting maxRequestBytes)"), null);
-            return;
-        } catch (UncheckedIOException e) {
-            return; // the client went away while sending
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "request " + trace.id() + " failed unexpectedly", e);
+            trace.completeIfOpen(guard != null && guard.clientGone() ? 499 : 500,
+                    "Code Proxy failed: " + e.getClass().getSimpleName());
+        } finally {
+            deps.watchdog().release(guard);
+            deps.budget().release(reserved);
+            trace.completeIfOpen(499, "client closed the connection");
         }
+    }
+
+    private void proxy(byte[] body, String path, String query) {
         info = RequestBody.scan(body);
-        requestBody = body;
-        method = req.prologue().method().text();
-        String path = req.path().rawPath();
-        query = req.query().rawValue();
-        target = query == null || query.isEmpty() ? path : path + "?" + query;
         route = new RouteRequest(sessionKey());
-        emit(new ProxyEvent.RequestStarted(id, startedAtMs, method, path, info.model(), info.stream()));
+        trace.started(method, path, query, req.headers(), info, body);
+        // from here until the commit point, a client that leaves or a passed deadline cancels the attempt
+        guard = deps.watchdog().guard(deadline, clientKey());
 
         List<Endpoint> candidates = new ArrayList<>();
         for (Endpoint e : deps.strategy().candidates(route, endpoints, deps.breakers()::healthy)) {
@@ -150,7 +166,7 @@ final class Exchange {
         }
         boolean triedAny = false;
         for (Endpoint ep : candidates) {
-            if (remainingMs() <= 0) {
+            if (stop()) {
                 break;
             }
             if (!deps.breakers().of(ep).tryAcquire()) {
@@ -161,7 +177,7 @@ final class Exchange {
                 return;
             }
         }
-        if (!triedAny && remainingMs() > 0) {
+        if (!triedAny && !stop()) {
             // nothing is healthy: try the endpoint whose cooldown ends first rather than refuse outright
             Endpoint ep = candidates.stream()
                     .min(Comparator.comparing(e -> deps.breakers().of(e).until()))
@@ -171,7 +187,40 @@ final class Exchange {
                 return;
             }
         }
+        if (guard.clientGone()) {
+            // nobody to answer (the write is tried all the same: Helidon wants every route to send)
+            guard.commit();
+            send(null, new ApiError(499, "api_error", "client closed the request"));
+            trace.complete(499, lastTried == null ? null : lastTried.name(), "client went away before the response "
+                    + "started; the upstream attempt was cancelled");
+            return;
+        }
         giveUp(candidates);
+    }
+
+    /** The client's connection as the kernel lists it (local and remote port), null when unknown. */
+    private ClientSockets.Key clientKey() {
+        try {
+            return new ClientSockets.Key(req.localPeer().port(), req.remotePeer().port());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Sends the proxy's own error; false when the client is gone. */
+    private boolean send(Endpoint ep, ApiError error) {
+        try {
+            ProxyErrors.send(res, error);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not send error to client", e);
+            return false;
+        }
+    }
+
+    /** No further attempt: the deadline passed or the client is gone. */
+    private boolean stop() {
+        return remainingMs() <= 0 || guard.fired();
     }
 
     /** Tries one endpoint, with its retries. True when the client has its response. */
@@ -181,11 +230,8 @@ final class Exchange {
         byte[] body = Objects.equals(model, info.model()) ? original : info.withModel(original, model);
         int retries = 0;
         lastTried = ep;
-        if (firstEndpoint == null) {
-            firstEndpoint = ep.name();
-        }
+        trace.trying(ep.name());
         while (true) {
-            attempts++;
             long sent = System.nanoTime();
             Attempt a = attempt(ep, body, model);
             if (a.done()) {
@@ -194,14 +240,25 @@ final class Exchange {
                     case FAILURE -> breaker.onFailure(settings.breakerThreshold(), cooldown());
                     case NEUTRAL -> breaker.release();
                 }
-                record(ep, model, a, sent);
-                emit(new ProxyEvent.AttemptFinished(id, attempts, ep.name(), model, a.outcome(), a.status(),
-                        a.headersMs(), ms(sent), "none"));
-                complete(doneStatus, ep, doneError);
+                trace.attempt(ep.name(), model, a.outcome(), a.status(), sent, a.headersMs(), "none");
+                trace.complete(doneStatus, ep.name(), doneError);
                 if (a.breaker() != BreakerOutcome.FAILURE) {
                     deps.strategy().served(route, ep);
                 }
                 return true;
+            }
+            if (guard.fired()) {
+                // cancelled by the guard: the upstream did nothing wrong, so its breaker is not charged
+                guard.commit(); // clears the interrupt
+                breaker.release();
+                AttemptOutcome o = guard.clientGone() ? AttemptOutcome.CLIENT_CLOSED : AttemptOutcome.TIMEOUT;
+                if (guard.expired()) {
+                    lastFailure = FailureClass.TIMEOUT;
+                    lastDetail = "upstream '" + ep.name() + "' had not started its response when the request "
+                            + "deadline passed";
+                }
+                trace.attempt(ep.name(), model, o, a.status(), sent, a.headersMs(), "none");
+                return false;
             }
             lastFailure = a.failure();
             RetryDecision d = RetryDecision.decide(a.failure(), retries, a.retryAfterMs(), settings.maxRetries(),
@@ -214,9 +271,8 @@ final class Exchange {
                 case NONE -> breaker.release();
             }
             boolean same = d.retrySameAfterMs() >= 0 && d.retrySameAfterMs() < remainingMs();
-            record(ep, model, a, sent);
-            emit(new ProxyEvent.AttemptFinished(id, attempts, ep.name(), model, a.outcome(), a.status(), a.headersMs(),
-                    ms(sent), same ? "same" : d.tryNext() ? "next" : "none"));
+            trace.attempt(ep.name(), model, a.outcome(), a.status(), sent, a.headersMs(),
+                    same ? "same" : d.tryNext() ? "next" : "none");
             if (!same) {
                 return false;
             }
@@ -225,9 +281,14 @@ final class Exchange {
                 try {
                     Thread.sleep(d.retrySameAfterMs());
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    if (!guard.fired()) {
+                        Thread.currentThread().interrupt();
+                    }
                     return false;
                 }
+            }
+            if (guard.fired()) {
+                return false;
             }
             // a retry after a breaker change must still be allowed: the one probe slot may be ours again
             if (!breaker.healthy()) {
@@ -236,17 +297,19 @@ final class Exchange {
         }
     }
 
-    private void record(Endpoint ep, String model, Attempt a, long sent) {
-        attemptList.add(new AttemptRecord(attempts, ep.name(), model, a.outcome(), a.status(),
-                (sent - t0) / 1_000_000L, a.headersMs(), ms(sent)));
-    }
-
     private Attempt attempt(Endpoint ep, byte[] body, String model) {
         long sent = System.nanoTime();
+        // every read (headers, then the body) is bounded by the endpoint's timeout and the request deadline;
+        // the wait for response headers also by headersTimeoutMs, which the guard enforces (a read timeout
+        // would apply to every later read of a stream too)
         long timeout = Math.max(1, Math.min(ep.timeoutMs(), remainingMs()));
+        boolean headersBound = ep.headersTimeoutMs() < timeout;
+        if (headersBound) {
+            guard.awaitHeaders(sent + ep.headersTimeoutMs() * 1_000_000L);
+        }
         HttpClientResponse up;
         List<String[]> pairs = new ArrayList<>();
-        sentHeaders = pairs;
+        trace.sentHeaders(pairs);
         try {
             up = deps.upstream().send(ep, method, target, sink -> HeaderPolicy.requestHeaders(req.headers(), ep,
                     (n, v) -> {
@@ -254,11 +317,20 @@ final class Exchange {
                         sink.accept(n, v);
                     }), body, settings.connectTimeoutMs(), Duration.ofMillis(timeout));
         } catch (RuntimeException e) {
+            if (headersBound && guard.headersDone()) {
+                lastDetail = "upstream '" + ep.name() + "' sent no response headers within " + ep.headersTimeoutMs()
+                        + " ms (endpoint headersTimeoutMs)";
+                return Attempt.failed(FailureClass.TIMEOUT, -1, AttemptOutcome.TIMEOUT, 0, -1);
+            }
             Failure f = classify(e);
             lastDetail = "upstream '" + ep.name() + "' " + f.detail;
-            return Attempt.failed(f.timeout ? FailureClass.TIMEOUT : FailureClass.CONNECT, -1, f.outcome, 0, -1);
+            return Attempt.failed(f.timeout ? FailureClass.TIMEOUT : FailureClass.CONNECT, -1,
+                    f.timeout ? AttemptOutcome.TIMEOUT : AttemptOutcome.CONNECT_ERROR, 0, -1);
         }
-        long attemptHeadersMs = ms(sent);
+        if (headersBound) {
+            guard.headersDone(); // headers arrived: a late firing is void
+        }
+        long attemptHeadersMs = trace.ms(sent);
         int status = up.status().code();
         boolean sse = up.headers().contentType().map(m -> m.text().toLowerCase(Locale.ROOT))
                 .orElse("").startsWith("text/event-stream");
@@ -267,15 +339,15 @@ final class Exchange {
         }
         byte[] bytes;
         try (up; InputStream in = up.inputStream()) {
-            bytes = in.readNBytes(MAX_BUFFERED_RESPONSE + 1);
+            bytes = readResponse(up, in);
         } catch (IOException | RuntimeException e) {
             lastDetail = "upstream '" + ep.name() + "' broke off its response";
             return Attempt.failed(status >= 200 && status < 300 ? FailureClass.BAD_JSON : FailureClass.CONNECT, -1,
-                    "connect_error", status, attemptHeadersMs);
+                    AttemptOutcome.CONNECT_ERROR, status, attemptHeadersMs);
         }
         if (bytes.length > MAX_BUFFERED_RESPONSE) {
             lastDetail = "upstream '" + ep.name() + "' sent a response larger than " + MAX_BUFFERED_RESPONSE + " bytes";
-            return Attempt.failed(FailureClass.BAD_JSON, -1, "bad_json", status, attemptHeadersMs);
+            return Attempt.failed(FailureClass.BAD_JSON, -1, AttemptOutcome.BAD_JSON, status, attemptHeadersMs);
         }
         if (status >= 200 && status < 300) {
             // one streaming pass both checks the body and reads its usage (identity, as we ask for)
@@ -287,96 +359,119 @@ final class Exchange {
             if (!valid) {
                 lastDetail = "upstream '" + ep.name() + "' answered " + status + " with "
                         + (bytes.length == 0 ? "an empty body" : "a body that is not JSON");
-                return Attempt.failed(FailureClass.BAD_JSON, -1, "bad_json", status, attemptHeadersMs);
+                return Attempt.failed(FailureClass.BAD_JSON, -1, AttemptOutcome.BAD_JSON, status, attemptHeadersMs);
             }
-            usage = scanner.usage();
-            deliver(status, up.headers(), bytes, ep);
-            return Attempt.done(BreakerOutcome.SUCCESS, "ok", status, attemptHeadersMs);
+            trace.usage(scanner.usage());
+            if (!guard.commit()) {
+                return Attempt.failed(FailureClass.CLIENT, -1, AttemptOutcome.CLIENT_CLOSED, status, attemptHeadersMs);
+            }
+            deliver(status, up.headers(), bytes, ep, model);
+            return Attempt.done(BreakerOutcome.SUCCESS, AttemptOutcome.OK, status, attemptHeadersMs);
         }
         FailureClass fc = FailureClass.ofStatus(status);
         if (fc == null || fc == FailureClass.CLIENT) {
             // the request itself is wrong (or a redirect): every endpoint would say so, return it as is
-            deliver(status, up.headers(), bytes, ep);
-            return Attempt.done(BreakerOutcome.NEUTRAL, "http_" + status, status, attemptHeadersMs);
+            if (!guard.commit()) {
+                return Attempt.failed(FailureClass.CLIENT, -1, AttemptOutcome.CLIENT_CLOSED, status, attemptHeadersMs);
+            }
+            deliver(status, up.headers(), bytes, ep, model);
+            return Attempt.done(BreakerOutcome.NEUTRAL, AttemptOutcome.HTTP_STATUS, status, attemptHeadersMs);
         }
         List<Header> hs = new ArrayList<>();
         up.headers().forEach(hs::add);
         lastError = new ErrorResponse(status, hs, bytes, ep.name());
         long retryAfter = RetryAfter.millis(up.headers().first(HeaderNames.create("retry-after")).orElse(null),
                 deps.breakers().clock().instant());
-        return Attempt.failed(fc, retryAfter, "http_" + status, status, attemptHeadersMs);
+        return Attempt.failed(fc, retryAfter, AttemptOutcome.HTTP_STATUS, status, attemptHeadersMs);
     }
 
     private Attempt streamAttempt(HttpClientResponse up, Endpoint ep, String model, int status, long attemptHeadersMs) {
         Capture capture = settings.captureMode() == CaptureMode.NONE ? null : new Capture(settings.maxBodyBytes());
-        StreamRelay relay = new StreamRelay(up, deps.watchdog(), settings.streamIdleTimeoutMs(), t0, capture);
+        StreamRelay relay = new StreamRelay(up, deps.watchdog(), settings.streamIdleTimeoutMs(), trace.startNanos(),
+                capture);
         if (relay.awaitCommit() == StreamRelay.PreCommit.FAILED) {
             lastDetail = "upstream '" + ep.name() + "' stream failed before any content (" + relay.failure() + ")";
-            return Attempt.failed(FailureClass.BAD_STREAM, -1, "bad_stream", status, attemptHeadersMs);
+            trace.usage(relay.usage().usage());
+            return Attempt.failed(FailureClass.BAD_STREAM, -1, AttemptOutcome.BAD_STREAM, status, attemptHeadersMs);
+        }
+        if (!guard.commit()) {
+            // the client left (or the deadline passed) just as the stream could commit
+            relay.abandon();
+            trace.usage(relay.usage().usage());
+            return Attempt.failed(FailureClass.CLIENT, -1, AttemptOutcome.CLIENT_CLOSED, status, attemptHeadersMs);
         }
         // commit: from here on this endpoint owns the response
-        headersMs = ms(t0);
-        sentModel = model;
         res.status(status);
         HeaderPolicy.responseHeaders(up.headers(), (n, v) -> res.headers().add(HeaderNames.create(n), v));
-        responseHeaders = HeaderPolicy.redacted(up.headers());
+        trace.committed(ep.name(), status, model, Trace.logged(up.headers()));
         proxyHeaders(ep);
-        emit(new ProxyEvent.RequestCommitted(id, ep.name(), status, attempts));
         StreamRelay.Result r;
         try (up) {
             r = relay.relay(res);
-        }
-        firstTokenMs = relay.firstTokenMs();
-        usage = relay.usage().usage();
-        if (capture != null) {
-            responseBody = capture.bytes();
-            responseTruncated = capture.truncated();
+        } finally {
+            // what was relayed counts, however the stream ended
+            trace.firstTokenMs(relay.firstTokenMs());
+            trace.usage(relay.usage().usage());
+            if (capture != null) {
+                trace.responseBody(capture.bytes(), capture.truncated());
+            }
         }
         return switch (r) {
             case COMPLETED -> {
                 finish(status, null);
-                yield Attempt.done(BreakerOutcome.SUCCESS, "ok", status, attemptHeadersMs);
+                yield Attempt.done(BreakerOutcome.SUCCESS, AttemptOutcome.OK, status, attemptHeadersMs);
             }
             case CLIENT_CLOSED -> {
                 finish(499, "client closed the connection");
-                yield Attempt.done(BreakerOutcome.NEUTRAL, "client_closed", status, attemptHeadersMs);
+                yield Attempt.done(BreakerOutcome.NEUTRAL, AttemptOutcome.CLIENT_CLOSED, status, attemptHeadersMs);
             }
             case UPSTREAM_ERROR_EVENT -> {
                 finish(status, "upstream '" + ep.name() + "' sent an error event mid-stream");
-                yield Attempt.done(BreakerOutcome.FAILURE, "stream_error", status, attemptHeadersMs);
+                yield Attempt.done(BreakerOutcome.FAILURE, AttemptOutcome.STREAM_ERROR, status, attemptHeadersMs);
+            }
+            case EVENT_TOO_LARGE -> {
+                finish(status, "upstream '" + ep.name() + "' sent an SSE event larger than "
+                        + StreamRelay.MAX_EVENT_BYTES + " bytes");
+                yield Attempt.done(BreakerOutcome.FAILURE, AttemptOutcome.STREAM_ERROR, status, attemptHeadersMs);
             }
             case UPSTREAM_FAILED, UPSTREAM_IDLE -> {
                 finish(status, "upstream '" + ep.name() + "' " + (r == StreamRelay.Result.UPSTREAM_IDLE
                         ? "sent nothing for " + settings.streamIdleTimeoutMs() + " ms (setting streamIdleTimeoutMs)"
                         : "closed the stream before it ended"));
-                yield Attempt.done(BreakerOutcome.FAILURE, "stream_error", status, attemptHeadersMs);
+                yield Attempt.done(BreakerOutcome.FAILURE, AttemptOutcome.STREAM_ERROR, status, attemptHeadersMs);
             }
         };
     }
 
     /** Sends a whole upstream response (status, headers, body) to the client. */
-    private void deliver(int status, io.helidon.http.Headers headers, byte[] body, Endpoint ep) {
-        headersMs = ms(t0);
-        sentModel = sentModel == null ? ModelMapper.map(info.model(), ep.models()) : sentModel;
+    private void deliver(int status, io.helidon.http.Headers headers, byte[] body, Endpoint ep, String model) {
         res.status(status);
         HeaderPolicy.responseHeaders(headers, (n, v) -> res.headers().add(HeaderNames.create(n), v));
-        responseHeaders = HeaderPolicy.redacted(headers);
-        keepResponseBody(body);
+        trace.committed(ep.name(), status, model, Trace.logged(headers));
+        trace.responseBody(body);
         proxyHeaders(ep);
-        emit(new ProxyEvent.RequestCommitted(id, ep.name(), status, attempts));
+        boolean sent = send(method.equals("HEAD") ? null : body);
+        finish(sent ? status : 499, !sent ? "client closed the connection"
+                : status >= 400 ? "upstream '" + ep.name() + "' answered " + status : null);
+    }
+
+    /** Sends the response; false when the client is gone (Helidon reports that as a RuntimeException). */
+    private boolean send(byte[] body) {
         try {
-            if (method.equals("HEAD")) {
+            if (body == null) {
                 res.send();
             } else {
                 res.send(body);
             }
-        } catch (UncheckedIOException e) {
+            return true;
+        } catch (RuntimeException e) {
             LOG.log(Level.FINE, "client went away before the response was sent", e);
+            return false;
         }
-        finish(status, status >= 400 ? "upstream '" + ep.name() + "' answered " + status : null);
     }
 
     private void giveUp(List<Endpoint> candidates) {
+        guard.commit(); // the proxy answers now: the guard must not interrupt that
         if (lastError != null) {
             // the last upstream error, unchanged: clients know how to read (and retry) it
             res.status(lastError.status());
@@ -385,17 +480,12 @@ final class Exchange {
                         (n, v) -> res.headers().add(HeaderNames.create(n), v));
             }
             res.header("x-code-proxy-endpoint", lastError.endpoint());
-            res.header("x-code-proxy-attempts", String.valueOf(attempts));
-            responseHeaders = HeaderPolicy.redacted(lastError.headers());
-            keepResponseBody(lastError.body());
-            headersMs = ms(t0);
-            try {
-                res.send(lastError.body());
-            } catch (UncheckedIOException e) {
-                LOG.log(Level.FINE, "client went away", e);
-            }
-            complete(lastError.status(), null, "every endpoint failed; last: upstream '" + lastError.endpoint()
-                    + "' answered " + lastError.status());
+            res.header("x-code-proxy-attempts", String.valueOf(trace.attemptCount()));
+            trace.committed(null, lastError.status(), null, HeaderPolicy.redacted(lastError.headers()));
+            trace.responseBody(lastError.body());
+            boolean sent = send(lastError.body());
+            trace.complete(sent ? lastError.status() : 499, null, "every endpoint failed; last: upstream '"
+                    + lastError.endpoint() + "' answered " + lastError.status());
             return;
         }
         String tried = candidates.size() == 1 ? "endpoint" : "all " + candidates.size() + " endpoints";
@@ -411,7 +501,7 @@ final class Exchange {
 
     private void proxyHeaders(Endpoint ep) {
         res.header("x-code-proxy-endpoint", ep.name());
-        res.header("x-code-proxy-attempts", String.valueOf(attempts));
+        res.header("x-code-proxy-attempts", String.valueOf(trace.attemptCount() + 1));
     }
 
     private Duration cooldown() {
@@ -424,13 +514,22 @@ final class Exchange {
 
     private byte[] readBody() {
         long limit = settings.maxRequestBytes();
-        if (req.headers().contentLength().orElse(0) > limit) {
+        long length = req.headers().contentLength().orElse(-1);
+        if (length > limit) {
             throw new TooLarge();
         }
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
         try (InputStream in = req.content().inputStream()) {
+            if (length >= 0) {
+                // the usual case: one array of the exact size, filled straight from the connection
+                byte[] b = new byte[(int) length];
+                if (in.readNBytes(b, 0, b.length) < b.length) {
+                    throw new java.io.EOFException("request body ended early");
+                }
+                return b;
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
             if (b.length > limit) {
                 throw new TooLarge();
@@ -441,66 +540,49 @@ final class Exchange {
         }
     }
 
+    /** A whole upstream response body: exact-size when the upstream sent a content-length. */
+    private static byte[] readResponse(HttpClientResponse up, InputStream in) throws IOException {
+        long length = up.headers().contentLength().orElse(-1);
+        if (length >= 0 && length <= MAX_BUFFERED_RESPONSE) {
+            byte[] b = new byte[(int) length];
+            int n = in.readNBytes(b, 0, b.length);
+            return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+        }
+        return in.readNBytes(MAX_BUFFERED_RESPONSE + 1);
+    }
+
     /** Claude Code's session id, else the body's metadata.user_id: what session stickiness follows. */
     private String sessionKey() {
         return req.headers().first(HeaderNames.create("x-claude-code-session-id")).orElse(info.userId());
     }
 
     private void fail(ApiError error, Endpoint ep) {
+        if (guard != null) {
+            guard.commit();
+        }
+        int attempts = trace.attemptCount();
         if (attempts > 0) {
             res.header("x-code-proxy-attempts", String.valueOf(attempts));
         }
         if (ep != null) {
             res.header("x-code-proxy-endpoint", ep.name());
         }
+        boolean sent;
         try {
             ProxyErrors.send(res, error);
+            sent = true;
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not send error to client", e);
+            sent = false;
         }
-        keepResponseBody(error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        complete(error.status(), ep, error.message());
+        trace.responseBody(error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        trace.complete(sent ? error.status() : 499, ep == null ? null : ep.name(), error.message());
     }
 
     /** Notes how the response that was sent ends the request; reported once its attempt is recorded. */
     private void finish(int status, String error) {
         doneStatus = status;
         doneError = error;
-    }
-
-    private void keepResponseBody(byte[] body) {
-        if (settings.captureMode() != CaptureMode.NONE) {
-            responseBody = Capture.cap(body, settings.maxBodyBytes());
-            responseTruncated = body.length > settings.maxBodyBytes();
-        }
-    }
-
-    private void complete(int status, Endpoint ep, String error) {
-        String served = ep != null ? ep.name() : lastTried != null ? lastTried.name() : null;
-        boolean failure = error != null || status >= 400;
-        boolean keepBodies = settings.captureMode() == CaptureMode.ALL
-                || (settings.captureMode() == CaptureMode.ERRORS && failure);
-        byte[] reqBody = keepBodies && requestBody != null ? Capture.cap(requestBody, settings.maxBodyBytes()) : null;
-        RequestRecord record = new RequestRecord(id, startedAtMs, method, req.path().rawPath(), query,
-                info == null ? null : info.model(), sentModel, info != null && info.stream(), status, served, attempts,
-                served != null && firstEndpoint != null && !served.equals(firstEndpoint) && !failure, headersMs,
-                firstTokenMs, ms(t0), usage, error, List.copyOf(attemptList), HeaderPolicy.redacted(req.headers()),
-                HeaderPolicy.redacted(sentHeaders), responseHeaders, reqBody,
-                reqBody != null && requestBody.length > reqBody.length, keepBodies ? responseBody : null,
-                keepBodies && responseTruncated);
-        emit(new ProxyEvent.RequestCompleted(record));
-    }
-
-    private void emit(ProxyEvent e) {
-        try {
-            deps.listener().onEvent(e);
-        } catch (RuntimeException ex) {
-            LOG.log(Level.WARNING, "event listener failed", ex);
-        }
-    }
-
-    private static long ms(long fromNanos) {
-        return (System.nanoTime() - fromNanos) / 1_000_000L;
     }
 
     /** How an upstream call failed before a response arrived. */
@@ -511,6 +593,10 @@ final class Exchange {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
                 return new Failure("timeout", true, "did not respond in time");
+            }
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                return new Failure("connect_error", false, "was cancelled");
             }
             if (t instanceof ConnectException) {
                 return new Failure("connect_error", false, "is unreachable (connection refused)");

@@ -30,6 +30,7 @@ public final class ProxyService implements HttpService {
     private final Breakers breakers;
     private final Upstream upstream = new Upstream();
     private final IdleWatchdog watchdog = new IdleWatchdog();
+    private final BodyBudget budget;
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
     private volatile RoutingMode mode;
     private volatile Strategy strategy;
@@ -40,6 +41,17 @@ public final class ProxyService implements HttpService {
 
     public ProxyService(ConfigSource config, TokenCheck tokens, ProxyListener listener, Clock clock,
                         RandomGenerator random) {
+        this(config, tokens, listener, clock, random, BodyBudget.defaultLimit());
+    }
+
+    /**
+     * @param maxBufferedBodyBytes request bodies the proxy holds in memory at once, summed over
+     *                             the requests in flight; past it a request gets 503 with
+     *                             {@code retry-after} (default {@link BodyBudget#defaultLimit()})
+     */
+    public ProxyService(ConfigSource config, TokenCheck tokens, ProxyListener listener, Clock clock,
+                        RandomGenerator random, long maxBufferedBodyBytes) {
+        this.budget = new BodyBudget(maxBufferedBodyBytes);
         this.config = config;
         this.tokens = tokens;
         this.listener = listener;
@@ -57,6 +69,7 @@ public final class ProxyService implements HttpService {
     public Breakers breakers() {
         return breakers;
     }
+
 
     @Override
     public void routing(HttpRules rules) {
@@ -98,7 +111,7 @@ public final class ProxyService implements HttpService {
             var settings = config.settings();
             new Exchange(ids.incrementAndGet(), req, res, settings, config.endpoints(),
                     new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog, listener, random,
-                            selfHost, selfPort)).run();
+                            selfHost, selfPort, budget)).run();
         } finally {
             inFlight.decrementAndGet();
         }

@@ -1,6 +1,5 @@
 package dev.codeproxy.proxy;
 
-import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 
 import java.io.ByteArrayInputStream;
@@ -30,7 +29,7 @@ final class ResponseCheck {
                 // an encoding we cannot read (br, zstd): trust a non-empty body
                 return true;
             }
-            try (JsonParser p = Json.createParser(in)) {
+            try (JsonParser p = dev.codeproxy.core.Json.provider().createParser(in)) {
                 if (!p.hasNext()) {
                     return false;
                 }

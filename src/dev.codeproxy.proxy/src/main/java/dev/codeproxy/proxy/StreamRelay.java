@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,9 +27,14 @@ import java.nio.charset.StandardCharsets;
  * cannot be framed, so they commit at once and are flushed per read.
  */
 final class StreamRelay {
+    /** Bytes held before the commit point at most (a real stream holds message_start and a few pings). */
+    static final int MAX_HELD_BYTES = 1024 * 1024;
+    /** One SSE event at most; a larger one fails the stream instead of growing the buffer without end. */
+    static final int MAX_EVENT_BYTES = 8 * 1024 * 1024;
+
     enum PreCommit { COMMIT, FAILED }
 
-    enum Result { COMPLETED, CLIENT_CLOSED, UPSTREAM_FAILED, UPSTREAM_IDLE, UPSTREAM_ERROR_EVENT }
+    enum Result { COMPLETED, CLIENT_CLOSED, UPSTREAM_FAILED, UPSTREAM_IDLE, UPSTREAM_ERROR_EVENT, EVENT_TOO_LARGE }
 
     private final HttpClientResponse up;
     private final IdleWatchdog watchdog;
@@ -39,7 +43,7 @@ final class StreamRelay {
     private final boolean encoded;
     private final SseFramer framer = new SseFramer();
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
-    private final byte[] buf = new byte[16 * 1024];
+    private final byte[] buf = new byte[8 * 1024];
     private IdleWatchdog.Watch watch;
     private InputStream in;
     private long firstTokenMs = -1;
@@ -50,6 +54,7 @@ final class StreamRelay {
     private String failure;
     private OutputStream out;
     private boolean clientGone;
+    private boolean tooLarge;
     private final UsageScanner usage = new UsageScanner();
     private final Capture capture;
 
@@ -113,6 +118,12 @@ final class StreamRelay {
             if (errorEvent) {
                 return failBeforeCommit("error event before content");
             }
+            if (held.size() > MAX_HELD_BYTES) {
+                return failBeforeCommit("more than " + MAX_HELD_BYTES + " bytes before any content");
+            }
+            if (framer.pending() > MAX_EVENT_BYTES) {
+                return failBeforeCommit("an event larger than " + MAX_EVENT_BYTES + " bytes");
+            }
         }
         return PreCommit.COMMIT;
     }
@@ -135,6 +146,12 @@ final class StreamRelay {
         held.write(b, off, len);
     }
 
+    /** The stream may not commit after all (the client left): stop watching and close the upstream. */
+    void abandon() {
+        watchdog.release(watch);
+        up.close();
+    }
+
     private PreCommit failBeforeCommit(String why) {
         failure = why;
         watchdog.release(watch);
@@ -145,7 +162,12 @@ final class StreamRelay {
     /** After commit: sends what was held, then relays the rest. Headers must already be set on {@code res}. */
     Result relay(ServerResponse res) {
         try {
-            out = res.outputStream();
+            try {
+                out = res.outputStream();
+            } catch (RuntimeException e) {
+                clientGone = true;
+                return Result.CLIENT_CLOSED;
+            }
             if (held.size() > 0) {
                 write(held.toByteArray(), 0, held.size());
             }
@@ -186,6 +208,10 @@ final class StreamRelay {
                 if (clientGone) {
                     return Result.CLIENT_CLOSED;
                 }
+                if (!encoded && framer.pending() > MAX_EVENT_BYTES) {
+                    tooLarge = true;
+                    return upstreamEnded();
+                }
             }
             if (framer.pending() > 0) {
                 // the upstream ended cleanly but mid-event: pass the tail on rather than swallow it
@@ -215,6 +241,7 @@ final class StreamRelay {
         boolean idle = watch.fired();
         if (!clientGone) {
             String msg = watch.stopped() ? "Code Proxy is shutting down; stream ended"
+                    : tooLarge ? "upstream sent an event larger than " + MAX_EVENT_BYTES + " bytes; stream ended by Code Proxy"
                     : idle ? "upstream stream idle for " + idleMs + " ms; stream ended by Code Proxy"
                     : "upstream connection lost mid-stream; stream ended by Code Proxy";
             ApiError err = watch.stopped() ? new ApiError(503, "overloaded_error", msg)
@@ -226,6 +253,10 @@ final class StreamRelay {
             }
             close();
         }
+        if (tooLarge) {
+            up.close();
+            return Result.EVENT_TOO_LARGE;
+        }
         return idle ? Result.UPSTREAM_IDLE : Result.UPSTREAM_FAILED;
     }
 
@@ -235,7 +266,8 @@ final class StreamRelay {
         }
         try {
             out.write(b, off, len);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a closed client as ServerConnectionException, a plain RuntimeException
             clientGone = true;
         }
     }
@@ -246,7 +278,7 @@ final class StreamRelay {
         }
         try {
             out.flush();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             clientGone = true;
         }
     }
@@ -254,7 +286,7 @@ final class StreamRelay {
     private void close() {
         try {
             out.close();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             clientGone = true;
         }
     }

@@ -36,6 +36,10 @@ public final class Upstream {
                                     .build())
                             .followRedirects(false)
                             .sendExpectContinue(false)
+                            // built once; nothing looked up with a ServiceLoader, now or per request
+                            .servicesDiscoverServices(false)
+                            .mediaContext(io.helidon.http.media.MediaContext.builder()
+                                    .mediaSupportsDiscoverServices(false).build())
                             .build();
                     connectTimeoutMs = connectMs;
                 }

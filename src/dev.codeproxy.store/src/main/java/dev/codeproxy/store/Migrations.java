@@ -24,7 +24,8 @@ public final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "V1__endpoints_settings.sql",
             "V2__request_log_stats.sql",
-            "V3__client_tokens.sql");
+            "V3__client_tokens.sql",
+            "V4__endpoint_headers_timeout.sql");
 
     private Migrations() {
     }

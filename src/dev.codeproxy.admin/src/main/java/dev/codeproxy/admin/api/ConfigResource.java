@@ -155,6 +155,7 @@ public final class ConfigResource implements HttpService {
         return old.name().equals(e.name()) && old.note().equals(e.note()) && old.enabled() == e.enabled()
                 && old.priority() == e.priority() && old.weight() == e.weight() && old.baseUrl().equals(e.baseUrl())
                 && old.apiKey().equals(key) && old.authStyle() == e.authStyle() && old.timeoutMs() == e.timeoutMs()
+                && old.headersTimeoutMs() == e.headersTimeoutMs()
                 && old.models().equals(e.models()) && old.disableNonessentialTraffic() == e.disableNonessentialTraffic();
     }
 }

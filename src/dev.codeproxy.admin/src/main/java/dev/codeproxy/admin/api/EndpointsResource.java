@@ -191,6 +191,7 @@ public final class EndpointsResource implements HttpService {
         String apiKey = f.string("apiKey");
         String auth = f.string("authHeader");
         Long timeout = f.integer("timeoutMs");
+        Long headersTimeout = f.integer("headersTimeoutMs");
         Boolean quiet = f.bool("disableNonessentialTraffic");
         AuthStyle style = b.authStyle();
         if (auth != null) {
@@ -221,7 +222,8 @@ public final class EndpointsResource implements HttpService {
         Endpoint e = new Endpoint(b.id(), name == null ? b.name() : name.strip(), note == null ? b.note() : note,
                 enabled == null ? b.enabled() : enabled, prio, wt, baseUrl == null ? b.baseUrl() : baseUrl,
                 key, style, timeout == null ? b.timeoutMs() : timeout, models,
-                quiet == null ? b.disableNonessentialTraffic() : quiet);
+                quiet == null ? b.disableNonessentialTraffic() : quiet,
+                headersTimeout == null ? b.headersTimeoutMs() : headersTimeout);
         if (p.isEmpty()) {
             EndpointRules.check(e).forEach(p::add);
         }
@@ -265,7 +267,7 @@ public final class EndpointsResource implements HttpService {
         return new EndpointDtos.View(e.id(), e.name(), e.note(), e.enabled(), e.priority(), e.weight(), e.baseUrl(),
                 e.maskedKey(), !e.apiKey().isEmpty(), e.authStyle().wire(), e.timeoutMs(),
                 new EndpointDtos.Models(m.defaultModel(), m.smallFast(), m.haiku(), m.sonnet(), m.opus()),
-                e.disableNonessentialTraffic(), s.state(e), recent(hour), recent(today));
+                e.disableNonessentialTraffic(), s.state(e), recent(hour), recent(today), e.headersTimeoutMs());
     }
 
     private static EndpointDtos.Recent recent(EndpointStats st) {

@@ -12,8 +12,7 @@ public final class LiveMessages {
     }
 
     static LiveDtos.Completed completed(RequestRecord r, PriceTable prices) {
-        String billed = r.sentModel() == null || r.sentModel().isEmpty() ? r.model() : r.sentModel();
-        Cost cost = prices.cost(billed, r.usage());
+        Cost cost = Cost.of(r, prices);
         return new LiveDtos.Completed("completed", r.id(), r.startedAtEpochMs(), r.method(),
                 dev.codeproxy.core.Credentials.path(r.path()), r.model(),
                 r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.outcomeClass(),

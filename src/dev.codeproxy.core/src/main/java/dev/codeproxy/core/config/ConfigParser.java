@@ -29,7 +29,7 @@ import java.util.Set;
 public final class ConfigParser {
     private static final Set<String> TOP_KEYS = Set.of("format", "exportedAt", "settings", "endpoints");
     private static final Set<String> ENDPOINT_KEYS = Set.of("name", "note", "enabled", "priority", "weight", "baseUrl",
-            "apiKey", "authHeader", "timeoutMs", "models", "disableNonessentialTraffic");
+            "apiKey", "authHeader", "timeoutMs", "models", "disableNonessentialTraffic", "headersTimeoutMs");
     private static final Set<String> MODEL_KEYS = Set.of("default", "smallFast", "haiku", "sonnet", "opus");
 
     private final List<String> problems = new ArrayList<>();
@@ -154,6 +154,7 @@ public final class ConfigParser {
             }
         }
         long timeout = integer(o, "timeoutMs", path, Endpoint.DEFAULT_TIMEOUT_MS);
+        long headersTimeout = integer(o, "headersTimeoutMs", path, Endpoint.DEFAULT_HEADERS_TIMEOUT_MS);
         boolean nonessential = bool(o, "disableNonessentialTraffic", path, false);
         ModelMap models = ModelMap.EMPTY;
         JsonValue mv = o.get("models");
@@ -175,7 +176,8 @@ public final class ConfigParser {
             return null;
         }
         Endpoint e = new Endpoint(0, name.trim(), note, enabled, (int) Math.min(priority, Integer.MAX_VALUE),
-                (int) Math.min(weight, Integer.MAX_VALUE), baseUrl, apiKey.trim(), auth, timeout, models, nonessential);
+                (int) Math.min(weight, Integer.MAX_VALUE), baseUrl, apiKey.trim(), auth, timeout, models, nonessential,
+                headersTimeout);
         EndpointRules.check(e).forEach((field, msg) -> problems.add(path + "." + field + ": " + msg));
         return e;
     }

@@ -44,6 +44,7 @@ public final class ConfigWriter {
             }
             o.add("authHeader", e.authStyle().wire())
                     .add("timeoutMs", e.timeoutMs())
+                    .add("headersTimeoutMs", e.headersTimeoutMs())
                     .add("models", Json.createObjectBuilder()
                             .add("default", e.models().defaultModel())
                             .add("smallFast", e.models().smallFast())

@@ -44,6 +44,20 @@ public record RequestRecord(long id,
                             boolean responseBodyTruncated) {
 
     /**
+     * The same record without headers and bodies: for listeners that queue records but need
+     * only the summary (a queued record would otherwise keep a 50-500 KB request body alive).
+     */
+    public RequestRecord withoutPayload() {
+        if ((requestHeaders == null || requestHeaders.isEmpty()) && (sentHeaders == null || sentHeaders.isEmpty())
+                && (responseHeaders == null || responseHeaders.isEmpty()) && requestBody == null && responseBody == null) {
+            return this;
+        }
+        return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
+                attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, Map.of(), Map.of(),
+                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated);
+    }
+
+    /**
      * How aggregates count a request: {@code success}, {@code failed_over} (succeeded on a later
      * endpoint), {@code client_error} (4xx that the request caused, or the client left) or
      * {@code upstream_error} (5xx, 429, 401/403 from every endpoint, or a stream that broke).

@@ -8,4 +8,17 @@ package dev.codeproxy.core.pricing;
  */
 public record Cost(long micros, boolean priced) {
     public static final Cost UNPRICED = new Cost(0, false);
+
+    /**
+     * The one cost function of a finished request: the upstream bills the model it was sent
+     * ({@code sentModel}, else the client's {@code model}) for the usage it reported. The request
+     * log, the live feed, the headless request lines and the metrics all use this.
+     */
+    public static Cost of(dev.codeproxy.core.event.RequestRecord r, PriceTable prices) {
+        String billed = r.sentModel() == null || r.sentModel().isEmpty() ? r.model() : r.sentModel();
+        if (billed == null || r.usage() == null || prices == null) {
+            return UNPRICED;
+        }
+        return prices.cost(billed, r.usage());
+    }
 }

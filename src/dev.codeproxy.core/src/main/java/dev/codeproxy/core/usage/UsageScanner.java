@@ -1,6 +1,5 @@
 package dev.codeproxy.core.usage;
 
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -30,7 +29,7 @@ public final class UsageScanner {
         if (!name.equals("message_start") && !name.equals("message_delta")) {
             return;
         }
-        try (var r = Json.createReader(new StringReader(data))) {
+        try (var r = dev.codeproxy.core.Json.provider().createReader(new StringReader(data))) {
             JsonObject o = r.readObject();
             if (name.equals("message_start") && o.get("message") instanceof JsonObject m) {
                 if (m.get("model") instanceof jakarta.json.JsonString s) {
@@ -57,7 +56,7 @@ public final class UsageScanner {
         if (body.length == 0) {
             return false;
         }
-        try (JsonParser p = Json.createParser(new ByteArrayInputStream(body))) {
+        try (JsonParser p = dev.codeproxy.core.Json.provider().createParser(new ByteArrayInputStream(body))) {
             if (!p.hasNext()) {
                 return false;
             }

@@ -67,8 +67,8 @@ final class LogRow {
         firstTokenMs = r.firstTokenMs();
         totalMs = r.totalMs();
         usage = r.usage() == null ? Usage.NONE : r.usage();
-        // the upstream bills the model it was sent
-        Cost cost = prices.cost(sentModel.isEmpty() ? model : sentModel, usage);
+        // the one cost function (the upstream bills the model it was sent), on the raw record
+        Cost cost = Cost.of(r, prices);
         costMicros = cost.micros();
         priced = cost.priced();
         error = red.text(r.error());

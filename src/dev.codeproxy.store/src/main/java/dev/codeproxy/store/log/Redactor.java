@@ -32,13 +32,27 @@ final class Redactor {
 
     private final List<String> secrets;
     private final byte[][] secretBytes;
+    /**
+     * The prefilter of {@link #bytes}: bit {@code (b[i] << 8 | b[i+1])} is set when a secret or a
+     * credential shape may start with those two bytes. Almost every position of a body fails
+     * this one lookup, so a body costs one pass of table reads, whatever the number of secrets.
+     */
+    private final long[] starts = new long[65536 / 64];
 
     private Redactor(List<String> secrets) {
         this.secrets = secrets;
         this.secretBytes = new byte[secrets.size()][];
         for (int i = 0; i < secrets.size(); i++) {
             secretBytes[i] = secrets.get(i).getBytes(StandardCharsets.UTF_8);
+            mark(secretBytes[i][0], secretBytes[i][1]);
         }
+        mark((byte) 's', (byte) 'k');
+        mark((byte) 'c', (byte) 'p');
+    }
+
+    private void mark(byte a, byte b) {
+        int k = (a & 0xff) << 8 | (b & 0xff);
+        starts[k >>> 6] |= 1L << k;
     }
 
     /** A redactor for these secrets (nulls, blanks and very short values are skipped). */
@@ -107,16 +121,53 @@ final class Redactor {
         return out;
     }
 
-    /** Masks every secret and credential shape in a body. Returns the same array when nothing matched. */
+    /**
+     * Masks every secret and credential shape in a body, in one pass: at each position the
+     * secrets (longest first) and then the shapes are tried, behind a two-byte prefilter.
+     * Returns the same array when nothing matched (the common case: no copy at all).
+     */
     byte[] bytes(byte[] body) {
         if (body == null) {
             return null;
         }
-        byte[] out = body;
-        for (byte[] secret : secretBytes) {
-            out = replace(out, secret);
+        java.io.ByteArrayOutputStream out = null;
+        int copied = 0;
+        int last = body.length - 1;
+        int i = 0;
+        while (i < last) {
+            int k = (body[i] & 0xff) << 8 | (body[i + 1] & 0xff);
+            if ((starts[k >>> 6] & (1L << k)) == 0) {
+                i++;
+                continue;
+            }
+            int end = -1;
+            for (byte[] secret : secretBytes) {
+                if (body.length - i >= secret.length && regionEquals(body, i, secret, 0, secret.length)) {
+                    end = i + secret.length;
+                    break;
+                }
+            }
+            if (end < 0) {
+                // right after a mask the byte before is "]" (as when secrets were masked in a pass of their own)
+                end = Shapes.at(body, i, false, out != null && i == copied);
+            }
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            if (out == null) {
+                out = new java.io.ByteArrayOutputStream(body.length);
+            }
+            out.write(body, copied, i - copied);
+            out.write(MASK_BYTES, 0, MASK_BYTES.length);
+            copied = end;
+            i = end;
         }
-        return Shapes.mask(out, false);
+        if (out == null) {
+            return body;
+        }
+        out.write(body, copied, body.length - copied);
+        return out.toByteArray();
     }
 
     /**
@@ -168,30 +219,7 @@ final class Redactor {
             int copied = 0;
             int i = 0;
             while (i < in.length) {
-                byte c = in[i];
-                int end = -1;
-                if (c == 's' && startsWith(in, i, ANTHROPIC)) {
-                    int j = i + ANTHROPIC.length;
-                    while (j < in.length && keyChar(in[j])) {
-                        j++;
-                    }
-                    if (j - i - ANTHROPIC.length >= ANTHROPIC_MIN || (cut && j == in.length)) {
-                        end = j;
-                    }
-                } else if (c == 'c' && startsWith(in, i, CLIENT) && (i == 0 || !keyChar(in[i - 1]))) {
-                    int j = i + CLIENT.length;
-                    while (j < in.length && hex(in[j])) {
-                        j++;
-                    }
-                    int n = j - i - CLIENT.length;
-                    boolean whole = n == CLIENT_HEX && (j == in.length || !keyChar(in[j]));
-                    if (whole || (cut && j == in.length && n > 0)) {
-                        end = j;
-                    }
-                } else if (cut && c == 's' && in.length - i < ANTHROPIC.length
-                        && java.util.Arrays.equals(in, i, in.length, ANTHROPIC, 0, in.length - i) && in.length - i >= 4) {
-                    end = in.length; // "sk-a" at the very end of a cut body
-                }
+                int end = at(in, i, cut, out != null && i == copied);
                 if (end < 0) {
                     i++;
                     continue;
@@ -211,6 +239,34 @@ final class Redactor {
             return out.toByteArray();
         }
 
+        /** The end of a credential shape starting at {@code i}, or -1; {@code afterMask}: a mask precedes {@code i}. */
+        static int at(byte[] in, int i, boolean cut, boolean afterMask) {
+            byte c = in[i];
+            if (c == 's' && startsWith(in, i, ANTHROPIC)) {
+                int j = i + ANTHROPIC.length;
+                while (j < in.length && keyChar(in[j])) {
+                    j++;
+                }
+                if (j - i - ANTHROPIC.length >= ANTHROPIC_MIN || (cut && j == in.length)) {
+                    return j;
+                }
+            } else if (c == 'c' && startsWith(in, i, CLIENT) && (i == 0 || afterMask || !keyChar(in[i - 1]))) {
+                int j = i + CLIENT.length;
+                while (j < in.length && hex(in[j])) {
+                    j++;
+                }
+                int n = j - i - CLIENT.length;
+                boolean whole = n == CLIENT_HEX && (j == in.length || !keyChar(in[j]));
+                if (whole || (cut && j == in.length && n > 0)) {
+                    return j;
+                }
+            } else if (cut && c == 's' && in.length - i < ANTHROPIC.length
+                    && java.util.Arrays.equals(in, i, in.length, ANTHROPIC, 0, in.length - i) && in.length - i >= 4) {
+                return in.length; // "sk-a" at the very end of a cut body
+            }
+            return -1;
+        }
+
         private static boolean startsWith(byte[] in, int at, byte[] p) {
             return in.length - at >= p.length && java.util.Arrays.equals(in, at, at + p.length, p, 0, p.length);
         }
@@ -224,23 +280,7 @@ final class Redactor {
         }
     }
 
-    private static byte[] replace(byte[] in, byte[] needle) {
-        int at = indexOf(in, needle, 0);
-        if (at < 0) {
-            return in;
-        }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length);
-        int from = 0;
-        while (at >= 0) {
-            out.write(in, from, at - from);
-            out.write(MASK_BYTES, 0, MASK_BYTES.length);
-            from = at + needle.length;
-            at = indexOf(in, needle, from);
-        }
-        out.write(in, from, in.length - from);
-        return out.toByteArray();
-    }
-
+    /** Where {@code needle} first occurs in {@code hay} at or after {@code from}, or -1 (tests use it). */
     static int indexOf(byte[] hay, byte[] needle, int from) {
         if (needle.length == 0) {
             return -1;

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * writes them to SQLite without ever making the data plane wait.
  *
  * <p>{@link #onEvent} only offers the record to a bounded queue (default 100,000 records and
- * {@value #MAX_QUEUED_BODY_BYTES} bytes of bodies) and returns; when the queue is full the record
+ * {@link #MAX_QUEUED_BODY_BYTES} bytes of bodies) and returns; when the queue is full the record
  * is dropped and counted ({@link #dropped()}), past the byte budget it is kept without its bodies
  * ({@link #bodiesShed()}), each with a warning at most once a minute.
  *
@@ -67,9 +67,12 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     /**
      * Body bytes the queue may hold (bodies are up to {@code maxBodyBytes} each). Past it, records
      * are still logged but without their bodies (marked truncated), so a stalled disk cannot
-     * exhaust the heap.
+     * exhaust the heap: a 32nd of the heap limit (16 MiB with the image's 512 MB), between 8 and
+     * 256 MiB. Bodies waiting here survive young collections and are copied by each one, so
+     * the budget is kept small: only the newest {@code bodyRetention} bodies are kept anyway.
      */
-    public static final long MAX_QUEUED_BODY_BYTES = 256L * 1024 * 1024;
+    public static final long MAX_QUEUED_BODY_BYTES =
+            Math.max(8L << 20, Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 32));
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long AGGREGATE_PRUNE_EVERY_MS = TimeUnit.HOURS.toMillis(1);
     private static final long CLOSE_WAIT_MS = 60_000;

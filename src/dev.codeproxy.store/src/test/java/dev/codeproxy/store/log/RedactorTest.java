@@ -76,4 +76,49 @@ class RedactorTest {
         assertEquals("cut [redacted]", s(none.cutTail(b("cut cp-0123abc"))), "a cut token");
         assertEquals("cut [redacted]", s(none.cutTail(b("cut sk-ant-api"))), "a cut key");
     }
+
+    /**
+     * The one-pass body scan masks exactly what one pass per secret followed by the shape pass
+     * masked (the previous implementation, kept here as the reference), on bodies mixing text,
+     * known secrets, key shapes, near misses and multi-byte characters.
+     */
+    @Test
+    void onePassMasksWhatSeparatePassesMasked() {
+        List<String> secrets = List.of("gw-secret-token-1234", "wxyz", "sk-endpoint-key-000");
+        Redactor r = Redactor.of(secrets);
+        String[] parts = {"plain text ", "é日本 ", "gw-secret-token-1234", "wxyz", "wxy ", "abcd", "sk-endpoint-key-000",
+                "sk-ant-api03-" + "x".repeat(40), "sk-ant-short ", "cp-" + "0123456789abcdef".repeat(4),
+                "cp-" + "0123456789abcdef".repeat(3), "xcp-" + "a".repeat(64), " sk-", "\"model\":\"x\", ", "c", "s"};
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int n = random.nextInt(12);
+            for (int i = 0; i < n; i++) {
+                sb.append(parts[random.nextInt(parts.length)]).append(random.nextBoolean() ? " " : "\"");
+            }
+            byte[] body = b(sb.toString());
+            assertEquals(s(reference(r, body)), s(r.bytes(body)), "body: " + sb);
+            // glued together (a shape may then run into a secret and mask it with itself): no secret is left
+            StringBuilder glued = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                glued.append(parts[random.nextInt(parts.length)]);
+            }
+            byte[] out = r.bytes(b(glued.toString()));
+            for (String secret : secrets) {
+                org.junit.jupiter.api.Assertions.assertFalse(s(out).contains(secret), "body: " + glued);
+            }
+        }
+        // a secret inside a token shape: the separate passes cut the token into visible pieces, one pass masks it whole
+        String token = "cp-" + "0123456789abcdef".repeat(4);
+        assertEquals("[redacted] x", s(Redactor.of(List.of("abcd")).bytes(b(token + " x"))));
+    }
+
+    /** The former algorithm: every secret (longest first) replaced everywhere, then the shape pass. */
+    private static byte[] reference(Redactor r, byte[] body) {
+        byte[] out = body;
+        for (String secret : r.secrets()) {
+            out = b(s(out).replace(secret, Redactor.MASK));
+        }
+        return Redactor.Shapes.mask(out, false);
+    }
 }

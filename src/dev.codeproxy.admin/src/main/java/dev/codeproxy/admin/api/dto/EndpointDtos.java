@@ -29,12 +29,14 @@ public final class EndpointDtos {
      *
      * @param apiKey     masked key (empty when none is stored)
      * @param authHeader {@code x-api-key} or {@code bearer}
+     * @param headersTimeoutMs longest wait for response headers before failing over
      * @param lastHour   the last 60 minutes
      * @param today      since local midnight
      */
     public record View(long id, String name, String note, boolean enabled, int priority, int weight, String baseUrl,
                        String apiKey, boolean hasKey, String authHeader, long timeoutMs, Models models,
-                       boolean disableNonessentialTraffic, Shared.EndpointState state, Recent lastHour, Recent today) {
+                       boolean disableNonessentialTraffic, Shared.EndpointState state, Recent lastHour, Recent today,
+                       long headersTimeoutMs) {
     }
 
     public record ListView(List<View> endpoints) {
