@@ -4,7 +4,6 @@ import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.admin.doctor.EndpointDoctor;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Json;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.EndpointRepository;
@@ -343,21 +342,11 @@ final class DoctorCommand implements Callable<Integer> {
 
     private void print(List<Check> checks) {
         if (json) {
-            StringBuilder b = new StringBuilder("{\"checks\":[");
-            for (int i = 0; i < checks.size(); i++) {
-                Check c = checks.get(i);
-                b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(Json.escape(c.name())).append("\",\"ok\":")
-                        .append(c.ok()).append(",\"detail\":\"").append(Json.escape(c.detail())).append("\",\"hint\":")
-                        .append(c.hint() == null ? "null" : "\"" + Json.escape(c.hint()) + "\"").append('}');
-            }
-            ctx.out().println(b.append("]}"));
+            ctx.out().println(Check.report(checks));
             return;
         }
         for (Check c : checks) {
-            ctx.out().println((c.ok() ? "✓ " : "✗ ") + c.name() + ": " + c.detail());
-            if (!c.ok() && c.hint() != null) {
-                ctx.out().println("    → " + c.hint());
-            }
+            ctx.out().println(c.ok() ? c.line().split("\n")[0] : c.line());
         }
         long bad = checks.stream().filter(c -> !c.ok()).count();
         ctx.out().println(bad == 0 ? "all " + checks.size() + " checks passed" : bad + " of " + checks.size()

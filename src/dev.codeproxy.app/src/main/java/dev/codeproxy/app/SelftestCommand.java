@@ -2,7 +2,6 @@ package dev.codeproxy.app;
 
 import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Json;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.store.Database;
 import picocli.CommandLine.Command;
@@ -58,22 +57,12 @@ final class SelftestCommand implements Callable<Integer> {
     }
 
     private void line(Check c) {
-        ctx.out().println((c.ok() ? "✓ " : "✗ ") + c.name() + ": " + c.detail());
-        if (c.hint() != null) {
-            ctx.out().println("    → " + c.hint());
-        }
+        ctx.out().println(c.line());
     }
 
     private void print(List<Check> checks) {
         if (json) {
-            StringBuilder b = new StringBuilder("{\"checks\":[");
-            for (int i = 0; i < checks.size(); i++) {
-                Check c = checks.get(i);
-                b.append(i == 0 ? "" : ",").append("{\"name\":\"").append(Json.escape(c.name())).append("\",\"ok\":")
-                        .append(c.ok()).append(",\"detail\":\"").append(Json.escape(c.detail())).append("\",\"hint\":")
-                        .append(c.hint() == null ? "null" : "\"" + Json.escape(c.hint()) + "\"").append('}');
-            }
-            ctx.out().println(b.append("]}"));
+            ctx.out().println(Check.report(checks));
             return;
         }
         long wrong = checks.stream().filter(c -> !c.ok()).count();

@@ -3,7 +3,6 @@ package dev.codeproxy.admin.api;
 import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.admin.doctor.EndpointDoctor;
 import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Json;
 import dev.codeproxy.core.SelfLoop;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -71,7 +70,7 @@ public final class DoctorResource implements HttpService {
             try (OutputStream out = res.outputStream()) {
                 s.server().selftest(c -> {
                     try {
-                        out.write((line(c) + "\n").getBytes(StandardCharsets.UTF_8));
+                        out.write((c.json() + "\n").getBytes(StandardCharsets.UTF_8));
                         out.flush();
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -83,10 +82,5 @@ public final class DoctorResource implements HttpService {
         } finally {
             selftest.release();
         }
-    }
-
-    static String line(Check c) {
-        return "{\"name\":\"" + Json.escape(c.name()) + "\",\"ok\":" + c.ok() + ",\"detail\":\"" + Json.escape(c.detail())
-                + "\",\"hint\":" + (c.hint() == null ? "null" : "\"" + Json.escape(c.hint()) + "\"") + "}";
     }
 }

@@ -17,4 +17,25 @@ public record Check(String name, boolean ok, String detail, String hint) {
     public static Check skipped(String name, String why) {
         return new Check(name, true, "skipped: " + why, null);
     }
+
+    /** This check as one JSON object: {@code {"name","ok","detail","hint"}}. */
+    public String json() {
+        return "{\"name\":\"" + dev.codeproxy.core.Json.escape(name) + "\",\"ok\":" + ok + ",\"detail\":\""
+                + dev.codeproxy.core.Json.escape(detail) + "\",\"hint\":"
+                + (hint == null ? "null" : "\"" + dev.codeproxy.core.Json.escape(hint) + "\"") + "}";
+    }
+
+    /** The report of the contract: {@code {"checks":[...]}}. */
+    public static String report(java.util.List<Check> checks) {
+        StringBuilder b = new StringBuilder("{\"checks\":[");
+        for (int i = 0; i < checks.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(checks.get(i).json());
+        }
+        return b.append("]}").toString();
+    }
+
+    /** The line a terminal shows, with the hint under a ✗ (or under a passing check that warns). */
+    public String line() {
+        return (ok ? "✓ " : "✗ ") + name + ": " + detail + (hint == null ? "" : "\n    → " + hint);
+    }
 }
