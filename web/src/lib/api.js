@@ -43,6 +43,30 @@ async function errorFrom(res) {
 }
 
 /**
+ * fetch with the session cookie, for `request` and `streamLines`: an unreachable server becomes
+ * an ApiError of status 0 (an abort stays an abort), a 401 also shows the login screen, any other
+ * failure status an ApiError; returns the successful response.
+ * @param {string} url
+ * @param {RequestInit} init
+ */
+async function send(url, init) {
+  let res;
+  try {
+    res = await fetch(url, { ...init, credentials: 'same-origin' });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new ApiError(`Cannot reach Code Proxy (${err?.message ?? err})`, 0);
+  }
+  if (res.status === 401) {
+    const e = await errorFrom(res);
+    session.unauthorized(e.message);
+    throw e;
+  }
+  if (!res.ok) throw await errorFrom(res);
+  return res;
+}
+
+/**
  * Sends a request and returns the parsed JSON body (null for an empty body). A 401 also flips
  * the session to "login required", whoever asked.
  * @param {string} path absolute path, e.g. "/_/api/status"
@@ -68,19 +92,7 @@ export async function request(path, opts = {}) {
     headers['content-type'] = 'application/json';
     payload = text;
   }
-  let res;
-  try {
-    res = await fetch(url, { method, headers, body: payload, signal, credentials: 'same-origin' });
-  } catch (err) {
-    if (err?.name === 'AbortError') throw err;
-    throw new ApiError(`Cannot reach Code Proxy (${err?.message ?? err})`, 0);
-  }
-  if (res.status === 401) {
-    const e = await errorFrom(res);
-    session.unauthorized(e.message);
-    throw e;
-  }
-  if (!res.ok) throw await errorFrom(res);
+  const res = await send(url, { method, headers, body: payload, signal });
   session.authorized();
   const t = await res.text();
   if (!t) return null;
@@ -98,18 +110,7 @@ export async function request(path, opts = {}) {
  * @param {(obj: any) => void} online
  */
 export async function streamLines(path, online) {
-  let res;
-  try {
-    res = await fetch(path, { method: 'POST', headers: { accept: 'application/x-ndjson' }, credentials: 'same-origin' });
-  } catch (err) {
-    throw new ApiError(`Cannot reach Code Proxy (${err?.message ?? err})`, 0);
-  }
-  if (res.status === 401) {
-    const e = await errorFrom(res);
-    session.unauthorized(e.message);
-    throw e;
-  }
-  if (!res.ok) throw await errorFrom(res);
+  const res = await send(path, { method: 'POST', headers: { accept: 'application/x-ndjson' } });
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let buf = '';
