@@ -172,18 +172,15 @@ final class DoctorCommand implements Callable<Integer> {
         var running = dev.codeproxy.store.InstanceLock.running(dir);
         if (running.isPresent()) {
             String url = running.get().url();
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/observe/health"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-                checks.add(r.statusCode() / 100 == 2
-                        ? Check.pass("server", "Code Proxy (pid " + running.get().pid() + ") answers at " + url)
-                        : Check.fail("server", "Code Proxy (pid " + running.get().pid() + ") at " + url + " answers "
-                        + r.statusCode() + " to /observe/health", "it is stopping, or unwell: see its output"));
+            String who = "Code Proxy (pid " + running.get().pid() + ")";
+            try {
+                int status = health(url);
+                checks.add(status / 100 == 2 ? Check.pass("server", who + " answers at " + url)
+                        : Check.fail("server", who + " at " + url + " answers " + status + " to /observe/health",
+                        "it is stopping, or unwell: see its output"));
             } catch (IOException e) {
-                checks.add(Check.fail("server", "Code Proxy (pid " + running.get().pid() + ") holds this data directory "
-                        + "but does not answer at " + url + ": " + e.getMessage(), "see its output, or stop it"));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                checks.add(Check.fail("server", who + " holds this data directory but does not answer at " + url
+                        + ": " + e.getMessage(), "see its output, or stop it"));
             }
             return url;
         }
@@ -194,22 +191,18 @@ final class DoctorCommand implements Callable<Integer> {
         String connectHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         String url = "http://" + (connectHost.contains(":") ? "[" + connectHost + "]" : connectHost) + ":" + port;
         if (port > 0) {
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/observe/health"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 204 || r.statusCode() == 200) {
+            try {
+                int status = health(url);
+                if (status == 204 || status == 200) {
                     checks.add(Check.pass("server", "Code Proxy answers at " + url));
                     return url;
                 }
-                checks.add(Check.fail("server", "something at " + url + " answers " + r.statusCode()
-                        + " to /observe/health", r.statusCode() == 503 ? "the server is stopping"
+                checks.add(Check.fail("server", "something at " + url + " answers " + status
+                        + " to /observe/health", status == 503 ? "the server is stopping"
                         : "another program holds port " + port + "; choose another: code-proxy settings set port N"));
                 return null;
             } catch (IOException e) {
                 // nothing answers: is the port free?
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
             }
         }
         try (ServerSocket s = new ServerSocket()) {
@@ -221,6 +214,17 @@ final class DoctorCommand implements Callable<Integer> {
                             + "code-proxy settings set port N (or --port)"));
         }
         return null;
+    }
+
+    /** The status {@code url/observe/health} answers; an interrupt counts as no answer. */
+    private static int health(String url) throws IOException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            return http.send(HttpRequest.newBuilder(URI.create(url + "/observe/health")).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     private static int parsePort(String v) {

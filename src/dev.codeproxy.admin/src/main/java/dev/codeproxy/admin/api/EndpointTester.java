@@ -1,16 +1,12 @@
 package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.EndpointDtos;
-import dev.codeproxy.core.AuthStyle;
+import dev.codeproxy.admin.doctor.EndpointDoctor;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Json;
-import dev.codeproxy.core.Secrets;
 import dev.codeproxy.core.Settings;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -53,13 +49,13 @@ public final class EndpointTester {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             boolean ok = r.statusCode() >= 200 && r.statusCode() < 300;
             return new EndpointDtos.TestResult(ok, method, r.statusCode(), ms, model,
-                    ok ? null : hide(e, upstreamError(r.statusCode(), r.body())));
+                    ok ? null : EndpointDoctor.hide(e, upstreamError(r.statusCode(), r.body())));
         } catch (HttpConnectTimeoutException ex) {
             return failed(e, method, t0, model, "connect timeout after " + settings.connectTimeoutMs() + " ms");
         } catch (HttpTimeoutException ex) {
             return failed(e, method, t0, model, "no response within " + wait.toMillis() + " ms");
         } catch (IOException ex) {
-            return failed(e, method, t0, model, "cannot reach " + e.baseUrl() + ": " + describe(ex));
+            return failed(e, method, t0, model, "cannot reach " + e.baseUrl() + ": " + EndpointDoctor.describe(ex));
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return failed(e, method, t0, model, "interrupted");
@@ -69,53 +65,22 @@ public final class EndpointTester {
     }
 
     private static EndpointDtos.TestResult failed(Endpoint e, String method, long t0, String model, String error) {
-        return new EndpointDtos.TestResult(false, method, 0, (System.nanoTime() - t0) / 1_000_000, model, hide(e, error));
+        return new EndpointDtos.TestResult(false, method, 0, (System.nanoTime() - t0) / 1_000_000, model, EndpointDoctor.hide(e, error));
     }
 
     private static HttpResponse<byte[]> post(HttpClient http, Endpoint e, String path, String body, Duration wait)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.baseUrl() + path))
+        HttpRequest.Builder b = EndpointDoctor.authorize(HttpRequest.newBuilder(URI.create(e.baseUrl() + path))
                 .timeout(wait)
                 .header("content-type", "application/json")
                 .header("anthropic-version", "2023-06-01")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (!e.apiKey().isEmpty()) {
-            if (e.authStyle() == AuthStyle.BEARER) {
-                b.header("authorization", "Bearer " + e.apiKey());
-            } else {
-                b.header("x-api-key", e.apiKey());
-            }
-        }
+                .POST(HttpRequest.BodyPublishers.ofString(body)), e);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** The Anthropic envelope's {@code type: message}, else the start of the body. */
+    /** The upstream's error as one line (the envelope's type and message, else the start of the body). */
     static String upstreamError(int status, byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8);
-        try (var r = jakarta.json.Json.createReader(new StringReader(text))) {
-            if (r.readValue() instanceof JsonObject o && o.get("error") instanceof JsonObject err) {
-                String type = err.get("type") instanceof JsonString t ? t.getString() : "error";
-                String message = err.get("message") instanceof JsonString m ? m.getString() : "";
-                return "HTTP " + status + " " + type + (message.isEmpty() ? "" : ": " + message);
-            }
-        } catch (RuntimeException ex) {
-            // not JSON: show the text
-        }
-        String oneLine = text.replaceAll("\\s+", " ").strip();
-        return "HTTP " + status + (oneLine.isEmpty() ? "" : ": " + (oneLine.length() > 300 ? oneLine.substring(0, 300)
-                + "..." : oneLine));
-    }
-
-    private static String hide(Endpoint e, String s) {
-        if (s == null || e.apiKey().isEmpty()) {
-            return s;
-        }
-        return s.replace(e.apiKey(), Secrets.mask(e.apiKey()));
-    }
-
-    private static String describe(IOException ex) {
-        String m = ex.getMessage();
-        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+        return EndpointDoctor.errorText(status, new String(body, 0, Math.min(body.length, 4096), StandardCharsets.UTF_8));
     }
 
     private HttpClient client(long connectMs) {

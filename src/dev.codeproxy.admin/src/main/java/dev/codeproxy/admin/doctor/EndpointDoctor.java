@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -267,8 +266,12 @@ public final class EndpointDoctor {
     }
 
     private HttpRequest.Builder request(Endpoint e, String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.baseUrl() + path)).timeout(wait)
-                .header("anthropic-version", "2023-06-01");
+        return authorize(HttpRequest.newBuilder(URI.create(e.baseUrl() + path)).timeout(wait)
+                .header("anthropic-version", "2023-06-01"), e);
+    }
+
+    /** The endpoint's key in the header its auth style names ({@code x-api-key} or {@code authorization: Bearer}). */
+    public static HttpRequest.Builder authorize(HttpRequest.Builder b, Endpoint e) {
         if (!e.apiKey().isEmpty()) {
             if (e.authStyle() == AuthStyle.BEARER) {
                 b.header("authorization", "Bearer " + e.apiKey());
@@ -288,8 +291,8 @@ public final class EndpointDoctor {
                 + MESSAGES + "}";
     }
 
-    /** The Anthropic envelope's {@code type: message}, else the start of the body. */
-    static String errorText(int status, String text) {
+    /** The Anthropic envelope's {@code type: message}, else the start of the body (at most 300 characters). */
+    public static String errorText(int status, String text) {
         try (var r = jakarta.json.Json.createReader(new StringReader(text))) {
             if (r.readValue() instanceof JsonObject o && o.get("error") instanceof JsonObject err) {
                 String type = err.get("type") instanceof JsonString t ? t.getString() : "error";
@@ -300,8 +303,8 @@ public final class EndpointDoctor {
             // not JSON: show the text
         }
         String oneLine = text.replaceAll("\\s+", " ").strip();
-        return "HTTP " + status + (oneLine.isEmpty() ? "" : ": " + (oneLine.length() > 200
-                ? oneLine.substring(0, 200) + "..." : oneLine));
+        return "HTTP " + status + (oneLine.isEmpty() ? "" : ": " + (oneLine.length() > 300
+                ? oneLine.substring(0, 300) + "..." : oneLine));
     }
 
     private static void put(Map<String, String> m, String family, String model) {
@@ -310,14 +313,15 @@ public final class EndpointDoctor {
         }
     }
 
-    private static String hide(Endpoint e, String s) {
+    /** {@code s} with the endpoint's key masked, should an upstream echo it. */
+    public static String hide(Endpoint e, String s) {
         return s == null || e.apiKey().isEmpty() ? s : s.replace(e.apiKey(), Secrets.mask(e.apiKey()));
     }
 
-    private static String describe(IOException ex) {
+    /** An I/O failure in a few words: its message, else its kind. */
+    public static String describe(IOException ex) {
         String m = ex.getMessage();
-        return (m == null || m.isBlank() ? ex.getClass().getSimpleName() : m).toLowerCase(Locale.ROOT).equals("null")
-                ? ex.getClass().getSimpleName() : m == null ? ex.getClass().getSimpleName() : m;
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 
     private static long ms(long t0) {
