@@ -226,12 +226,9 @@ public final class ControlPlane implements AutoCloseable {
                 SecurityFilter.routedPath(req.path().absolute()), req.headers());
         if (d.allowed()) {
             res.next();
-            return;
+        } else {
+            SecurityFilter.refuse(res, d);
         }
-        res.status(io.helidon.http.Status.create(d.status()));
-        res.header(io.helidon.http.HeaderValues.CONTENT_TYPE_JSON);
-        res.header(io.helidon.http.HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(d.body());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerResponse;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,17 +32,22 @@ public final class SecurityFilter implements Filter {
         AccessPolicy.Decision d = policy.check(req.prologue().method().text(), req.path().rawPath(), routed,
                 req.headers(), remote(req.remotePeer().address()), req.isSecure(), upgrade);
         if (!d.allowed()) {
-            res.status(d.status());
-            res.header(HeaderValues.CONTENT_TYPE_JSON);
-            res.header(HeaderNames.CACHE_CONTROL, "no-store");
-            if (d.retryAfter() > 0) {
-                res.header(HeaderNames.RETRY_AFTER, Long.toString(d.retryAfter()));
-            }
-            res.send(d.body().getBytes(StandardCharsets.UTF_8));
+            refuse(res, d);
             return;
         }
         req.context().register(d.credential());
         chain.proceed();
+    }
+
+    /** Sends a refusal: its status, JSON body, {@code no-store} and any {@code retry-after}. */
+    public static void refuse(ServerResponse res, AccessPolicy.Decision d) {
+        res.status(d.status());
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        if (d.retryAfter() > 0) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(d.retryAfter()));
+        }
+        res.send(d.body().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
