@@ -99,6 +99,7 @@ public final class ControlPlane implements AutoCloseable {
     private final EventBroker broker;
     private final AccessPolicy policy;
     private final Services services;
+    private final AdminWorkers workers = new AdminWorkers();
     private volatile ProxyService proxy;
     private volatile List<Endpoint> lastEndpoints = List.of();
 
@@ -182,6 +183,8 @@ public final class ControlPlane implements AutoCloseable {
      */
     public void routing(HttpRouting.Builder r) {
         r.addFilter(new SecurityFilter(policy));
+        // the admin API's handlers (SQLite, native code) run off the carriers that serve requests
+        r.addFilter(workers);
         routes(r);
     }
 
@@ -261,6 +264,7 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        workers.close();
         broker.close();
         tokens.close();
         try {

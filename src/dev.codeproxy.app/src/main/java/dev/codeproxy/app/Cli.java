@@ -23,12 +23,21 @@ import java.util.Set;
 @Command(name = "code-proxy", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
         description = "A local gateway for Claude Code: failover across Anthropic-compatible endpoints, "
                 + "streaming pass-through, request log and live dashboard.",
-        footer = {"", "Exit codes: 0 success, 2 usage error (bad flag, value or command), 1 any other failure."},
-        subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, SelftestCommand.class,
-                ImportCommand.class, ExportCommand.class, EndpointCommand.class, SettingsCommand.class,
-                ClaudeCommand.class, TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class})
+        footer = {"", "Exit codes: 0 success, 2 usage error (bad flag, value or command), 1 any other failure."})
 final class Cli {
+    /**
+     * The subcommands, in the order help lists them. They are added when the command line is built,
+     * not named in the annotation: building picocli's model of every command by reflection was the
+     * largest single cost of starting the image, so a run names one command and only that one's model
+     * is built (help, completion and an unknown command still get all of them).
+     */
+    private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, LoginCommand.class,
+            DoctorCommand.class, SelftestCommand.class, ImportCommand.class, ExportCommand.class,
+            EndpointCommand.class, SettingsCommand.class, ClaudeCommand.class, TokenCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class);
+    /** Commands that need every other command's model: help, and shell completion. */
+    private static final Set<Class<?>> NEED_ALL = Set.of(CommandLine.HelpCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class);
     static final int USAGE = 2;
     static final int FAILURE = 1;
     private static final Set<String> ROOT_FLAGS = Set.of("-h", "--help", "-V", "--version");
@@ -37,7 +46,15 @@ final class Cli {
     /** Runs the command line and returns the exit code. */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Context ctx = new Context(new Env(env), out, err);
-        CommandLine cl = new CommandLine(new Cli(), new Factory(ctx));
+        String[] argv = withDefaultCommand(args);
+        Factory factory = new Factory(ctx);
+        CommandLine cl = new CommandLine(new Cli(), factory);
+        Class<?> only = argv.length == 0 ? null : named(argv[0]);
+        for (Class<?> c : COMMANDS) {
+            if (only == null || NEED_ALL.contains(only) || c == only) {
+                cl.addSubcommand(new CommandLine(c, factory));
+            }
+        }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         // wide enough that no default path is cut in the middle of a word
@@ -59,7 +76,18 @@ final class Cli {
                     : prefix(c)) + (ex.getMessage() == null ? ex.toString() : oneLine(ex.getMessage())));
             return FAILURE;
         });
-        return cl.execute(withDefaultCommand(args));
+        return cl.execute(argv);
+    }
+
+    /** The command class a first argument names, or null (a flag, help of the root, a typo). */
+    private static Class<?> named(String arg) {
+        for (Class<?> c : COMMANDS) {
+            Command cmd = c.getAnnotation(Command.class);
+            if (cmd != null && (cmd.name().equals(arg) || List.of(cmd.aliases()).contains(arg))) {
+                return c;
+            }
+        }
+        return null;
     }
 
     static String oneLine(String s) {
@@ -96,6 +124,9 @@ final class Cli {
     /** {@code code-proxy --help} shows the flags of {@code serve}, the default command, too. */
     private static void serveOptionsInRootHelp(CommandLine root) {
         CommandLine serve = root.getSubcommands().get("serve");
+        if (serve == null) {
+            return; // another command runs: the root's help is not printed
+        }
         List<String> keys = new ArrayList<>(root.getHelpSectionKeys());
         keys.add(keys.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), SERVE_OPTIONS);
         root.setHelpSectionKeys(keys);
