@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * Bench --launcher dist/code-proxy/bin/code-proxy [--out target/bench] [--tmp DIR] [--nginx PATH] [--wrk PATH]
- *       [--pin-cpu N] [--phases latency,stream,memory,throughput,startup,size] [--quick] [--stream-delay-ms N]
+ *       [--pin-cpu N] [--phases latency,claude,stream,memory,throughput,dashboard,startup,size] [--quick] [--stream-delay-ms N]
  * </pre>
  *
  * The fake upstream, the lean upstream and the client run inside this JVM (which
@@ -38,7 +38,7 @@ public final class Bench {
     static final String MODEL = FakeUpstream.DEFAULT_MODEL;
     static final String PATH = "/v1/messages";
     static final Set<String> ALL_PHASES =
-            new LinkedHashSet<>(List.of("latency", "claude", "stream", "memory", "throughput", "startup", "size"));
+            new LinkedHashSet<>(List.of("latency", "claude", "stream", "memory", "throughput", "dashboard", "startup", "size"));
 
     // targets
     static final double ADDED_LATENCY_P99_MS = 0.5;
@@ -237,6 +237,9 @@ public final class Bench {
                                 throw new IOException("the proxy died: " + proxy.tail());
                             }
                         }
+                    }
+                    if (phases.contains("dashboard")) {
+                        dashboard(lean);
                     }
                     if (fake2) {
                         Path data = env.tmp.resolve("data-fake");
@@ -513,6 +516,66 @@ public final class Bench {
                 }
             }
             lean.reply(LeanUpstream.DEFAULT);
+        }
+
+        /**
+         * Proxied latency at 64 connections alone and while a dashboard reloads its statistics over a
+         * log of 1,000,000 rows (see {@link DashboardBench}); its own proxy and data directory.
+         */
+        private void dashboard(LeanUpstream lean) throws Exception {
+            Path sqlite3 = DashboardBench.sqlite3();
+            if (sqlite3 == null || env.wrk == null) {
+                report.note("dashboard phase: needs the sqlite3 command and wrk; its row is n/a");
+                return;
+            }
+            Path data = env.tmp.resolve("data-dashboard");
+            ProxyProcess.importEndpoint(env, data, "http://127.0.0.1:" + lean.port(), DashboardBench.settingsJson());
+            long t0 = System.nanoTime();
+            DashboardBench.seed(sqlite3, data.resolve("code-proxy.db"), env.tmp);
+            System.out.printf(Locale.ROOT, "dashboard: %,d rows and their aggregates seeded in %.1f s%n",
+                    DashboardBench.ROWS, (System.nanoTime() - t0) / 1e9);
+            Path body = env.tmp.resolve("body-dashboard-50000.json");
+            Files.write(body, ClaudeCodeBodies.request(MODEL, false, 50_000).getBytes(StandardCharsets.UTF_8));
+            lean.reply(LeanUpstream.JSON_1K);
+            int seconds = quick ? 4 : 8;
+            try (ProxyProcess proxy = ProxyProcess.start(env, data, Env.freePort(), true, "proxy-dashboard.log")) {
+                proxy.awaitReady(Duration.ofSeconds(60), 10);
+                Children.note(proxy.javaPid());
+                Wrk wrk = Wrk.ofFile(env.wrk, env.tmp, "cc-dashboard", CC_PATH, body);
+                String token = Files.readString(data.resolve("admin-token")).strip();
+                // warm the proxy and the dashboard's queries (the page cache holds the database after this)
+                try (DashboardBench.Reloader warm = new DashboardBench.Reloader(proxy.port, token)) {
+                    wrk.run(proxy.port, 64, quick ? 3 : 10);
+                }
+                Wrk.Result alone = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-dashboard-alone.txt"));
+                Wrk.Result with;
+                DashboardBench.Reloader dash = new DashboardBench.Reloader(proxy.port, token);
+                try (dash) {
+                    Thread.sleep(500);
+                    with = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-dashboard-with.txt"));
+                }
+                Wrk.Result again = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-dashboard-again.txt"));
+                double a = Math.max(DashboardBench.p99Ms(alone.raw()), DashboardBench.p99Ms(again.raw()));
+                double w = DashboardBench.p99Ms(with.raw());
+                System.out.println("dashboard: p99 alone " + DashboardBench.ms(DashboardBench.p99Ms(alone.raw()))
+                        + ", with the dashboard " + DashboardBench.ms(w) + ", alone again "
+                        + DashboardBench.ms(DashboardBench.p99Ms(again.raw())) + "; " + dash.reloads() + " reloads, "
+                        + Report.num(dash.msPerReload(), "%.0f ms") + " each, " + dash.failures() + " failed"
+                        + (dash.firstFailure() == null ? "" : " (first: " + dash.firstFailure() + ")"));
+                report.row("Proxied c64 p99, 50 KB: alone (worse of two runs) / while the dashboard reloads over "
+                                + "1,000,000 logged rows",
+                        DashboardBench.ms(a) + " / " + DashboardBench.ms(w) + " (" + Report.num(w - a, "%+.2f ms")
+                                + "; " + dash.reloads() + " reloads of " + DashboardBench.RELOAD.size() + " calls, "
+                                + Report.num(dash.msPerReload(), "%.0f ms") + " each; req/s "
+                                + Report.num(alone.requestsPerSecond(), "%.0f") + " / "
+                                + Report.num(with.requestsPerSecond(), "%.0f") + ")",
+                        "rise ≤ 1 ms", !Double.isNaN(a) && !Double.isNaN(w) && dash.failures() == 0 && w - a <= 1.0);
+                if (!proxy.alive()) {
+                    throw new IOException("the proxy died: " + proxy.tail());
+                }
+            } finally {
+                lean.reply(LeanUpstream.DEFAULT);
+            }
         }
 
         /** The proxy's longest GC pause in its GC log (the bench starts it with -Xlog:gc). */

@@ -37,9 +37,16 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Writes an import file pointing at {@code upstreamUrl} and runs {@code code-proxy import}. */
     static void importEndpoint(Env env, Path dataDir, String upstreamUrl) throws IOException, InterruptedException {
+        importEndpoint(env, dataDir, upstreamUrl, "{}");
+    }
+
+    /** The same with stored settings (a JSON object of the import file's "settings"). */
+    static void importEndpoint(Env env, Path dataDir, String upstreamUrl, String settings)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path file = dataDir.resolveSibling(dataDir.getFileName() + "-import.json");
-        Files.writeString(file, "{\"format\":\"code-proxy/1\",\"endpoints\":[{\"name\":\"fake\",\"baseUrl\":\""
+        Files.writeString(file, "{\"format\":\"code-proxy/1\",\"settings\":" + settings
+                + ",\"endpoints\":[{\"name\":\"fake\",\"baseUrl\":\""
                 + upstreamUrl + "\",\"apiKey\":\"" + UPSTREAM_KEY + "\"}]}");
         List<String> cmd = List.of(env.launcher.toString(), "import", file.toString(), "--data-dir", dataDir.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
