@@ -21,31 +21,74 @@ public final class SseFramer {
         void event(byte[] bytes, int off, int len, String name);
     }
 
-    private byte[] buf = new byte[8192];
+    /** The names the Messages API streams, so that framing an event allocates no string for its name. */
+    private static final String[] KNOWN = {"content_block_delta", "ping", "content_block_start", "content_block_stop",
+        "message_start", "message_delta", "message_stop", "error"};
+    private static final byte[][] KNOWN_BYTES = new byte[KNOWN.length][];
+
+    static {
+        for (int i = 0; i < KNOWN.length; i++) {
+            KNOWN_BYTES[i] = KNOWN[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static final byte[] NONE = new byte[0];
+    /**
+     * The unfinished event held back between reads (empty until there is one): an open stream
+     * whose events arrive whole holds no buffer here at all.
+     */
+    private byte[] buf = NONE;
     private int len;
     private int scanFrom;
 
-    /** Appends bytes and emits every event they complete. */
+    /**
+     * Takes bytes and emits every event they complete. The sink sees the bytes of an event only
+     * during its call (they may be the caller's own array): it copies what it keeps.
+     */
     public void feed(byte[] data, int off, int n, Sink sink) {
+        if (len == 0) {
+            // nothing held: whole events go out straight from the caller's bytes, only a tail is kept
+            int end = off + n;
+            int start = emit(data, off, end, off, sink);
+            hold(data, start, end - start);
+            return;
+        }
         ensure(len + n);
         System.arraycopy(data, off, buf, len, n);
         len += n;
-        int start = 0;
-        int i = Math.max(scanFrom, 0);
-        while (i < len) {
-            int end = eventEnd(i);
-            if (end < 0) {
-                break;
-            }
-            sink.event(buf, start, end - start, eventName(start, end));
-            start = end;
-            i = end;
-        }
+        int start = emit(buf, 0, len, Math.max(scanFrom, 0), sink);
         if (start > 0) {
             System.arraycopy(buf, start, buf, 0, len - start);
             len -= start;
         }
         // resume scanning a little before the old end: a terminator may straddle two reads
+        scanFrom = Math.max(0, len - 3);
+    }
+
+    /** Emits the whole events of {@code a[start, limit)}, scanning from {@code from}; returns where the rest starts. */
+    private int emit(byte[] a, int start, int limit, int from, Sink sink) {
+        int i = from;
+        while (i < limit) {
+            int end = eventEnd(a, i, limit);
+            if (end < 0) {
+                break;
+            }
+            sink.event(a, start, end - start, eventName(a, start, end));
+            start = end;
+            i = end;
+        }
+        return start;
+    }
+
+    private void hold(byte[] a, int off, int n) {
+        if (n == 0 && buf.length > 64 * 1024) {
+            buf = NONE; // a large event passed: do not keep its buffer for the rest of the stream
+        }
+        if (n > 0) {
+            ensure(n);
+            System.arraycopy(a, off, buf, 0, n);
+        }
+        len = n;
         scanFrom = Math.max(0, len - 3);
     }
 
@@ -59,7 +102,7 @@ public final class SseFramer {
     }
 
     /** Finds the end (exclusive) of the first event whose terminator starts at or after {@code from}. */
-    private int eventEnd(int from) {
+    private static int eventEnd(byte[] buf, int from, int len) {
         for (int i = from; i < len; i++) {
             byte b = buf[i];
             if (b == '\n') {
@@ -86,7 +129,7 @@ public final class SseFramer {
         return -1;
     }
 
-    private String eventName(int start, int end) {
+    private static String eventName(byte[] buf, int start, int end) {
         int i = start;
         while (i < end) {
             int lineEnd = i;
@@ -99,7 +142,7 @@ public final class SseFramer {
                 if (v < lineEnd && buf[v] == ' ') {
                     v++;
                 }
-                return new String(buf, v, lineEnd - v, StandardCharsets.UTF_8);
+                return name(buf, v, lineEnd);
             }
             i = lineEnd;
             while (i < end && (buf[i] == '\n' || buf[i] == '\r')) {
@@ -107,6 +150,16 @@ public final class SseFramer {
             }
         }
         return "message";
+    }
+
+    private static String name(byte[] a, int from, int to) {
+        for (int k = 0; k < KNOWN_BYTES.length; k++) {
+            byte[] known = KNOWN_BYTES[k];
+            if (known.length == to - from && Arrays.equals(a, from, to, known, 0, known.length)) {
+                return KNOWN[k];
+            }
+        }
+        return new String(a, from, to - from, StandardCharsets.UTF_8);
     }
 
     /** The concatenated {@code data:} lines of one event, for the few events whose payload matters. */
@@ -142,7 +195,7 @@ public final class SseFramer {
 
     private void ensure(int cap) {
         if (cap > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(cap, buf.length * 2));
+            buf = Arrays.copyOf(buf, Math.max(cap, Math.max(512, buf.length * 2)));
         }
     }
 }

@@ -37,6 +37,30 @@ class SseFramerTest {
     }
 
     @Test
+    void theCallersArrayMayBeReusedAfterEachFeed() {
+        // the relay reads every chunk into one array: the framer must keep its own copy of a tail
+        String s = "event: content_block_delta\r\ndata: {\"d\":\"é\"}\r\n\r\nevent: custom_thing\rdata: x\r\r"
+                + "event: message_stop\ndata: {}\n\n";
+        byte[] all = s.getBytes(StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk <= all.length; chunk++) {
+            SseFramer f = new SseFramer();
+            byte[] scratch = new byte[chunk];
+            List<Ev> out = new ArrayList<>();
+            for (int i = 0; i < all.length; i += chunk) {
+                int n = Math.min(chunk, all.length - i);
+                System.arraycopy(all, i, scratch, 0, n);
+                f.feed(scratch, 0, n, (b, off, len, name) -> out.add(new Ev(name, new String(b, off, len,
+                        StandardCharsets.UTF_8))));
+                java.util.Arrays.fill(scratch, (byte) 'X');
+            }
+            assertEquals(List.of(new Ev("content_block_delta", "event: content_block_delta\r\ndata: {\"d\":\"é\"}\r\n\r\n"),
+                    new Ev("custom_thing", "event: custom_thing\rdata: x\r\r"),
+                    new Ev("message_stop", "event: message_stop\ndata: {}\n\n")), out, "chunk " + chunk);
+            assertEquals(0, f.pending(), "chunk " + chunk);
+        }
+    }
+
+    @Test
     void acceptsCrlfLineEnds() {
         String s = "event: a\r\ndata: 1\r\n\r\nevent: b\r\ndata: 2\r\n\r\n";
         for (int chunk = 1; chunk <= s.length(); chunk++) {
