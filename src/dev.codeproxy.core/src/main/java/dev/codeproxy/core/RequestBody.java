@@ -152,13 +152,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
 
         private void skipString() {
             expect('"');
-            while (b[i] != '"') {
-                if (b[i] == '\\') {
-                    i++;
-                }
-                i++;
-            }
-            i++;
+            i = JsonBytes.stringEnd(b, i + 1);
         }
 
         /** Decodes a JSON string token spanning [start, end) including quotes. */
