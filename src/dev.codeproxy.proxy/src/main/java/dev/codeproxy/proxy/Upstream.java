@@ -4,9 +4,9 @@ import dev.codeproxy.core.Endpoint;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Method;
 import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
 
 import java.time.Duration;
 import java.util.function.BiConsumer;
@@ -18,11 +18,16 @@ import java.util.function.Consumer;
  * upstream sent them. Rebuilt only when the connect timeout setting changes.
  */
 public final class Upstream {
-    private volatile WebClient client;
+    private volatile Http1Client client;
     private volatile long connectTimeoutMs = -1;
 
-    private WebClient client(long connectMs) {
-        WebClient c = client;
+    /**
+     * The HTTP/1.1 client itself: upstreams are spoken to in HTTP/1.1, so each request skips the
+     * generic client's protocol discovery (a second request object per call, headers copied and
+     * validated again).
+     */
+    private Http1Client client(long connectMs) {
+        Http1Client c = client;
         if (c == null || connectMs != connectTimeoutMs) {
             synchronized (this) {
                 if (client == null || connectMs != connectTimeoutMs) {
@@ -40,7 +45,8 @@ public final class Upstream {
                             .servicesDiscoverServices(false)
                             .mediaContext(io.helidon.http.media.MediaContext.builder()
                                     .mediaSupportsDiscoverServices(false).build())
-                            .build();
+                            .build()
+                            .client(Http1Client.PROTOCOL);
                     connectTimeoutMs = connectMs;
                 }
                 c = client;
@@ -58,7 +64,7 @@ public final class Upstream {
     public HttpClientResponse send(Endpoint endpoint, String method, String pathAndQuery,
                                    Consumer<BiConsumer<String, String>> headers, byte[] body, long connectTimeoutMs,
                                    Duration headerTimeout) {
-        HttpClientRequest req = client(connectTimeoutMs)
+        var req = client(connectTimeoutMs)
                 .method(Method.create(method))
                 .skipUriEncoding(true)
                 .uri(endpoint.baseUrl() + pathAndQuery)
