@@ -8,14 +8,65 @@ import java.nio.charset.StandardCharsets;
  * exact byte range, and the {@code stream} flag. {@link #withModel} rewrites only that range, so
  * every other byte of the body stays identical.
  *
+ * <p>The same pass notes what routing by request kind needs (see {@code routes.RouteKind}); it
+ * walks into only the values it must look at, compares key bytes without decoding them, and
+ * allocates nothing for them:
+ * <ul>
+ *   <li>{@code thinking}: a {@code thinking} object whose {@code type} is not {@code disabled}
+ *       (Claude Code: {@code adaptive}; SDKs: {@code enabled} with {@code budget_tokens});</li>
+ *   <li>{@code tools}: their number, and whether one is Anthropic's server web search tool (its
+ *       {@code type} starts with {@code web_search}, as in {@code web_search_20250305}: Claude
+ *       Code's WebSearch tool sends that as a request of its own);</li>
+ *   <li>{@code messages}: whether the last one is a user message with image content
+ *       ({@code "type":"image"} anywhere in it, tool results included): the message of this turn;</li>
+ *   <li>{@code system}: whether its first block (at most 512 bytes) carries Claude Code's
+ *       subagent marker {@code cc_is_subagent=true} (the billing block subagent requests start with).</li>
+ * </ul>
+ *
  * @param model      the top-level model, or null
  * @param modelStart index of the opening quote of the model value, -1 when absent
  * @param modelEnd   index after the closing quote
  * @param stream     true when {@code "stream": true}
  * @param userId     {@code metadata.user_id} (Claude Code's session fallback key), or null
+ * @param length     the body's size in bytes (what the input token estimate is made from)
+ * @param thinking   extended thinking is on
+ * @param toolCount  entries of {@code tools} (0 when absent)
+ * @param webSearch  a web search server tool is offered
+ * @param image      the last message is from the user and holds image content
+ * @param subagent   the system prompt carries Claude Code's subagent marker
+ * @param maxTokens  {@code max_tokens}, -1 when absent or not an integer
  */
-public record RequestBody(String model, int modelStart, int modelEnd, boolean stream, String userId) {
-    private static final RequestBody NONE = new RequestBody(null, -1, -1, false, null);
+public record RequestBody(String model, int modelStart, int modelEnd, boolean stream, String userId, int length,
+                          boolean thinking, int toolCount, boolean webSearch, boolean image, boolean subagent,
+                          long maxTokens) {
+    private static final RequestBody NONE = new RequestBody(null, -1, -1, false, null, 0, false, 0, false, false,
+            false, -1);
+    /** How far into {@code system} the subagent marker is looked for (it is in the first block). */
+    static final int SUBAGENT_MARKER_WINDOW = 512;
+    private static final byte[] SUBAGENT_MARKER = ascii("cc_is_subagent=true");
+    private static final byte[] K_MODEL = ascii("model");
+    private static final byte[] K_STREAM = ascii("stream");
+    private static final byte[] K_METADATA = ascii("metadata");
+    private static final byte[] K_THINKING = ascii("thinking");
+    private static final byte[] K_TOOLS = ascii("tools");
+    private static final byte[] K_MESSAGES = ascii("messages");
+    private static final byte[] K_SYSTEM = ascii("system");
+    private static final byte[] K_MAX_TOKENS = ascii("max_tokens");
+    private static final byte[] K_TYPE = ascii("type");
+    private static final byte[] K_ROLE = ascii("role");
+    private static final byte[] V_DISABLED = ascii("disabled");
+    private static final byte[] V_WEB_SEARCH = ascii("web_search");
+    private static final byte[] V_USER = ascii("user");
+    private static final byte[] V_IMAGE = ascii("image");
+
+    /** Estimated input tokens: about four bytes of request JSON per token, no tokenizer. */
+    public long estimatedInputTokens() {
+        return length / 4L;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
 
     /** Scans a body; anything that is not a JSON object yields no model and no stream flag. */
     public static RequestBody scan(byte[] b) {
@@ -58,6 +109,12 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
             int me = -1;
             boolean stream = false;
             String userId = null;
+            boolean thinking = false;
+            int tools = 0;
+            boolean webSearch = false;
+            boolean image = false;
+            boolean subagent = false;
+            long maxTokens = -1;
             while (true) {
                 ws();
                 if (b[i] == '}') {
@@ -65,20 +122,73 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                 }
                 int ks = i;
                 skipString();
-                String key = decode(ks, i);
+                int ke = i;
                 ws();
                 expect(':');
                 ws();
                 int vs = i;
-                skipValue();
-                if (key.equals("model") && b[vs] == '"') {
+                byte first = b[vs];
+                if (first == '[' && keyIs(ks, ke, K_TOOLS)) {
+                    // walk the array element by element (the same bytes skipValue would pass)
+                    i++;
+                    while (true) {
+                        ws();
+                        if (b[i] == ']') {
+                            i++;
+                            break;
+                        }
+                        int es = i;
+                        skipValue();
+                        tools++;
+                        if (!webSearch && b[es] == '{') {
+                            int t = stringValueStart(es, K_TYPE);
+                            webSearch = t >= 0 && startsWith(t + 1, V_WEB_SEARCH);
+                        }
+                        ws();
+                        if (b[i] == ',') {
+                            i++;
+                        }
+                    }
+                } else if (first == '[' && keyIs(ks, ke, K_MESSAGES)) {
+                    i++;
+                    int last = -1;
+                    int lastEnd = -1;
+                    while (true) {
+                        ws();
+                        if (b[i] == ']') {
+                            i++;
+                            break;
+                        }
+                        last = i;
+                        skipValue();
+                        lastEnd = i;
+                        ws();
+                        if (b[i] == ',') {
+                            i++;
+                        }
+                    }
+                    image = last >= 0 && b[last] == '{' && imageFromUser(last, lastEnd);
+                } else {
+                    skipValue();
+                }
+                if (first == '"' && keyIs(ks, ke, K_MODEL)) {
                     model = decode(vs, i);
                     ms = vs;
                     me = i;
-                } else if (key.equals("stream")) {
-                    stream = i - vs == 4 && b[vs] == 't';
-                } else if (key.equals("metadata") && b[vs] == '{') {
-                    userId = new Scanner(java.util.Arrays.copyOfRange(b, vs, i)).stringField("user_id");
+                } else if (keyIs(ks, ke, K_STREAM)) {
+                    stream = i - vs == 4 && first == 't';
+                } else if (first == '{' && keyIs(ks, ke, K_METADATA)) {
+                    int end = i;
+                    i = vs;
+                    userId = stringField("user_id");
+                    i = end;
+                } else if (first == '{' && keyIs(ks, ke, K_THINKING)) {
+                    int t = stringValueStart(vs, K_TYPE);
+                    thinking = t >= 0 && !startsWith(t + 1, V_DISABLED);
+                } else if (keyIs(ks, ke, K_SYSTEM) && (first == '[' || first == '"')) {
+                    subagent = contains(vs, firstBlockEnd(vs, i), SUBAGENT_MARKER);
+                } else if (keyIs(ks, ke, K_MAX_TOKENS)) {
+                    maxTokens = integer(vs, i);
                 }
                 ws();
                 if (b[i] == ',') {
@@ -88,7 +198,128 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     break;
                 }
             }
-            return new RequestBody(model, ms, me, stream, userId);
+            return new RequestBody(model, ms, me, stream, userId, b.length, thinking, tools, webSearch, image,
+                    subagent, maxTokens);
+        }
+
+        /** Where the first block of a system array ends (a string: its first bytes), within the window. */
+        private int firstBlockEnd(int vs, int end) {
+            int limit = Math.min(end, vs + SUBAGENT_MARKER_WINDOW);
+            if (b[vs] != '[') {
+                return limit;
+            }
+            int saved = i;
+            i = vs + 1;
+            ws();
+            skipValue();
+            int first = i;
+            i = saved;
+            return Math.min(first, limit);
+        }
+
+        /** Whether the message object at {@code at} has role user and image content. */
+        private boolean imageFromUser(int at, int end) {
+            int role = stringValueStart(at, K_ROLE);
+            boolean user = role >= 0 && startsWith(role + 1, V_USER) && b[role + 1 + V_USER.length] == '"';
+            boolean found = false;
+            if (user) {
+                // "type" as raw bytes (unescaped quotes) is a key or the bare string "type": only a key is
+                // followed by a colon, so this finds {"type":"image"} at any depth and never inside text
+                for (int p = at; p + 6 < end && !found; p++) {
+                    if (b[p] == '"' && startsWith(p + 1, K_TYPE) && b[p + 5] == '"') {
+                        int q = p + 6;
+                        while (q < end && isWs(b[q])) {
+                            q++;
+                        }
+                        if (q < end && b[q] == ':') {
+                            q++;
+                            while (q < end && isWs(b[q])) {
+                                q++;
+                            }
+                            found = q < end && b[q] == '"' && startsWith(q + 1, V_IMAGE)
+                                    && b[q + 1 + V_IMAGE.length] == '"';
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        /**
+         * The index of the opening quote of a string member {@code key} of the object at {@code at},
+         * or -1; the scan position is left where it was.
+         */
+        private int stringValueStart(int at, byte[] key) {
+            int saved = i;
+            i = at;
+            try {
+                expect('{');
+                while (true) {
+                    ws();
+                    if (b[i] == '}') {
+                        return -1;
+                    }
+                    int ks = i;
+                    skipString();
+                    int ke = i;
+                    ws();
+                    expect(':');
+                    ws();
+                    int vs = i;
+                    skipValue();
+                    if (b[vs] == '"' && keyIs(ks, ke, key)) {
+                        return vs;
+                    }
+                    ws();
+                    if (b[i] == ',') {
+                        i++;
+                    } else {
+                        return -1;
+                    }
+                }
+            } finally {
+                i = saved;
+            }
+        }
+
+        /** Whether the string token [ks, ke) (quotes included) is exactly {@code key} (no escapes). */
+        private boolean keyIs(int ks, int ke, byte[] key) {
+            return ke - ks - 2 == key.length && startsWith(ks + 1, key);
+        }
+
+        private boolean startsWith(int at, byte[] lit) {
+            if (at + lit.length > b.length) {
+                return false;
+            }
+            for (int k = 0; k < lit.length; k++) {
+                if (b[at + k] != lit[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean contains(int from, int to, byte[] lit) {
+            for (int p = from; p + lit.length <= to; p++) {
+                if (b[p] == lit[0] && startsWith(p, lit)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private long integer(int from, int to) {
+            if (to - from < 1 || to - from > 18) {
+                return -1;
+            }
+            long v = 0;
+            for (int p = from; p < to; p++) {
+                if (b[p] < '0' || b[p] > '9') {
+                    return -1;
+                }
+                v = v * 10 + (b[p] - '0');
+            }
+            return v;
         }
 
         /** A top-level string field of this object, or null. */

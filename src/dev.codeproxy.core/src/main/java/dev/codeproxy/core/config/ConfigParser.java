@@ -337,6 +337,15 @@ public final class ConfigParser {
 
     private java.util.Optional<String> settingValue(SettingKey key, JsonValue v, String path) {
         String raw;
+        if (key == SettingKey.ROUTES) {
+            // an array of rules; endpoint names are checked where the import is applied (merge or replace)
+            try {
+                return java.util.Optional.of(dev.codeproxy.core.routes.Routes.of(v, path, null).json());
+            } catch (dev.codeproxy.core.routes.RouteException e) {
+                e.problems().forEach((field, problem) -> problems.add(field + ": " + problem));
+                return java.util.Optional.empty();
+            }
+        }
         if (key.numeric()) {
             if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
                 problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());

@@ -26,6 +26,11 @@ public final class ConfigWriter {
                 s.add(k.key(), ((Number) v).longValue());
             } else if (k.bool()) {
                 s.add(k.key(), (Boolean) v);
+            } else if (k == SettingKey.ROUTES) {
+                // routes are a JSON array in the file, not a string
+                try (var r = Json.createReader(new java.io.StringReader(k.format(v)))) {
+                    s.add(k.key(), r.readArray());
+                }
             } else {
                 s.add(k.key(), k.format(v));
             }
