@@ -64,6 +64,33 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
         return length / 4L;
     }
 
+    /**
+     * The body without the top-level members whose key {@code drop} accepts (for endpoints that
+     * refuse some fields); the same array when none is dropped or the body is not a JSON object.
+     * Used only for such endpoints, so it may scan again.
+     */
+    public static byte[] withoutFields(byte[] body, java.util.function.Predicate<String> drop) {
+        try {
+            return new Scanner(body).without(drop);
+        } catch (RuntimeException e) {
+            return body;
+        }
+    }
+
+    /** The top-level keys of a JSON object body, in order (empty when it is not one). */
+    public static java.util.List<String> topLevelKeys(byte[] body) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try {
+            new Scanner(body).without(k -> {
+                keys.add(k);
+                return false;
+            });
+        } catch (RuntimeException e) {
+            return java.util.List.of();
+        }
+        return keys;
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
@@ -320,6 +347,62 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                 v = v * 10 + (b[p] - '0');
             }
             return v;
+        }
+
+        /** The object without the members whose key {@code drop} accepts (the same array when none is). */
+        byte[] without(java.util.function.Predicate<String> drop) {
+            ws();
+            expect('{');
+            java.io.ByteArrayOutputStream out = null;
+            int copied = 0;
+            boolean firstKept = true;
+            while (true) {
+                ws();
+                if (b[i] == '}') {
+                    break;
+                }
+                int ms = i;
+                skipString();
+                String key = decode(ms, i);
+                ws();
+                expect(':');
+                ws();
+                skipValue();
+                int me = i;
+                ws();
+                boolean more = b[i] == ',';
+                if (more) {
+                    i++;
+                }
+                if (drop.test(key)) {
+                    if (out == null) {
+                        out = new java.io.ByteArrayOutputStream(b.length);
+                    }
+                    // copy what came before this member, then skip it (and its comma)
+                    out.write(b, copied, ms - copied);
+                    copied = more ? i : me;
+                    if (!more && !firstKept) {
+                        // the last member went: remove the comma written before it
+                        byte[] sofar = out.toByteArray();
+                        int k = sofar.length - 1;
+                        while (k >= 0 && isWs(sofar[k])) {
+                            k--;
+                        }
+                        out.reset();
+                        out.write(sofar, 0, k >= 0 && sofar[k] == ',' ? k : sofar.length);
+                    }
+                } else {
+                    firstKept = false;
+                }
+                if (!more) {
+                    break;
+                }
+            }
+            if (out == null) {
+                return b;
+            }
+            out.write(b, copied, b.length - copied);
+            return out.toByteArray();
         }
 
         /** A top-level string field of this object, or null. */
