@@ -57,6 +57,18 @@ public final class ConfigWriter {
                             .add("sonnet", e.models().sonnet())
                             .add("opus", e.models().opus()))
                     .add("disableNonessentialTraffic", e.disableNonessentialTraffic());
+            if (!e.compat().isEmpty()) {
+                // only when set: files of endpoints without it stay as they were
+                JsonObjectBuilder c = Json.createObjectBuilder();
+                e.compat().asMap().forEach((k, l) -> {
+                    if (!l.isEmpty()) {
+                        var la = Json.createArrayBuilder();
+                        l.forEach(la::add);
+                        c.add(k, la);
+                    }
+                });
+                o.add("compat", c);
+            }
             arr.add(o);
         }
         var root = Json.createObjectBuilder()
