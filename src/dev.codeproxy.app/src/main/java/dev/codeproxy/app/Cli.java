@@ -25,7 +25,7 @@ import java.util.Set;
                 + "streaming pass-through, request log and live dashboard.",
         footer = {"", "Exit codes: 0 success, 2 usage error (bad flag, value or command), 1 any other failure."},
         subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, SelftestCommand.class,
-                ImportCommand.class, ExportCommand.class, EndpointCommand.class, SettingsCommand.class,
+                ImportCommand.class, ExportCommand.class, EndpointCommand.class, SettingsCommand.class, RouteCommand.class,
                 ClaudeCommand.class, TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 final class Cli {
