@@ -76,14 +76,11 @@ public final class RoutesResource implements HttpService {
         boolean agent = body.get("agentHeader") == JsonValue.TRUE;
         Routes routes = body.containsKey("routes") ? parse(body.get("routes"), p) : s.config().settings().routes();
         p.throwIfAny("nothing to test");
-        RequestBody info = RequestBody.scan(bytes);
-        if (info.model() == null && info.length() > 0 && info.toolCount() == 0 && !info.thinking()) {
-            // scan yields nothing for text that is not a JSON object: say so rather than match "default"
-            String t = new String(bytes, StandardCharsets.UTF_8).strip();
-            if (!t.startsWith("{")) {
-                throw ApiException.invalid("body", "is not a JSON object; paste a Messages request body");
-            }
+        if (!new String(bytes, StandardCharsets.UTF_8).strip().startsWith("{")) {
+            // the scan yields nothing for text that is not a JSON object: say so rather than answer "default"
+            throw ApiException.invalid("body", "is not a JSON object; paste a Messages request body");
         }
+        RequestBody info = RequestBody.scan(bytes);
         Route r = routes.match(info, agent);
         int index = r == null ? -1 : routes.rules().indexOf(r);
         Api.ok(res, new RouteDtos.TestResult(r == null ? Routes.DEFAULT : r.match(), index,
