@@ -54,6 +54,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
     private static final byte[] K_MAX_TOKENS = ascii("max_tokens");
     private static final byte[] K_TYPE = ascii("type");
     private static final byte[] K_ROLE = ascii("role");
+    private static final byte[] K_CONTENT = ascii("content");
     private static final byte[] V_DISABLED = ascii("disabled");
     private static final byte[] V_WEB_SEARCH = ascii("web_search");
     private static final byte[] V_USER = ascii("user");
@@ -164,12 +165,13 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                             i++;
                             break;
                         }
-                        int es = i;
-                        skipValue();
                         tools++;
-                        if (!webSearch && b[es] == '{') {
-                            int t = stringValueStart(es, K_TYPE);
-                            webSearch = t >= 0 && startsWith(t + 1, V_WEB_SEARCH);
+                        if (b[i] == '{') {
+                            // member by member: the type is noted on the way, nothing is read twice
+                            int t = typeValue();
+                            webSearch |= t >= 0 && startsWith(t + 1, V_WEB_SEARCH);
+                        } else {
+                            skipValue();
                         }
                         ws();
                         if (b[i] == ',') {
@@ -178,23 +180,40 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     }
                 } else if (first == '[' && keyIs(ks, ke, K_MESSAGES)) {
                     i++;
-                    int last = -1;
-                    int lastEnd = -1;
                     while (true) {
                         ws();
                         if (b[i] == ']') {
                             i++;
                             break;
                         }
-                        last = i;
-                        skipValue();
-                        lastEnd = i;
+                        // each message notes whether it is the user's with an image; the last one counts
+                        image = b[i] == '{' ? userImage() : skipFalse();
                         ws();
                         if (b[i] == ',') {
                             i++;
                         }
                     }
-                    image = last >= 0 && b[last] == '{' && imageFromUser(last, lastEnd);
+                } else if (first == '[' && keyIs(ks, ke, K_SYSTEM)) {
+                    // the first block is where the billing header (and a subagent's marker) is
+                    i++;
+                    ws();
+                    if (b[i] != ']') {
+                        int es = i;
+                        skipValue();
+                        subagent = contains(es, Math.min(i, es + SUBAGENT_MARKER_WINDOW), SUBAGENT_MARKER);
+                    }
+                    while (true) {
+                        ws();
+                        if (b[i] == ']') {
+                            i++;
+                            break;
+                        }
+                        if (b[i] == ',') {
+                            i++;
+                            ws();
+                        }
+                        skipValue();
+                    }
                 } else {
                     skipValue();
                 }
@@ -212,8 +231,8 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                 } else if (first == '{' && keyIs(ks, ke, K_THINKING)) {
                     int t = stringValueStart(vs, K_TYPE);
                     thinking = t >= 0 && !startsWith(t + 1, V_DISABLED);
-                } else if (keyIs(ks, ke, K_SYSTEM) && (first == '[' || first == '"')) {
-                    subagent = contains(vs, firstBlockEnd(vs, i), SUBAGENT_MARKER);
+                } else if (first == '"' && keyIs(ks, ke, K_SYSTEM)) {
+                    subagent = contains(vs, Math.min(i, vs + SUBAGENT_MARKER_WINDOW), SUBAGENT_MARKER);
                 } else if (keyIs(ks, ke, K_MAX_TOKENS)) {
                     maxTokens = integer(vs, i);
                 }
@@ -229,47 +248,120 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     subagent, maxTokens);
         }
 
-        /** Where the first block of a system array ends (a string: its first bytes), within the window. */
-        private int firstBlockEnd(int vs, int end) {
-            int limit = Math.min(end, vs + SUBAGENT_MARKER_WINDOW);
-            if (b[vs] != '[') {
-                return limit;
-            }
-            int saved = i;
-            i = vs + 1;
-            ws();
+        /** Skips a value; false. */
+        private boolean skipFalse() {
             skipValue();
-            int first = i;
-            i = saved;
-            return Math.min(first, limit);
+            return false;
         }
 
-        /** Whether the message object at {@code at} has role user and image content. */
-        private boolean imageFromUser(int at, int end) {
-            int role = stringValueStart(at, K_ROLE);
-            boolean user = role >= 0 && startsWith(role + 1, V_USER) && b[role + 1 + V_USER.length] == '"';
-            boolean found = false;
-            if (user) {
-                // "type" as raw bytes (unescaped quotes) is a key or the bare string "type": only a key is
-                // followed by a colon, so this finds {"type":"image"} at any depth and never inside text
-                for (int p = at; p + 6 < end && !found; p++) {
-                    if (b[p] == '"' && startsWith(p + 1, K_TYPE) && b[p + 5] == '"') {
-                        int q = p + 6;
-                        while (q < end && isWs(b[q])) {
-                            q++;
-                        }
-                        if (q < end && b[q] == ':') {
-                            q++;
-                            while (q < end && isWs(b[q])) {
-                                q++;
-                            }
-                            found = q < end && b[q] == '"' && startsWith(q + 1, V_IMAGE)
-                                    && b[q + 1 + V_IMAGE.length] == '"';
-                        }
-                    }
+        /**
+         * Walks the object at {@code i} member by member (leaving {@code i} after it) and returns the
+         * index of the opening quote of its string member {@code type}, or -1.
+         */
+        private int typeValue() {
+            expect('{');
+            int type = -1;
+            while (true) {
+                ws();
+                if (b[i] == '}') {
+                    i++;
+                    return type;
+                }
+                int ks = i;
+                skipString();
+                int ke = i;
+                ws();
+                expect(':');
+                ws();
+                int vs = i;
+                skipValue();
+                if (b[vs] == '"' && keyIs(ks, ke, K_TYPE)) {
+                    type = vs;
+                }
+                ws();
+                if (b[i] == ',') {
+                    i++;
                 }
             }
-            return found;
+        }
+
+        /** Walks a message object: true when its role is user and its content holds an image. */
+        private boolean userImage() {
+            expect('{');
+            boolean user = false;
+            boolean image = false;
+            while (true) {
+                ws();
+                if (b[i] == '}') {
+                    i++;
+                    return user && image;
+                }
+                int ks = i;
+                skipString();
+                int ke = i;
+                ws();
+                expect(':');
+                ws();
+                int vs = i;
+                if (keyIs(ks, ke, K_CONTENT)) {
+                    image = skipNotingImage();
+                } else {
+                    skipValue();
+                    if (b[vs] == '"' && keyIs(ks, ke, K_ROLE)) {
+                        user = keyIs(vs, i, V_USER);
+                    }
+                }
+                ws();
+                if (b[i] == ',') {
+                    i++;
+                }
+            }
+        }
+
+        /**
+         * Skips a value like {@link #skipValue} and says whether it holds {@code "type":"image"} at
+         * any depth. {@code "type"} as raw bytes (unescaped quotes) is a key or the bare string
+         * "type", and only a key is followed by a colon, so text that mentions it never counts.
+         */
+        private boolean skipNotingImage() {
+            byte c = b[i];
+            if (c != '{' && c != '[') {
+                skipValue();
+                return false;
+            }
+            boolean found = false;
+            int depth = 0;
+            while (true) {
+                byte x = b[i];
+                if (x == '"') {
+                    int s = i;
+                    skipString();
+                    if (!found && i - s == 6 && startsWith(s + 1, K_TYPE)) {
+                        int q = i;
+                        while (isWs(b[q])) {
+                            q++;
+                        }
+                        if (b[q] == ':') {
+                            q++;
+                            while (isWs(b[q])) {
+                                q++;
+                            }
+                            found = b[q] == '"' && startsWith(q + 1, V_IMAGE) && b[q + 1 + V_IMAGE.length] == '"';
+                        }
+                    }
+                    continue;
+                }
+                if (x == '{' || x == '[') {
+                    depth++;
+                } else if (x == '}' || x == ']') {
+                    depth--;
+                    if (depth == 0) {
+                        i++;
+                        return found;
+                    }
+                }
+                i++;
+            }
         }
 
         /**
