@@ -15,21 +15,24 @@ import java.util.Objects;
  * @param endpoints      endpoint names, in the order they are tried
  * @param model          the model sent upstream instead of the client's (and of the endpoint's
  *                       mapping), empty for none
+ * @param modelSubstring for {@code model:<substring>}: the substring in lower case, made once so
+ *                       matching allocates nothing (empty for other kinds)
  */
-public record Route(String match, RouteKind kind, long minInputTokens, List<String> endpoints, String model) {
+public record Route(String match, RouteKind kind, long minInputTokens, List<String> endpoints, String model,
+                    String modelSubstring) {
     /** minInputTokens when a longContext rule does not say. */
     public static final long DEFAULT_MIN_INPUT_TOKENS = 60_000;
+
+    public Route(String match, RouteKind kind, long minInputTokens, List<String> endpoints, String model) {
+        this(match, kind, minInputTokens, endpoints, model, kind == RouteKind.MODEL
+                ? RouteKind.lower(match.substring("model:".length())) : "");
+    }
 
     public Route {
         Objects.requireNonNull(match, "match");
         Objects.requireNonNull(kind, "kind");
         endpoints = List.copyOf(endpoints);
         model = Objects.requireNonNullElse(model, "");
-    }
-
-    /** For {@code model:<substring>}: the substring, lower case (empty for other kinds). */
-    public String modelSubstring() {
-        return kind == RouteKind.MODEL ? RouteKind.lower(match.substring("model:".length())) : "";
     }
 
     /** The rule as JSON, in the settings' form. */
