@@ -124,6 +124,7 @@ class RoutesTest extends AdminServerTest {
         Resp bad = claude(ClaudeCodeBodies.request("claude-opus-4-5", true, 20_000));
         assertEquals(400, bad.status());
         assertEquals("thinking", bad.header("x-code-proxy-route"));
+        assertEquals(List.of("thinking"), bad.headers().get("x-code-proxy-route"), "one value: the route replaces the default");
         // refused before the body was read: no rule applied
         Resp noToken = send(HttpRequest.newBuilder(URI.create(base() + "/v1/messages"))
                 .POST(HttpRequest.BodyPublishers.ofString(MESSAGE)).build());

@@ -21,8 +21,9 @@ public final class LogQueries {
     private static final String COLUMNS = "r.id, r.started_at, r.method, r.path, r.query, r.model, r.sent_model, r.stream, "
             + "r.status, r.endpoint, r.attempts, r.failed_over, r.outcome, r.headers_ms, r.first_token_ms, r.total_ms, "
             + "r.input_tokens, r.output_tokens, r.cache_write_5m_tokens, r.cache_write_1h_tokens, r.cache_read_tokens, "
-            + "r.cost_micros, r.priced, r.error, r.route, "
-            + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept";
+            + "r.cost_micros, r.priced, r.error, "
+            + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept, "
+            + "r.route";
 
     private final DbClient db;
 
