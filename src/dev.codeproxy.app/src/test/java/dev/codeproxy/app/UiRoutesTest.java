@@ -71,6 +71,8 @@ class UiRoutesTest extends UiServerTest {
         });
         go("/logs?route=background");
         assertThat(page.locator("table tbody tr").first()).containsText("background");
+        page.locator("table tbody tr").first().click();
+        assertThat(byTest("log-route")).hasText("background");
         go("/");
         assertThat(byTest("usage-by-route")).containsText("background");
     }
