@@ -195,6 +195,12 @@ export const api = {
   createToken: (name) => request(`${API}/tokens`, { method: 'POST', body: { name } }),
   revokeToken: (id) => request(`${API}/tokens/${enc(id)}`, { method: 'DELETE' }),
 
+  routes: () => request(`${API}/routes`),
+  saveRoutes: (routes) => request(`${API}/routes`, { method: 'PUT', body: { routes } }),
+  testRoute: (body, routes, agentHeader) =>
+    request(`${API}/routes/test`, { method: 'POST', body: { body, routes, agentHeader } }),
+  routeStats: (range) => request(`${API}/stats/routes`, { query: { range } }),
+
   logout: () => request('/_/logout', { method: 'POST' }),
   sessions: () => request(`${API}/sessions`),
   endSession: (handle) => request(`${API}/sessions/${enc(handle)}`, { method: 'DELETE' }),

@@ -15,11 +15,12 @@ export function createDashboard() {
   const daily = resource(() => api.series('30d', 'day'));
   const models = resource(() => api.models(range));
   const endpoints = resource(() => api.endpointStats(range));
+  const routes = resource(() => api.routeStats(range));
   const heatmap = resource(() => api.heatmap(year || undefined));
   // the last 365 days, for "cost this month" (there is no month range in the API)
   const lastYear = resource(() => api.heatmap(undefined));
 
-  const all = [summary, allTime, hourly, daily, models, endpoints, heatmap, lastYear];
+  const all = [summary, allTime, hourly, daily, models, endpoints, heatmap, lastYear, routes];
   let timer = 0;
 
   return {
@@ -29,6 +30,7 @@ export function createDashboard() {
     daily,
     models,
     endpoints,
+    routes,
     heatmap,
     lastYear,
     get range() {
@@ -38,6 +40,7 @@ export function createDashboard() {
       range = r;
       models.load();
       endpoints.load();
+      routes.load();
     },
     get span() {
       return span;

@@ -2,7 +2,7 @@
 // requests that finish while the first page is open added at the top, live.
 import { api } from '../../lib/api.js';
 
-export const EMPTY_FILTERS = { status: '', outcome: '', endpoint: '', model: '', stream: '', from: '', to: '', q: '' };
+export const EMPTY_FILTERS = { status: '', outcome: '', endpoint: '', model: '', stream: '', from: '', to: '', q: '', route: '' };
 export const PAGE_SIZE = 50;
 
 /** The day after "YYYY-MM-DD": the API's `to` is exclusive, the date field means "up to and including". */
@@ -40,6 +40,7 @@ export function createLogs() {
       from: f.from,
       to: f.to ? nextDay(f.to) : '',
       q: f.q.trim(),
+      route: f.route,
       before,
       limit: PAGE_SIZE,
     };
@@ -72,6 +73,7 @@ export function createLogs() {
     if (f.status && Math.floor(m.status / 100) !== Number(f.status[0])) return false;
     if (f.outcome && m.outcome !== f.outcome) return false;
     if (f.endpoint && m.endpoint !== f.endpoint) return false;
+    if (f.route && m.route !== f.route) return false;
     const model = f.model.trim();
     if (model && m.model !== model && m.sentModel !== model) return false;
     if (f.stream && String(m.stream) !== f.stream) return false;
@@ -151,7 +153,7 @@ export function createLogs() {
     /** Whether an in-flight request could end up in the current filter (only the request itself is known). */
     mayMatch(r) {
       const f = filters;
-      if (f.status || f.outcome || f.endpoint) return false;
+      if (f.status || f.outcome || f.endpoint || f.route) return false;
       const model = f.model.trim();
       if (model && r.model !== model) return false;
       if (f.stream && String(r.stream) !== f.stream) return false;

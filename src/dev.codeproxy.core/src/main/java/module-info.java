@@ -20,4 +20,6 @@ module dev.codeproxy.core {
     exports dev.codeproxy.core.usage;
     // bundled price table, overrides and request cost (the log writer and the admin API)
     exports dev.codeproxy.core.pricing;
+    // routes by request kind: the rules, their parsing and the per-request match
+    exports dev.codeproxy.core.routes;
 }

@@ -3,6 +3,7 @@ package dev.codeproxy.admin;
 import dev.codeproxy.admin.api.Api;
 import dev.codeproxy.admin.api.ClaudeResource;
 import dev.codeproxy.admin.api.ConfigResource;
+import dev.codeproxy.admin.api.RoutesResource;
 import dev.codeproxy.admin.api.EndpointTester;
 import dev.codeproxy.admin.api.DoctorResource;
 import dev.codeproxy.admin.api.EndpointsResource;
@@ -209,7 +210,8 @@ public final class ControlPlane implements AutoCloseable {
                 new PricingResource(services),
                 new ConfigResource(services),
                 new TokensResource(services),
-                new ClaudeResource(services));
+                new ClaudeResource(services),
+                new RoutesResource(services));
         r.any("/_/api", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
                 + req.prologue().method().text() + " " + req.path().path()))));
         r.any("/_/api/*", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "

@@ -76,6 +76,11 @@ final class ImportCommand implements Callable<Integer> {
                     throw new CommandFailure("import: " + file + ": $.endpoints[" + i + "].baseUrl: " + loop);
                 }
             }
+            List<String> routeProblems = cfg.routeProblems(store.endpoints.list().stream().map(e -> e.name()).toList(),
+                    replace);
+            if (!routeProblems.isEmpty()) {
+                throw new CommandFailure("import: " + file + ": " + String.join("; ", routeProblems));
+            }
             if (!cfg.settings().isEmpty()) {
                 store.settings.putAll(cfg.settings());
             }

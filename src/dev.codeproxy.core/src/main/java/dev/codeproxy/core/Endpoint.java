@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param headersTimeoutMs wait for response headers at most this long, then fail over (default
  *                    60,000; the effective wait is the smallest of this, {@code timeoutMs} and
  *                    what is left of the request deadline)
+ * @param compat      which beta flags and body fields this endpoint accepts (none changed by default)
  */
 public record Endpoint(long id,
                        String name,
@@ -34,7 +35,8 @@ public record Endpoint(long id,
                        long timeoutMs,
                        ModelMap models,
                        boolean disableNonessentialTraffic,
-                       long headersTimeoutMs) {
+                       long headersTimeoutMs,
+                       EndpointCompat compat) {
     public static final long DEFAULT_TIMEOUT_MS = 600_000;
     /** A black-holed upstream fails over after this long without response headers. */
     public static final long DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
@@ -50,6 +52,14 @@ public record Endpoint(long id,
                 disableNonessentialTraffic, DEFAULT_HEADERS_TIMEOUT_MS);
     }
 
+    /** An endpoint without compatibility settings. */
+    public Endpoint(long id, String name, String note, boolean enabled, int priority, int weight, String baseUrl,
+                    String apiKey, AuthStyle authStyle, long timeoutMs, ModelMap models,
+                    boolean disableNonessentialTraffic, long headersTimeoutMs) {
+        this(id, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
+                disableNonessentialTraffic, headersTimeoutMs, EndpointCompat.NONE);
+    }
+
     public Endpoint {
         Objects.requireNonNull(name, "name");
         note = Objects.requireNonNullElse(note, "");
@@ -57,31 +67,37 @@ public record Endpoint(long id,
         apiKey = Objects.requireNonNullElse(apiKey, "");
         authStyle = Objects.requireNonNullElse(authStyle, AuthStyle.X_API_KEY);
         models = Objects.requireNonNullElse(models, ModelMap.EMPTY);
+        compat = Objects.requireNonNullElse(compat, EndpointCompat.NONE);
+    }
+
+    public Endpoint withCompat(EndpointCompat c) {
+        return new Endpoint(id, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
+                disableNonessentialTraffic, headersTimeoutMs, c);
     }
 
     public Endpoint withHeadersTimeoutMs(long ms) {
         return new Endpoint(id, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic, ms);
+                disableNonessentialTraffic, ms, compat);
     }
 
     public Endpoint withId(long newId) {
         return new Endpoint(newId, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic, headersTimeoutMs);
+                disableNonessentialTraffic, headersTimeoutMs, compat);
     }
 
     public Endpoint withEnabled(boolean on) {
         return new Endpoint(id, name, note, on, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic, headersTimeoutMs);
+                disableNonessentialTraffic, headersTimeoutMs, compat);
     }
 
     public Endpoint withPriority(int p) {
         return new Endpoint(id, name, note, enabled, p, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
-                disableNonessentialTraffic, headersTimeoutMs);
+                disableNonessentialTraffic, headersTimeoutMs, compat);
     }
 
     public Endpoint withApiKey(String key) {
         return new Endpoint(id, name, note, enabled, priority, weight, baseUrl, key, authStyle, timeoutMs, models,
-                disableNonessentialTraffic, headersTimeoutMs);
+                disableNonessentialTraffic, headersTimeoutMs, compat);
     }
 
     /** The key as it may be shown: first 7 and last 4 characters. */

@@ -44,6 +44,7 @@ public final class EndpointRules {
             errors.put("headersTimeoutMs", "is " + e.headersTimeoutMs() + "; expected an integer from "
                     + Endpoint.MIN_HEADERS_TIMEOUT_MS + " to " + Endpoint.MAX_HEADERS_TIMEOUT_MS);
         }
+        errors.putAll(e.compat().check());
         if (e.apiKey().chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             errors.put("apiKey", "contains spaces or non-printable characters");
         }

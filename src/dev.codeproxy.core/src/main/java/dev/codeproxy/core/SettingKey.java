@@ -34,9 +34,11 @@ public enum SettingKey {
     CLAUDE_SMALL_FAST_MODEL("claudeSmallFastModel", Kind.STRING, "", 0, 200, Settings::claudeSmallFastModel),
     CLAUDE_HAIKU_MODEL("claudeHaikuModel", Kind.STRING, "", 0, 200, Settings::claudeHaikuModel),
     CLAUDE_SONNET_MODEL("claudeSonnetModel", Kind.STRING, "", 0, 200, Settings::claudeSonnetModel),
-    CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel);
+    CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel),
+    /** Routes by request kind: a JSON array of rules (see {@link dev.codeproxy.core.routes.Routes}). */
+    ROUTES("routes", Kind.ROUTES, dev.codeproxy.core.routes.Routes.NONE, 0, 0, Settings::routes);
 
-    enum Kind { INT, LONG, HOST, ROUTING, CAPTURE, BOOL, STRING }
+    enum Kind { INT, LONG, HOST, ROUTING, CAPTURE, BOOL, STRING, ROUTES }
 
     private final String key;
     private final Kind kind;
@@ -107,6 +109,13 @@ public enum SettingKey {
             case BOOL -> s.equalsIgnoreCase("true") ? Optional.of(true)
                     : s.equalsIgnoreCase("false") ? Optional.of(false) : Optional.empty();
             case STRING -> s.length() > max || s.chars().anyMatch(c -> c < 0x20) ? Optional.empty() : Optional.of(s);
+            case ROUTES -> {
+                try {
+                    yield Optional.of(dev.codeproxy.core.routes.Routes.parse(s.isEmpty() ? "[]" : s));
+                } catch (IllegalArgumentException e) {
+                    yield Optional.empty();
+                }
+            }
         };
     }
 
@@ -114,6 +123,9 @@ public enum SettingKey {
     public String format(Object value) {
         if (value instanceof RoutingMode m) {
             return m.wire();
+        }
+        if (value instanceof dev.codeproxy.core.routes.Routes r) {
+            return r.json();
         }
         return value instanceof CaptureMode c ? c.wire() : String.valueOf(value);
     }
@@ -127,11 +139,20 @@ public enum SettingKey {
             case CAPTURE -> "one of " + CaptureMode.accepted();
             case BOOL -> "true or false";
             case STRING -> "text of at most " + max + " characters without control characters";
+            case ROUTES -> "a JSON array of rules {\"match\", \"endpoints\": [names], \"minInputTokens\", \"model\"}"
+                    + " with match one of " + dev.codeproxy.core.routes.RouteKind.accepted();
         };
     }
 
     /** One line naming the setting, the bad value and what is accepted. */
     public String describeError(String raw) {
+        if (kind == Kind.ROUTES) {
+            try {
+                dev.codeproxy.core.routes.Routes.parse(raw);
+            } catch (dev.codeproxy.core.routes.RouteException e) {
+                return key + ": " + e.getMessage();
+            }
+        }
         return key + ": '" + raw + "' is not accepted; expected " + accepted();
     }
 }

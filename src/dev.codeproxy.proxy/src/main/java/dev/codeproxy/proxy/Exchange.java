@@ -49,18 +49,30 @@ final class Exchange {
 
     /** Collaborators shared by every exchange. */
     record Deps(Strategy strategy, Breakers breakers, Upstream upstream, IdleWatchdog watchdog, ProxyListener listener,
-                java.util.random.RandomGenerator random, String selfHost, int selfPort, BodyBudget budget) {
+                java.util.random.RandomGenerator random, String selfHost, int selfPort, BodyBudget budget,
+                RouteTable routes, Compat compat) {
     }
+
+    /** The response header naming the route a request took ({@code default} when no rule matched). */
+    static final String ROUTE_HEADER = "x-code-proxy-route";
+    private static final io.helidon.http.HeaderName AGENT_ID = HeaderNames.create("x-claude-code-agent-id");
+
 
     /** What one attempt came to. */
     private record Attempt(boolean done, BreakerOutcome breaker, FailureClass failure, long retryAfterMs,
-                           AttemptOutcome outcome, int status, long headersMs) {
+                           AttemptOutcome outcome, int status, long headersMs, String compatDrop) {
         static Attempt done(BreakerOutcome b, AttemptOutcome outcome, int status, long headersMs) {
-            return new Attempt(true, b, null, -1, outcome, status, headersMs);
+            return new Attempt(true, b, null, -1, outcome, status, headersMs, null);
         }
 
         static Attempt failed(FailureClass f, long retryAfterMs, AttemptOutcome outcome, int status, long headersMs) {
-            return new Attempt(false, BreakerOutcome.NEUTRAL, f, retryAfterMs, outcome, status, headersMs);
+            return new Attempt(false, BreakerOutcome.NEUTRAL, f, retryAfterMs, outcome, status, headersMs, null);
+        }
+
+        /** The endpoint refused a beta flag ({@code beta:NAME}) or field ({@code field:NAME}): retry without it. */
+        static Attempt compat(String drop, int status, long headersMs) {
+            return new Attempt(false, BreakerOutcome.NEUTRAL, FailureClass.CLIENT, -1, AttemptOutcome.HTTP_STATUS, status,
+                    headersMs, drop);
         }
     }
 
@@ -85,6 +97,8 @@ final class Exchange {
     private String doneError;
     private RequestBody info;
     private RouteRequest route;
+    private dev.codeproxy.core.routes.Route rule;
+    private boolean compatRetried;
     private String method;
     private String target;
     private IdleWatchdog.Guard guard;
@@ -148,12 +162,18 @@ final class Exchange {
     private void proxy(byte[] body, String path, String query) {
         info = RequestBody.scan(body);
         route = new RouteRequest(sessionKey());
+        // the route by request kind: the first rule that matches, else every endpoint as without routes
+        rule = settings.routes().isEmpty() ? null : settings.routes().match(info, req.headers().contains(AGENT_ID));
+        String routeName = rule == null ? dev.codeproxy.core.routes.Routes.DEFAULT : rule.match();
+        res.header(ROUTE_HEADER, routeName);
+        trace.route(routeName);
         trace.started(method, path, query, req.headers(), info, body);
         // from here until the commit point, a client that leaves or a passed deadline cancels the attempt
         guard = deps.watchdog().guard(deadline, clientKey());
 
+        List<Endpoint> pool = rule == null ? endpoints : deps.routes().group(rule);
         List<Endpoint> candidates = new ArrayList<>();
-        for (Endpoint e : deps.strategy().candidates(route, endpoints, deps.breakers()::healthy)) {
+        for (Endpoint e : deps.strategy().candidates(route, pool, deps.breakers()::healthy)) {
             if (deps.selfPort() > 0 && SelfLoop.pointsAtProxy(e.baseUrl(), deps.selfHost(), deps.selfPort())) {
                 LOG.warning(() -> "endpoint '" + e.name() + "' is skipped: " + SelfLoop.message(e.baseUrl(), deps.selfPort()));
                 continue;
@@ -161,7 +181,9 @@ final class Exchange {
             candidates.add(e);
         }
         if (candidates.isEmpty()) {
-            fail(ApiError.unavailable("no enabled endpoint: add or enable one (code-proxy endpoint add ...)"), null);
+            fail(ApiError.unavailable(rule == null ? "no enabled endpoint: add or enable one (code-proxy endpoint add ...)"
+                    : "route '" + rule.match() + "' has no enabled endpoint (its group: " + String.join(", ",
+                    rule.endpoints()) + "): enable one, or change the route (code-proxy route list)"), null);
             return;
         }
         boolean triedAny = false;
@@ -226,14 +248,37 @@ final class Exchange {
     /** Tries one endpoint, with its retries. True when the client has its response. */
     private boolean tryEndpoint(Endpoint ep, byte[] original) {
         Breaker breaker = deps.breakers().of(ep);
-        String model = ModelMapper.map(info.model(), ep.models());
-        byte[] body = Objects.equals(model, info.model()) ? original : info.withModel(original, model);
+        // a route's model is sent as it is; otherwise the endpoint's model mapping applies
+        String model = rule != null && !rule.model().isEmpty() && info.model() != null ? rule.model()
+                : ModelMapper.map(info.model(), ep.models());
+        Compat.Plan plan = deps.compat().plan(ep);
+        byte[] body = body(original, model, plan);
         int retries = 0;
         lastTried = ep;
         trace.trying(ep.name());
         while (true) {
             long sent = System.nanoTime();
-            Attempt a = attempt(ep, body, model);
+            Attempt a = attempt(ep, body, model, plan);
+            if (a.compatDrop() != null) {
+                // the endpoint refused a beta flag or field by name: once, the same endpoint without it
+                compatRetried = true;
+                breaker.release();
+                if (a.compatDrop().startsWith("beta:")) {
+                    deps.compat().learnBeta(ep, a.compatDrop().substring(5));
+                } else {
+                    deps.compat().learnField(ep, a.compatDrop().substring(6));
+                }
+                trace.attempt(ep.name(), model, a.outcome(), a.status(), sent, a.headersMs(), "same");
+                plan = deps.compat().plan(ep);
+                body = body(original, model, plan);
+                if (stop()) {
+                    return false;
+                }
+                if (!breaker.healthy()) {
+                    breaker.forceAcquire();
+                }
+                continue;
+            }
             if (a.done()) {
                 switch (a.breaker()) {
                     case SUCCESS -> breaker.onSuccess();
@@ -297,7 +342,19 @@ final class Exchange {
         }
     }
 
-    private Attempt attempt(Endpoint ep, byte[] body, String model) {
+    /** The body for one endpoint: fields it refuses left out, the model it gets put in. */
+    private byte[] body(byte[] original, String model, Compat.Plan plan) {
+        if (plan == null || !plan.touchesBody()) {
+            return Objects.equals(model, info.model()) ? original : info.withModel(original, model);
+        }
+        byte[] trimmed = RequestBody.withoutFields(original, plan::dropsField);
+        if (Objects.equals(model, info.model())) {
+            return trimmed;
+        }
+        return trimmed == original ? info.withModel(original, model) : RequestBody.scan(trimmed).withModel(trimmed, model);
+    }
+
+    private Attempt attempt(Endpoint ep, byte[] body, String model, Compat.Plan plan) {
         long sent = System.nanoTime();
         // every read (headers, then the body) is bounded by the endpoint's timeout and the request deadline;
         // the wait for response headers also by headersTimeoutMs, which the guard enforces (a read timeout
@@ -313,8 +370,11 @@ final class Exchange {
         try {
             up = deps.upstream().send(ep, method, target, sink -> HeaderPolicy.requestHeaders(req.headers(), ep,
                     (n, v) -> {
-                        pairs.add(new String[] {n, v});
-                        sink.accept(n, v);
+                        String value = plan != null && n.equalsIgnoreCase("anthropic-beta") ? plan.betaHeader(v) : v;
+                        if (value != null) {
+                            pairs.add(new String[] {n, value});
+                            sink.accept(n, value);
+                        }
                     }), body, settings.connectTimeoutMs(), Duration.ofMillis(timeout));
         } catch (RuntimeException e) {
             if (headersBound && guard.headersDone()) {
@@ -369,6 +429,13 @@ final class Exchange {
             return Attempt.done(BreakerOutcome.SUCCESS, AttemptOutcome.OK, status, attemptHeadersMs);
         }
         FailureClass fc = FailureClass.ofStatus(status);
+        if (status == 400 && !compatRetried) {
+            String drop = refused(bytes, pairs, body);
+            if (drop != null) {
+                lastDetail = "upstream '" + ep.name() + "' refused " + drop.replace(':', ' ');
+                return Attempt.compat(drop, status, attemptHeadersMs);
+            }
+        }
         if (fc == null || fc == FailureClass.CLIENT) {
             // the request itself is wrong (or a redirect): every endpoint would say so, return it as is
             if (!guard.commit()) {
@@ -441,6 +508,34 @@ final class Exchange {
                 yield Attempt.done(BreakerOutcome.FAILURE, AttemptOutcome.STREAM_ERROR, status, attemptHeadersMs);
             }
         };
+    }
+
+    /**
+     * What a 400 refused by name: {@code beta:FLAG} for a flag of the anthropic-beta header that was
+     * sent, {@code field:NAME} for a top-level body field (never an essential one); null otherwise.
+     */
+    private static String refused(byte[] response, List<String[]> sentHeaders, byte[] sentBody) {
+        String message = Compat.invalidRequestMessage(response);
+        if (message == null) {
+            return null;
+        }
+        List<String> betas = new ArrayList<>();
+        for (String[] h : sentHeaders) {
+            if (h[0].equalsIgnoreCase("anthropic-beta")) {
+                for (String b : h[1].split(",")) {
+                    betas.add(b.strip());
+                }
+            }
+        }
+        String beta = Compat.named(message, betas);
+        if (beta != null) {
+            return "beta:" + beta;
+        }
+        List<String> fields = new ArrayList<>(RequestBody.topLevelKeys(sentBody));
+        fields.removeAll(dev.codeproxy.core.EndpointCompat.ESSENTIAL);
+        fields.removeAll(List.of("system", "tools"));
+        String field = Compat.named(message, fields);
+        return field == null ? null : "field:" + field;
     }
 
     /** Sends a whole upstream response (status, headers, body) to the client. */

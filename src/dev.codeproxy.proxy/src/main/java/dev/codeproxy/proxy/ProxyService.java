@@ -38,6 +38,8 @@ public final class ProxyService implements HttpService {
     private volatile int selfPort = -1;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
+    private volatile RouteTable routeTable;
+    private final Compat compat = new Compat();
 
     public ProxyService(ConfigSource config, TokenCheck tokens, ProxyListener listener, Clock clock,
                         RandomGenerator random) {
@@ -91,6 +93,8 @@ public final class ProxyService implements HttpService {
     }
 
     private void handle(ServerRequest req, ServerResponse res) {
+        // every response names its route; refusals before the body is read took none
+        res.header(Exchange.ROUTE_HEADER, dev.codeproxy.core.routes.Routes.DEFAULT);
         String token = HeaderPolicy.clientToken(req.headers());
         if (token == null) {
             ProxyErrors.send(res, ApiError.authentication(
@@ -109,12 +113,23 @@ public final class ProxyService implements HttpService {
         inFlight.incrementAndGet();
         try {
             var settings = config.settings();
-            new Exchange(ids.incrementAndGet(), req, res, settings, config.endpoints(),
+            var endpoints = config.endpoints();
+            RouteTable table = RouteTable.of(routeTable, settings.routes(), endpoints);
+            routeTable = table;
+            new Exchange(ids.incrementAndGet(), req, res, settings, endpoints,
                     new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog, listener, random,
-                            selfHost, selfPort, budget)).run();
+                            selfHost, selfPort, budget, table, compat)).run();
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * What an endpoint taught the proxy about its compatibility (beta flags and body fields it
+     * refused with a 400 and that are left out since): {@code betas} and {@code fields}.
+     */
+    public java.util.Map<String, java.util.Set<String>> learnedCompat(String endpoint) {
+        return compat.learned(endpoint);
     }
 
     /** Requests being proxied right now (streams included). */

@@ -50,6 +50,7 @@ final class Trace {
     private String firstEndpoint;
     private String lastEndpoint;
     private boolean completed;
+    private String route;
 
     Trace(long id, ProxyListener listener, Settings settings) {
         this.id = id;
@@ -82,6 +83,11 @@ final class Trace {
         this.path = path;
         this.query = query;
         this.requestHeaders = headers;
+    }
+
+    /** The route the request took: a rule's {@code match}, or {@code default}. */
+    void route(String name) {
+        route = name;
     }
 
     /** An endpoint is about to be tried. */
@@ -179,7 +185,7 @@ final class Trace {
                 firstTokenMs, ms(t0), usage, error, List.copyOf(attempts), received,
                 HeaderPolicy.redacted(sentHeaders), responseHeaders, reqBody,
                 reqBody != null && requestBody.length > reqBody.length, keepBodies ? responseBody : null,
-                keepBodies && responseTruncated);
+                keepBodies && responseTruncated, route);
         emit(new ProxyEvent.RequestCompleted(record));
     }
 

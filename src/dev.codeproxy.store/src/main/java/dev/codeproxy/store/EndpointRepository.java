@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 public final class EndpointRepository {
     private static final String COLUMNS = "id, name, note, enabled, priority, weight, base_url, api_key, auth_style, "
             + "timeout_ms, model_default, model_small_fast, model_haiku, model_sonnet, model_opus, disable_nonessential, "
-            + "headers_timeout_ms";
+            + "headers_timeout_ms, compat";
 
     private final DbClient db;
 
@@ -70,11 +70,12 @@ public final class EndpointRepository {
             String key = e.apiKey().isEmpty() ? old.get().apiKey() : e.apiKey();
             tx.update("UPDATE endpoints SET name = ?, note = ?, enabled = ?, weight = ?, base_url = ?, api_key = ?, "
                             + "auth_style = ?, timeout_ms = ?, model_default = ?, model_small_fast = ?, model_haiku = ?, "
-                            + "model_sonnet = ?, model_opus = ?, disable_nonessential = ?, headers_timeout_ms = ?, updated_at = ? WHERE id = ?",
+                            + "model_sonnet = ?, model_opus = ?, disable_nonessential = ?, headers_timeout_ms = ?, compat = ?, updated_at = ? "
+                            + "WHERE id = ?",
                     e.name(), e.note(), e.enabled() ? 1 : 0, e.weight(), e.baseUrl(), key, e.authStyle().wire(),
                     e.timeoutMs(), e.models().defaultModel(), e.models().smallFast(), e.models().haiku(),
                     e.models().sonnet(), e.models().opus(), e.disableNonessentialTraffic() ? 1 : 0,
-                    e.headersTimeoutMs(), System.currentTimeMillis(), e.id());
+                    e.headersTimeoutMs(), e.compat().json(), System.currentTimeMillis(), e.id());
             if (e.priority() != old.get().priority()) {
                 renumber(tx, e.id(), e.priority());
             }
@@ -152,11 +153,12 @@ public final class EndpointRepository {
         long now = System.currentTimeMillis();
         tx.insert("INSERT INTO endpoints(name, note, enabled, priority, weight, base_url, api_key, auth_style, timeout_ms, "
                         + "model_default, model_small_fast, model_haiku, model_sonnet, model_opus, disable_nonessential, "
-                        + "headers_timeout_ms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "headers_timeout_ms, compat, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?, ?)",
                 e.name(), e.note(), e.enabled() ? 1 : 0, Integer.MAX_VALUE, e.weight(), e.baseUrl(), e.apiKey(),
                 e.authStyle().wire(), e.timeoutMs(), e.models().defaultModel(), e.models().smallFast(),
                 e.models().haiku(), e.models().sonnet(), e.models().opus(), e.disableNonessentialTraffic() ? 1 : 0,
-                e.headersTimeoutMs(), now, now);
+                e.headersTimeoutMs(), e.compat().json(), now, now);
         long id = Rows.lng(tx.get("SELECT id FROM endpoints WHERE name = ?", e.name()).orElseThrow(), "id");
         return e.withId(id);
     }
@@ -208,6 +210,7 @@ public final class EndpointRepository {
                         Rows.text(r, "model_haiku"), Rows.text(r, "model_sonnet"),
                         Rows.text(r, "model_opus")),
                 Rows.integer(r, "disable_nonessential") != 0,
-                Rows.lng(r, "headers_timeout_ms"));
+                Rows.lng(r, "headers_timeout_ms"),
+                dev.codeproxy.core.EndpointCompat.parseJson(Rows.text(r, "compat")));
     }
 }

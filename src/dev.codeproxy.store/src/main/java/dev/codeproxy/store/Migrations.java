@@ -25,7 +25,8 @@ public final class Migrations {
             "V1__endpoints_settings.sql",
             "V2__request_log_stats.sql",
             "V3__client_tokens.sql",
-            "V4__endpoint_headers_timeout.sql");
+            "V4__endpoint_headers_timeout.sql",
+            "V5__routes.sql");
 
     private Migrations() {
     }

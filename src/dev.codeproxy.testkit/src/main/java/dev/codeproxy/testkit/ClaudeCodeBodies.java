@@ -36,6 +36,21 @@ public final class ClaudeCodeBodies {
     private ClaudeCodeBodies() {
     }
 
+    /**
+     * Claude Code's session-title request (2.1.328, querySource generate_session_title, recorded on
+     * loopback; texts shortened): {@code tools: []}, no thinking, a JSON schema in
+     * {@code output_config.format}, streaming.
+     */
+    public static String titleRequest(String model) {
+        return "{\"model\":" + Json.quote(model) + ",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"<session>\\nfix the flaky login test\\n</session>\"}]}],\"system\":[{\"type\":\"text\","
+                + "\"text\":\"x-anthropic-billing-header: cc_version=2.1.328.028; cc_entrypoint=sdk-cli;\"},{\"type\":"
+                + "\"text\",\"text\":\"You are naming a coding session.\"}],\"tools\":[],\"metadata\":{\"user_id\":\""
+                + USER_ID + "\"},\"max_tokens\":128000,\"output_config\":{\"effort\":\"medium\",\"format\":{\"type\":"
+                + "\"json_schema\",\"schema\":{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"}},"
+                + "\"required\":[\"title\"],\"additionalProperties\":false}}},\"stream\":true}";
+    }
+
     /** A tiny Messages request: model, max_tokens 1024, one user message "Hello", stream. */
     public static String minimal(String model, boolean stream) {
         return "{\"model\":" + Json.quote(model) + ",\"max_tokens\":1024,\"messages\":[{\"role\":\"user\","

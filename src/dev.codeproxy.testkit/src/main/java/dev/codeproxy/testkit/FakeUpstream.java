@@ -124,6 +124,50 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    private final Set<String> rejectedBetas = ConcurrentHashMap.newKeySet();
+    private final Set<String> rejectedFields = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Answers every request whose {@code anthropic-beta} header holds {@code beta} the way
+     * Anthropic-compatible services do: 400 {@code invalid_request_error} with a message naming
+     * the flag (Anthropic's own wording for an unknown beta). Such requests take no scripted reply.
+     */
+    public FakeUpstream rejectBeta(String beta) {
+        rejectedBetas.add(beta);
+        return this;
+    }
+
+    /**
+     * Answers every request whose JSON body has the top-level field {@code field} with 400
+     * {@code invalid_request_error} "{@code field}: Extra inputs are not permitted" (as strict
+     * compatible services do). Such requests take no scripted reply.
+     */
+    public FakeUpstream rejectField(String field) {
+        rejectedFields.add(field);
+        return this;
+    }
+
+    private Reply rejection(RecordedRequest r) {
+        for (String v : r.headerValues("anthropic-beta")) {
+            for (String beta : v.split(",")) {
+                if (rejectedBetas.contains(beta.strip())) {
+                    return Reply.error(400, "invalid_request_error", "Unexpected value(s) `" + beta.strip()
+                            + "` for the `anthropic-beta` header. Please consult our documentation at "
+                            + "docs.anthropic.com or try again without the header.");
+                }
+            }
+        }
+        if (!rejectedFields.isEmpty()) {
+            String body = r.bodyString();
+            for (String f : rejectedFields) {
+                if (body.contains("\"" + f + "\":")) {
+                    return Reply.error(400, "invalid_request_error", f + ": Extra inputs are not permitted");
+                }
+            }
+        }
+        return null;
+    }
+
     /** How many scripted replies have not been used yet. */
     public int pendingReplies() {
         return script.size();
@@ -257,12 +301,15 @@ public final class FakeUpstream implements AutoCloseable {
                     return; // clean end between requests
                 }
                 seq++;
-                Reply reply = script.poll();
+                RecordedRequest rr = new RecordedRequest(req.method, req.target, req.version, req.headers,
+                        req.body, req.chunked, connId, seq);
+                Reply reply = rejection(rr);
+                if (reply == null) {
+                    reply = script.poll();
+                }
                 if (reply == null) {
                     reply = defaultReply;
                 }
-                RecordedRequest rr = new RecordedRequest(req.method, req.target, req.version, req.headers,
-                        req.body, req.chunked, connId, seq);
                 synchronized (recorded) {
                     recorded.add(rr);
                 }

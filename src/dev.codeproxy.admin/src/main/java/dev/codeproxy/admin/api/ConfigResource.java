@@ -77,6 +77,7 @@ public final class ConfigResource implements HttpService {
                 loops.add("$.endpoints[" + i + "].baseUrl: " + SelfLoop.message(url, s.server().port()));
             }
         }
+        loops.addAll(file.routeProblems(s.config().endpoints().stream().map(e -> e.name()).toList(), replace));
         if (!loops.isEmpty()) {
             refuse(loops);
             return;
@@ -156,6 +157,7 @@ public final class ConfigResource implements HttpService {
                 && old.priority() == e.priority() && old.weight() == e.weight() && old.baseUrl().equals(e.baseUrl())
                 && old.apiKey().equals(key) && old.authStyle() == e.authStyle() && old.timeoutMs() == e.timeoutMs()
                 && old.headersTimeoutMs() == e.headersTimeoutMs()
-                && old.models().equals(e.models()) && old.disableNonessentialTraffic() == e.disableNonessentialTraffic();
+                && old.models().equals(e.models()) && old.disableNonessentialTraffic() == e.disableNonessentialTraffic()
+                && old.compat().equals(e.compat());
     }
 }

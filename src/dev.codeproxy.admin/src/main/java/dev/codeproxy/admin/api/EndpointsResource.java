@@ -215,6 +215,27 @@ public final class EndpointsResource implements HttpService {
                     mo.containsKey("smallFast") ? sf : models.smallFast(), mo.containsKey("haiku") ? h : models.haiku(),
                     mo.containsKey("sonnet") ? so : models.sonnet(), mo.containsKey("opus") ? op : models.opus());
         }
+        dev.codeproxy.core.EndpointCompat compat = b.compat();
+        JsonObject co = f.object("compat");
+        if (co != null) {
+            java.util.Map<String, List<String>> lists = new java.util.LinkedHashMap<>(compat.asMap());
+            for (var en : co.entrySet()) {
+                String field = "compat." + en.getKey();
+                if (!dev.codeproxy.core.EndpointCompat.KEYS.contains(en.getKey())) {
+                    p.add(field, "unknown field; accepted fields are "
+                            + String.join(", ", dev.codeproxy.core.EndpointCompat.KEYS));
+                    continue;
+                }
+                if (!(en.getValue() instanceof jakarta.json.JsonArray arr)
+                        || arr.stream().anyMatch(v -> !(v instanceof jakarta.json.JsonString))) {
+                    p.add(field, Fields.describe(en.getValue()) + " is not accepted; expected an array of strings");
+                    continue;
+                }
+                lists.put(en.getKey(), arr.getValuesAs(jakarta.json.JsonString.class).stream()
+                        .map(jakarta.json.JsonString::getString).toList());
+            }
+            compat = dev.codeproxy.core.EndpointCompat.of(lists);
+        }
         int prio = priority == null ? b.priority() : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, priority));
         int wt = weight == null ? b.weight() : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, weight));
         // an empty key keeps the stored one (the list only ever shows it masked)
@@ -223,7 +244,7 @@ public final class EndpointsResource implements HttpService {
                 enabled == null ? b.enabled() : enabled, prio, wt, baseUrl == null ? b.baseUrl() : baseUrl,
                 key, style, timeout == null ? b.timeoutMs() : timeout, models,
                 quiet == null ? b.disableNonessentialTraffic() : quiet,
-                headersTimeout == null ? b.headersTimeoutMs() : headersTimeout);
+                headersTimeout == null ? b.headersTimeoutMs() : headersTimeout, compat);
         if (p.isEmpty()) {
             EndpointRules.check(e).forEach(p::add);
         }
@@ -267,7 +288,15 @@ public final class EndpointsResource implements HttpService {
         return new EndpointDtos.View(e.id(), e.name(), e.note(), e.enabled(), e.priority(), e.weight(), e.baseUrl(),
                 e.maskedKey(), !e.apiKey().isEmpty(), e.authStyle().wire(), e.timeoutMs(),
                 new EndpointDtos.Models(m.defaultModel(), m.smallFast(), m.haiku(), m.sonnet(), m.opus()),
-                e.disableNonessentialTraffic(), s.state(e), recent(hour), recent(today), e.headersTimeoutMs());
+                e.disableNonessentialTraffic(), s.state(e), recent(hour), recent(today), e.headersTimeoutMs(),
+                e.compat().asMap(), learned(e));
+    }
+
+    /** What the endpoint taught the proxy since it started (flags and fields it refused with a 400). */
+    private java.util.Map<String, java.util.Set<String>> learned(Endpoint e) {
+        var proxy = s.proxy().get();
+        return proxy == null ? java.util.Map.of("betas", java.util.Set.of(), "fields", java.util.Set.of())
+                : proxy.learnedCompat(e.name());
     }
 
     private static EndpointDtos.Recent recent(EndpointStats st) {

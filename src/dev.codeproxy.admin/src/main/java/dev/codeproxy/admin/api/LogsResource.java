@@ -56,7 +56,8 @@ public final class LogsResource implements HttpService {
             p.add("outcome", "'" + Api.query(req, "outcome") + "' is not accepted; expected success, failed_over, "
                     + "client_error or upstream_error");
         }
-        f = f.withEndpoint(Api.query(req, "endpoint")).withModel(Api.query(req, "model")).withText(Api.query(req, "q"));
+        f = f.withEndpoint(Api.query(req, "endpoint")).withModel(Api.query(req, "model")).withText(Api.query(req, "q"))
+                .withRoute(Api.query(req, "route"));
         try {
             String st = Api.query(req, "stream");
             f = f.withStream(st == null ? null : Api.flag(req, "stream", false));
@@ -97,7 +98,7 @@ public final class LogsResource implements HttpService {
                 emptyToNull(Credentials.query(e.query())), e.model(),
                 e.sentModel(), e.stream(), e.status(), e.endpoint(), e.attempts(), e.failedOver(), e.outcome(),
                 e.headersMs(), e.firstTokenMs(), e.totalMs(), Shared.Tokens.of(e.tokens()), e.costMicros(), e.priced(),
-                emptyToNull(e.error()), e.detailsKept());
+                emptyToNull(e.error()), e.detailsKept(), emptyToNull(e.route()));
     }
 
     private static String emptyToNull(String s) {

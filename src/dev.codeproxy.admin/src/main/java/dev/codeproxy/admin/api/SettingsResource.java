@@ -54,6 +54,16 @@ public final class SettingsResource implements HttpService {
                 p.add(e.getKey(), "unknown setting; accepted settings are " + keys());
                 continue;
             }
+            if (key.get() == SettingKey.ROUTES) {
+                // an array of rules, checked field by field (endpoints must exist)
+                Api.Problems rp = new Api.Problems();
+                var routes = RoutesResource.check(s, e.getValue(), rp);
+                rp.fields().forEach(p::add);
+                if (rp.isEmpty()) {
+                    changes.put(e.getKey(), routes.json());
+                }
+                continue;
+            }
             String raw = raw(e.getValue());
             var parsed = raw == null ? java.util.Optional.empty() : key.get().parse(raw);
             if (parsed.isEmpty()) {
@@ -124,6 +134,9 @@ public final class SettingsResource implements HttpService {
     }
 
     private static Object typed(SettingKey k, Object v) {
+        if (v instanceof dev.codeproxy.core.routes.Routes r) {
+            return dev.codeproxy.admin.api.dto.RouteDtos.Routes.of(r).routes();
+        }
         if (k.numeric()) {
             return ((Number) v).longValue();
         }

@@ -42,7 +42,8 @@ public final class StatsResource implements HttpService {
                 .get("/stats/series", Api.guard(this::series))
                 .get("/stats/models", Api.guard(this::models))
                 .get("/stats/endpoints", Api.guard(this::endpoints))
-                .get("/stats/heatmap", Api.guard(this::heatmap));
+                .get("/stats/heatmap", Api.guard(this::heatmap))
+                .get("/stats/routes", Api.guard(this::routes));
     }
 
     private void summary(ServerRequest req, ServerResponse res) {
@@ -93,6 +94,16 @@ public final class StatsResource implements HttpService {
                     Shared.Tokens.of(m.tokens()), m.costMicros(), m.unpriced()));
         }
         Api.ok(res, new StatsDtos.Models(range.wire(), out));
+    }
+
+    private void routes(ServerRequest req, ServerResponse res) {
+        StatsRange range = range(req, StatsRange.TODAY);
+        List<StatsDtos.RouteRow> out = new ArrayList<>();
+        for (dev.codeproxy.store.stats.RouteStats r : s.stats().byRoute(range)) {
+            out.add(new StatsDtos.RouteRow(r.route(), r.requests(), r.errors(), Shared.Tokens.of(r.tokens()),
+                    r.costMicros(), r.unpriced()));
+        }
+        Api.ok(res, new StatsDtos.Routes(range.wire(), out));
     }
 
     private void endpoints(ServerRequest req, ServerResponse res) {

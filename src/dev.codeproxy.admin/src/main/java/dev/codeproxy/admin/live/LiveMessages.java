@@ -17,7 +17,7 @@ public final class LiveMessages {
                 dev.codeproxy.core.Credentials.path(r.path()), r.model(),
                 r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.outcomeClass(),
                 r.headersMs(), r.firstTokenMs(), r.totalMs(), Shared.Tokens.of(r.usage()), cost.micros(), cost.priced(),
-                r.error());
+                r.error(), r.route());
     }
 
     /** The breaker's {@code closed} is shown as {@code healthy}; the other states keep their names. */

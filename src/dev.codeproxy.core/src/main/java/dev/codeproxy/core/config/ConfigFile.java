@@ -18,4 +18,29 @@ public record ConfigFile(Map<String, String> settings, List<Endpoint> endpoints,
         endpoints = List.copyOf(endpoints);
         warnings = List.copyOf(warnings);
     }
+
+    /**
+     * The file's routes that name an endpoint which will not exist once the file is applied
+     * (the file's endpoints, plus the stored ones on a merge), as {@code $.settings.routes[i]...}
+     * problems; empty when the file has no routes or they are all fine.
+     */
+    public List<String> routeProblems(List<String> storedNames, boolean replace) {
+        String routes = settings.get(dev.codeproxy.core.SettingKey.ROUTES.key());
+        if (routes == null) {
+            return List.of();
+        }
+        List<String> names = new java.util.ArrayList<>();
+        endpoints.forEach(e -> names.add(e.name()));
+        if (!replace) {
+            names.addAll(storedNames);
+        }
+        try {
+            dev.codeproxy.core.routes.Routes.parse(routes, names);
+            return List.of();
+        } catch (dev.codeproxy.core.routes.RouteException e) {
+            List<String> out = new java.util.ArrayList<>();
+            e.problems().forEach((k, v) -> out.add("$.settings." + k + ": " + v));
+            return out;
+        }
+    }
 }

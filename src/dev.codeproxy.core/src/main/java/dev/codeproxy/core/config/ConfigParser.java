@@ -29,7 +29,8 @@ import java.util.Set;
 public final class ConfigParser {
     private static final Set<String> TOP_KEYS = Set.of("format", "exportedAt", "settings", "endpoints");
     private static final Set<String> ENDPOINT_KEYS = Set.of("name", "note", "enabled", "priority", "weight", "baseUrl",
-            "apiKey", "authHeader", "timeoutMs", "models", "disableNonessentialTraffic", "headersTimeoutMs");
+            "apiKey", "authHeader", "timeoutMs", "models", "disableNonessentialTraffic", "headersTimeoutMs",
+            "compat");
     private static final Set<String> MODEL_KEYS = Set.of("default", "smallFast", "haiku", "sonnet", "opus");
 
     private final List<String> problems = new ArrayList<>();
@@ -172,14 +173,50 @@ public final class ConfigParser {
                 problems.add(path + ".models: expected an object with keys " + sorted(MODEL_KEYS));
             }
         }
+        dev.codeproxy.core.EndpointCompat compat = compat(o.get("compat"), path + ".compat");
         if (problems.size() > before || name == null || baseUrl == null) {
             return null;
         }
         Endpoint e = new Endpoint(0, name.trim(), note, enabled, (int) Math.min(priority, Integer.MAX_VALUE),
                 (int) Math.min(weight, Integer.MAX_VALUE), baseUrl, apiKey.trim(), auth, timeout, models, nonessential,
-                headersTimeout);
+                headersTimeout, compat);
         EndpointRules.check(e).forEach((field, msg) -> problems.add(path + "." + field + ": " + msg));
         return e;
+    }
+
+    /** An endpoint's {@code compat} object: lists of strings under {@link dev.codeproxy.core.EndpointCompat#KEYS}. */
+    private dev.codeproxy.core.EndpointCompat compat(JsonValue v, String path) {
+        if (v == null || v == JsonValue.NULL) {
+            return dev.codeproxy.core.EndpointCompat.NONE;
+        }
+        if (!(v instanceof JsonObject o)) {
+            problems.add(path + ": expected an object with keys " + String.join(", ", dev.codeproxy.core.EndpointCompat.KEYS));
+            return dev.codeproxy.core.EndpointCompat.NONE;
+        }
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (var e : o.entrySet()) {
+            if (!dev.codeproxy.core.EndpointCompat.KEYS.contains(e.getKey())) {
+                problems.add(path + "." + e.getKey() + ": unknown key; accepted keys are "
+                        + String.join(", ", dev.codeproxy.core.EndpointCompat.KEYS));
+                continue;
+            }
+            List<String> l = new ArrayList<>();
+            if (e.getValue() instanceof JsonArray a) {
+                for (int i = 0; i < a.size(); i++) {
+                    if (a.get(i) instanceof JsonString s) {
+                        l.add(s.getString());
+                    } else {
+                        problems.add(path + "." + e.getKey() + "[" + i + "]: " + describe(a.get(i))
+                                + " is not accepted; expected a string");
+                    }
+                }
+            } else {
+                problems.add(path + "." + e.getKey() + ": " + describe(e.getValue()) + " is not accepted; expected an "
+                        + "array of strings");
+            }
+            m.put(e.getKey(), l);
+        }
+        return dev.codeproxy.core.EndpointCompat.of(m);
     }
 
     private ConfigFile seed(JsonObject obj) {
@@ -337,6 +374,15 @@ public final class ConfigParser {
 
     private java.util.Optional<String> settingValue(SettingKey key, JsonValue v, String path) {
         String raw;
+        if (key == SettingKey.ROUTES) {
+            // an array of rules; endpoint names are checked where the import is applied (merge or replace)
+            try {
+                return java.util.Optional.of(dev.codeproxy.core.routes.Routes.of(v, path, null).json());
+            } catch (dev.codeproxy.core.routes.RouteException e) {
+                e.problems().forEach((field, problem) -> problems.add(field + ": " + problem));
+                return java.util.Optional.empty();
+            }
+        }
         if (key.numeric()) {
             if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
                 problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());

@@ -26,6 +26,11 @@ public final class ConfigWriter {
                 s.add(k.key(), ((Number) v).longValue());
             } else if (k.bool()) {
                 s.add(k.key(), (Boolean) v);
+            } else if (k == SettingKey.ROUTES) {
+                // routes are a JSON array in the file, not a string
+                try (var r = Json.createReader(new java.io.StringReader(k.format(v)))) {
+                    s.add(k.key(), r.readArray());
+                }
             } else {
                 s.add(k.key(), k.format(v));
             }
@@ -52,6 +57,18 @@ public final class ConfigWriter {
                             .add("sonnet", e.models().sonnet())
                             .add("opus", e.models().opus()))
                     .add("disableNonessentialTraffic", e.disableNonessentialTraffic());
+            if (!e.compat().isEmpty()) {
+                // only when set: files of endpoints without it stay as they were
+                JsonObjectBuilder c = Json.createObjectBuilder();
+                e.compat().asMap().forEach((k, l) -> {
+                    if (!l.isEmpty()) {
+                        var la = Json.createArrayBuilder();
+                        l.forEach(la::add);
+                        c.add(k, la);
+                    }
+                });
+                o.add("compat", c);
+            }
             arr.add(o);
         }
         var root = Json.createObjectBuilder()

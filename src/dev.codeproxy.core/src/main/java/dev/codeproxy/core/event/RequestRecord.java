@@ -16,6 +16,8 @@ import java.util.Map;
  * @param firstTokenMs    time from arrival to the first content delta, -1 when none
  * @param failedOver      true when an endpoint other than the first tried served
  * @param error           short error summary, null on success
+ * @param route           the route that applied: a rule's {@code match}, or {@code default}; null
+ *                        when the request ended before it was classified
  */
 public record RequestRecord(long id,
                             long startedAtEpochMs,
@@ -41,7 +43,21 @@ public record RequestRecord(long id,
                             byte[] requestBody,
                             boolean requestBodyTruncated,
                             byte[] responseBody,
-                            boolean responseBodyTruncated) {
+                            boolean responseBodyTruncated,
+                            String route) {
+
+    /** A record without a route (the form before routes existed). */
+    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
+                         String sentModel, boolean stream, int status, String endpoint, int attempts,
+                         boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
+                         String error, List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
+                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
+                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
+                         boolean responseBodyTruncated) {
+        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
+                failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
+                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null);
+    }
 
     /**
      * The same record without headers and bodies: for listeners that queue records but need
@@ -54,7 +70,7 @@ public record RequestRecord(long id,
         }
         return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
                 attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, Map.of(), Map.of(),
-                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated);
+                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, route);
     }
 
     /**

@@ -81,6 +81,11 @@ final class Aggregates {
         }
     }
 
+    /** Sums per hour and route (stats_route_hourly). */
+    record RouteKey(long hourStart, String route) {
+    }
+
+    private final Map<RouteKey, Sums> routes = new HashMap<>();
     private final Map<HourKey, Sums> hours = new HashMap<>();
     private final Map<String, Sums> days = new HashMap<>();
 
@@ -112,6 +117,9 @@ final class Aggregates {
         hours.computeIfAbsent(new HourKey(hour, r.endpoint, r.model, r.sentModel), k -> new Sums()).add(r);
         String day = LocalDate.ofInstant(Instant.ofEpochMilli(r.startedAt), zone).toString();
         days.computeIfAbsent(day, k -> new Sums()).add(r);
+        if (!r.route.isEmpty()) {
+            routes.computeIfAbsent(new RouteKey(hour, r.route), k -> new Sums()).add(r);
+        }
         for (AttemptRecord a : r.attemptList) {
             Sums s = hours.computeIfAbsent(new HourKey(hour, a.endpoint(), r.model, a.sentModel()), k -> new Sums());
             s.attempts++;
@@ -122,12 +130,13 @@ final class Aggregates {
     }
 
     boolean isEmpty() {
-        return hours.isEmpty() && days.isEmpty();
+        return hours.isEmpty() && days.isEmpty() && routes.isEmpty();
     }
 
     void clear() {
         hours.clear();
         days.clear();
+        routes.clear();
     }
 
     static final String UPSERT_HOURLY = """
@@ -159,6 +168,21 @@ final class Aggregates {
                 first_token_ms_max = max(first_token_ms_max, excluded.first_token_ms_max),
                 first_token_hist = CASE WHEN excluded.first_token_hist = '' THEN first_token_hist
                                         ELSE excluded.first_token_hist END""";
+
+    static final String UPSERT_ROUTE = """
+            INSERT INTO stats_route_hourly(hour_start, route, requests, errors, input_tokens, output_tokens,
+                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, unpriced)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(hour_start, route) DO UPDATE SET
+                requests = requests + excluded.requests,
+                errors = errors + excluded.errors,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                cost_micros = cost_micros + excluded.cost_micros,
+                unpriced = unpriced + excluded.unpriced""";
 
     static final String SELECT_HISTS = "SELECT total_hist, first_token_hist FROM stats_hourly "
             + "WHERE hour_start = ? AND endpoint = ? AND model = ? AND sent_model = ?";
@@ -266,6 +290,27 @@ final class Aggregates {
                 day.addBatch();
             }
             day.executeBatch();
+        }
+        if (!routes.isEmpty()) {
+            try (PreparedStatement rt = c.prepareStatement(UPSERT_ROUTE)) {
+                for (Map.Entry<RouteKey, Sums> e : routes.entrySet()) {
+                    Sums s = e.getValue();
+                    int i = 1;
+                    rt.setLong(i++, e.getKey().hourStart());
+                    rt.setString(i++, e.getKey().route());
+                    rt.setLong(i++, s.requests);
+                    rt.setLong(i++, s.clientError + s.upstreamError);
+                    rt.setLong(i++, s.input);
+                    rt.setLong(i++, s.output);
+                    rt.setLong(i++, s.cacheWrite5m);
+                    rt.setLong(i++, s.cacheWrite1h);
+                    rt.setLong(i++, s.cacheRead);
+                    rt.setLong(i++, s.cost);
+                    rt.setLong(i, s.unpriced);
+                    rt.addBatch();
+                }
+                rt.executeBatch();
+            }
         }
         return stored;
     }

@@ -8,6 +8,7 @@ import dev.codeproxy.core.usage.Usage;
  * @param outcome      {@code success}, {@code failed_over}, {@code client_error}, {@code upstream_error}
  * @param costMicros   cost in micro-USD (0 and {@code priced} false when the model has no price)
  * @param detailsKept  headers (and bodies, per capture mode) are still stored for this request
+ * @param route        the route the request took ({@code default} or a rule's match; '' before routes)
  */
 public record LogEntry(long id,
                        long startedAtEpochMs,
@@ -29,5 +30,6 @@ public record LogEntry(long id,
                        long costMicros,
                        boolean priced,
                        String error,
-                       boolean detailsKept) {
+                       boolean detailsKept,
+                       String route) {
 }

@@ -13,10 +13,17 @@ import java.util.Locale;
  * @param from        started at or after
  * @param to          started before
  * @param text        contained in the path or the error (case-insensitive)
+ * @param route       the route taken ({@code default} or a rule's match), exact
  */
 public record LogFilter(String statusClass, String outcome, String endpoint, String model, Boolean stream, Instant from,
-                        Instant to, String text) {
-    public static final LogFilter ALL = new LogFilter(null, null, null, null, null, null, null, null);
+                        Instant to, String text, String route) {
+    public static final LogFilter ALL = new LogFilter(null, null, null, null, null, null, null, null, null);
+
+    /** Filters without a route (the form before routes existed). */
+    public LogFilter(String statusClass, String outcome, String endpoint, String model, Boolean stream, Instant from,
+                     Instant to, String text) {
+        this(statusClass, outcome, endpoint, model, stream, from, to, text, null);
+    }
     private static final java.util.Set<String> OUTCOMES = java.util.Set.of("success", "failed_over", "client_error",
             "upstream_error");
 
@@ -36,34 +43,39 @@ public record LogFilter(String statusClass, String outcome, String endpoint, Str
         endpoint = blankToNull(endpoint);
         model = blankToNull(model);
         text = blankToNull(text);
+        route = blankToNull(route);
+    }
+
+    public LogFilter withRoute(String r) {
+        return new LogFilter(statusClass, outcome, endpoint, model, stream, from, to, text, r);
     }
 
     public LogFilter withStatusClass(String c) {
-        return new LogFilter(c, outcome, endpoint, model, stream, from, to, text);
+        return new LogFilter(c, outcome, endpoint, model, stream, from, to, text, route);
     }
 
     public LogFilter withOutcome(String o) {
-        return new LogFilter(statusClass, o, endpoint, model, stream, from, to, text);
+        return new LogFilter(statusClass, o, endpoint, model, stream, from, to, text, route);
     }
 
     public LogFilter withEndpoint(String e) {
-        return new LogFilter(statusClass, outcome, e, model, stream, from, to, text);
+        return new LogFilter(statusClass, outcome, e, model, stream, from, to, text, route);
     }
 
     public LogFilter withModel(String m) {
-        return new LogFilter(statusClass, outcome, endpoint, m, stream, from, to, text);
+        return new LogFilter(statusClass, outcome, endpoint, m, stream, from, to, text, route);
     }
 
     public LogFilter withStream(Boolean s) {
-        return new LogFilter(statusClass, outcome, endpoint, model, s, from, to, text);
+        return new LogFilter(statusClass, outcome, endpoint, model, s, from, to, text, route);
     }
 
     public LogFilter withRange(Instant f, Instant t) {
-        return new LogFilter(statusClass, outcome, endpoint, model, stream, f, t, text);
+        return new LogFilter(statusClass, outcome, endpoint, model, stream, f, t, text, route);
     }
 
     public LogFilter withText(String t) {
-        return new LogFilter(statusClass, outcome, endpoint, model, stream, from, to, t);
+        return new LogFilter(statusClass, outcome, endpoint, model, stream, from, to, t, route);
     }
 
     private static String blankToNull(String s) {

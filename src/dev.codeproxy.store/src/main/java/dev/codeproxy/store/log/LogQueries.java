@@ -22,7 +22,8 @@ public final class LogQueries {
             + "r.status, r.endpoint, r.attempts, r.failed_over, r.outcome, r.headers_ms, r.first_token_ms, r.total_ms, "
             + "r.input_tokens, r.output_tokens, r.cache_write_5m_tokens, r.cache_write_1h_tokens, r.cache_read_tokens, "
             + "r.cost_micros, r.priced, r.error, "
-            + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept";
+            + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept, "
+            + "r.route";
 
     private final DbClient db;
 
@@ -54,6 +55,10 @@ public final class LogQueries {
         if (f.outcome() != null) {
             sql.append(" AND r.outcome = ?");
             params.add(f.outcome());
+        }
+        if (f.route() != null) {
+            sql.append(" AND r.route = ?");
+            params.add(f.route());
         }
         if (f.endpoint() != null) {
             sql.append(" AND r.endpoint = ?");
@@ -136,6 +141,7 @@ public final class LogQueries {
                 Rows.lng(r, "first_token_ms"), Rows.lng(r, "total_ms"),
                 new Usage(Rows.lng(r, "input_tokens"), Rows.lng(r, "output_tokens"), Rows.lng(r, "cache_write_5m_tokens"),
                         Rows.lng(r, "cache_write_1h_tokens"), Rows.lng(r, "cache_read_tokens")),
-                Rows.lng(r, "cost_micros"), Rows.bool(r, "priced"), Rows.str(r, "error"), Rows.bool(r, "details_kept"));
+                Rows.lng(r, "cost_micros"), Rows.bool(r, "priced"), Rows.str(r, "error"), Rows.bool(r, "details_kept"),
+                Rows.str(r, "route"));
     }
 }

@@ -39,6 +39,8 @@ final class LogRow {
     final boolean priced;
     final String error;
     final List<AttemptRecord> attemptList;
+    /** The route the request took, '' when it ended before it was classified. */
+    final String route;
 
     /** Detail row (headers and bodies); null when this request keeps none. */
     Detail detail;
@@ -81,6 +83,7 @@ final class LogRow {
             }
         }
         attemptList = clean;
+        route = nn(red.text(r.route()));
     }
 
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */

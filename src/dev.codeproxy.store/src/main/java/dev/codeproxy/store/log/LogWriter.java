@@ -32,8 +32,8 @@ final class LogWriter implements AutoCloseable {
     private static final String INSERT_REQUEST = """
             INSERT OR IGNORE INTO requests(id, started_at, method, path, query, model, sent_model, stream, status, endpoint,
                 attempts, failed_over, outcome, headers_ms, first_token_ms, total_ms, input_tokens, output_tokens,
-                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error, route)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_ATTEMPT = """
             INSERT OR REPLACE INTO request_attempts(request_id, attempt, endpoint, sent_model, outcome, status, started_ms,
                 headers_ms, duration_ms)
@@ -201,7 +201,8 @@ final class LogWriter implements AutoCloseable {
         p.setLong(i++, r.usage.cacheRead());
         p.setLong(i++, r.costMicros);
         p.setInt(i++, r.priced ? 1 : 0);
-        p.setString(i, r.error);
+        p.setString(i++, r.error);
+        p.setString(i, r.route);
     }
 
     private static void setBytes(PreparedStatement p, int i, byte[] b) throws SQLException {
@@ -277,9 +278,12 @@ final class LogWriter implements AutoCloseable {
         String dailyBefore = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(nowMs), zone)
                 .minusDays(DAILY_KEEP_DAYS).toString();
         try (PreparedStatement h = con.prepareStatement("DELETE FROM stats_hourly WHERE hour_start < ?");
-             PreparedStatement d = con.prepareStatement("DELETE FROM stats_daily WHERE day < ?")) {
+             PreparedStatement d = con.prepareStatement("DELETE FROM stats_daily WHERE day < ?");
+             PreparedStatement rh = con.prepareStatement("DELETE FROM stats_route_hourly WHERE hour_start < ?")) {
             h.setLong(1, hourlyBefore);
             h.executeUpdate();
+            rh.setLong(1, hourlyBefore);
+            rh.executeUpdate();
             d.setString(1, dailyBefore);
             d.executeUpdate();
         }

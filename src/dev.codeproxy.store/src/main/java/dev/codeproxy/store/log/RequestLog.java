@@ -201,7 +201,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         return new RequestRecord(r.id(), r.startedAtEpochMs(), r.method(), r.path(), r.query(), r.model(), r.sentModel(),
                 r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.headersMs(), r.firstTokenMs(),
                 r.totalMs(), r.usage(), r.error(), r.attemptList(), r.requestHeaders(), r.sentHeaders(),
-                r.responseHeaders(), null, r.requestBody() != null, null, r.responseBody() != null);
+                r.responseHeaders(), null, r.requestBody() != null, null, r.responseBody() != null, r.route());
     }
 
     /** Records accepted but not yet written (queued or in the batch being written). */

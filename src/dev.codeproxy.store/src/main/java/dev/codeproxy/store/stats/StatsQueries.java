@@ -141,6 +141,24 @@ public final class StatsQueries {
         return out;
     }
 
+    /** Requests, tokens and cost per route in [from, to) (UTC hours), most expensive first. */
+    public List<RouteStats> byRoute(Instant from, Instant to) {
+        List<RouteStats> out = new ArrayList<>();
+        try (var rows = db.execute().query("SELECT route, coalesce(sum(requests), 0) AS requests, "
+                        + "coalesce(sum(errors), 0) AS errors, " + TOKENS + " FROM stats_route_hourly "
+                        + "WHERE hour_start >= ? AND hour_start < ? GROUP BY route HAVING sum(requests) > 0 "
+                        + "ORDER BY cost_micros DESC, requests DESC, route",
+                hourFloor(from), to.toEpochMilli())) {
+            rows.forEach(r -> out.add(new RouteStats(Rows.str(r, "route"), Rows.lng(r, "requests"), Rows.lng(r, "errors"),
+                    tokens(r), Rows.lng(r, "cost_micros"), Rows.lng(r, "unpriced"))));
+        }
+        return out;
+    }
+
+    public List<RouteStats> byRoute(StatsRange range) {
+        return byRoute(range.start(clock), Instant.ofEpochMilli(Long.MAX_VALUE));
+    }
+
     public List<ModelStats> byModel(StatsRange range) {
         return byModel(range.start(clock), Instant.ofEpochMilli(Long.MAX_VALUE));
     }

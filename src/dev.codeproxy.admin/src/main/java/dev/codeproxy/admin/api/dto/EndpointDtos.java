@@ -32,11 +32,14 @@ public final class EndpointDtos {
      * @param headersTimeoutMs longest wait for response headers before failing over
      * @param lastHour   the last 60 minutes
      * @param today      since local midnight
+     * @param compat     dropBetas, allowBetas, dropFields, allowFields as configured
+     * @param learned    betas and fields this endpoint refused by name since the proxy started (left out since)
      */
     public record View(long id, String name, String note, boolean enabled, int priority, int weight, String baseUrl,
                        String apiKey, boolean hasKey, String authHeader, long timeoutMs, Models models,
                        boolean disableNonessentialTraffic, Shared.EndpointState state, Recent lastHour, Recent today,
-                       long headersTimeoutMs) {
+                       long headersTimeoutMs, java.util.Map<String, List<String>> compat,
+                       java.util.Map<String, java.util.Set<String>> learned) {
     }
 
     public record ListView(List<View> endpoints) {

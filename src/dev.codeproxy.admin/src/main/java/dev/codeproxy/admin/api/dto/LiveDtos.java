@@ -43,7 +43,7 @@ public final class LiveDtos {
     public record Completed(String type, long id, long startedAt, String method, String path, String model,
                             String sentModel, boolean stream, int status, String endpoint, int attempts,
                             boolean failedOver, String outcome, long headersMs, long firstTokenMs, long totalMs,
-                            Shared.Tokens tokens, long costMicros, boolean priced, String error) {
+                            Shared.Tokens tokens, long costMicros, boolean priced, String error, String route) {
     }
 
     public record EndpointChanged(String type, long id, String name, String state, Long until) {

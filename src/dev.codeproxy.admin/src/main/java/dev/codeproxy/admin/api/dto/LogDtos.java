@@ -14,11 +14,12 @@ public final class LogDtos {
      * @param outcome     {@code success}, {@code failed_over}, {@code client_error}, {@code upstream_error}
      * @param costMicros  micro-USD; 0 with {@code priced} false when the model has no price
      * @param detailsKept headers and bodies are still stored
+     * @param route       the route the request took ({@code default} or a rule's match), null before routes
      */
     public record Entry(long id, long startedAt, String method, String path, String query, String model,
                         String sentModel, boolean stream, int status, String endpoint, int attempts, boolean failedOver,
                         String outcome, long headersMs, long firstTokenMs, long totalMs, Shared.Tokens tokens,
-                        long costMicros, boolean priced, String error, boolean detailsKept) {
+                        long costMicros, boolean priced, String error, boolean detailsKept, String route) {
     }
 
     /** @param nextBefore pass as {@code before} for the next (older) page; null on the last page */

@@ -44,4 +44,13 @@ public final class StatsDtos {
 
     public record Heatmap(String from, String to, List<Day> days) {
     }
+
+    /** Requests, tokens and cost of one route ({@code default} or a rule's match). */
+    public record RouteRow(String route, long requests, long errors, Shared.Tokens tokens, long costMicros,
+                           long unpriced) {
+    }
+
+    /** {@code /_/api/stats/routes}. */
+    public record Routes(String range, List<RouteRow> routes) {
+    }
 }
