@@ -681,7 +681,7 @@ final class Exchange {
     }
 
     /** How an upstream call failed before a response arrived. */
-    private record Failure(String outcome, boolean timeout, String detail) {
+    record Failure(String outcome, boolean timeout, String detail) {
     }
 
     static Failure classify(Throwable e) {
