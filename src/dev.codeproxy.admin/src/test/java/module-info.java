@@ -1,5 +1,6 @@
 /**
- * Test descriptor: the admin module plus JUnit, open for the tests.
+ * Test descriptor: the admin module plus JUnit, open for the tests (kept in step with the main
+ * descriptor, whose requires the code under test needs at run time too).
  * The control plane: the dashboard's static files (built from web/ into this jar), the admin REST
  * API under {@code /_/api}, live events over the WebSocket {@code /_/ws}, the admin login, the
  * Host/Origin/token checks in front of every path, and the Prometheus text at
@@ -28,9 +29,12 @@ open module dev.codeproxy.admin {
     // the endpoint test calls the upstream with the JDK client (no pooling wanted there)
     requires java.net.http;
     requires java.logging;
+    // process and JVM metrics (/observe/metrics) read the platform MXBeans
+    requires java.management;
 
-    // ControlPlane and ServerControl (what the app wires), WebUi
+    // the doctor's endpoint checks (the command line and the dashboard run the same ones)
     exports dev.codeproxy.admin.doctor;
+    // ControlPlane and ServerControl (what the app wires), WebUi
     exports dev.codeproxy.admin;
     // JSON-B reads and writes the API's records reflectively
     // Yasson reads the DTO records through MethodHandles.publicLookup(), which needs the package
