@@ -1,6 +1,6 @@
 package dev.codeproxy.admin.live;
 
-import dev.codeproxy.admin.TestRecords;
+import dev.codeproxy.admin.FinishedRequests;
 import dev.codeproxy.admin.api.dto.LiveDtos;
 import dev.codeproxy.admin.api.dto.Shared;
 import dev.codeproxy.core.event.ProxyEvent;
@@ -143,7 +143,7 @@ class EventBrokerTest {
         assertEquals(2, b.clients());
         b.onEvent(started(2));
         b.onEvent(new ProxyEvent.RequestCommitted(2, "primary", 200, 1));
-        b.onEvent(new ProxyEvent.RequestCompleted(TestRecords.ok(2, "primary", "claude-sonnet-4-5",
+        b.onEvent(new ProxyEvent.RequestCompleted(FinishedRequests.ok(2, "primary", "claude-sonnet-4-5",
                 new Usage(100, 20, 0, 0, 0))));
         for (Recording r : List.of(one, two)) {
             JsonObject snap = r.next();
@@ -175,7 +175,7 @@ class EventBrokerTest {
         b.onEvent(started(1));
         b.onEvent(new ProxyEvent.AttemptFinished(1, 1, "primary", "claude-sonnet-4-5", "http_529", 529, 80, 90, "next"));
         b.onEvent(new ProxyEvent.RequestCommitted(1, "backup", 200, 2));
-        b.onEvent(new ProxyEvent.RequestCompleted(TestRecords.ok(1, "backup", "claude-sonnet-4-5", Usage.NONE)));
+        b.onEvent(new ProxyEvent.RequestCompleted(FinishedRequests.ok(1, "backup", "claude-sonnet-4-5", Usage.NONE)));
         // started, attempt_failed, failed_over, committed, completed
         assertEquals(5, b.published());
         assertTrue(writes.isEmpty(), "the proxy's threads never pay for JSON: " + writes);
@@ -238,7 +238,7 @@ class EventBrokerTest {
         b.subscribe(r);
         r.next();
         b.onEvent(new ProxyEvent.RequestStarted(1, 0, "POST", "/v1/messages;api_key=sk-ant-SECRET;x=1", "m", false));
-        b.onEvent(new ProxyEvent.RequestCompleted(TestRecords.finished(1, "/v1/messages;token=sk-ant-SECRET", "p", "m",
+        b.onEvent(new ProxyEvent.RequestCompleted(FinishedRequests.finished(1, "/v1/messages;token=sk-ant-SECRET", "p", "m",
                 null, 200, Usage.NONE, false, 10, -1, null)));
         JsonObject s = r.next();
         assertEquals("/v1/messages;api_key=[redacted];x=1", s.getString("path"));

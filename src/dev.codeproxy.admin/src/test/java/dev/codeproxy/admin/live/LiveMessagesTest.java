@@ -1,6 +1,6 @@
 package dev.codeproxy.admin.live;
 
-import dev.codeproxy.admin.TestRecords;
+import dev.codeproxy.admin.FinishedRequests;
 import dev.codeproxy.admin.api.dto.LiveDtos;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.ModelPrice;
@@ -32,7 +32,7 @@ class LiveMessagesTest {
         // one priced model overridden to round numbers: $1 per million input tokens, $10 per million output
         PriceTable prices = PriceTable.bundled().withOverrides(List.of(
                 new PriceOverride("glm-4.6", ModelPrice.of("1", "10", "0", "0", "0"))));
-        RequestRecord mapped = TestRecords.finished(1, "/v1/messages", "zai", "claude-sonnet-4-5", "glm-4.6", 200,
+        RequestRecord mapped = FinishedRequests.finished(1, "/v1/messages", "zai", "claude-sonnet-4-5", "glm-4.6", 200,
                 USAGE, false, 900, 300, null);
         LiveDtos.Completed c = LiveMessages.completed(mapped, prices);
         assertTrue(c.priced());
@@ -45,7 +45,7 @@ class LiveMessagesTest {
 
     @Test
     void anUnknownModelIsUnpricedNotFree() {
-        RequestRecord r = TestRecords.finished(2, "/v1/messages", "local", "my-own-llm", null, 200, USAGE, false, 900,
+        RequestRecord r = FinishedRequests.finished(2, "/v1/messages", "local", "my-own-llm", null, 200, USAGE, false, 900,
                 -1, null);
         LiveDtos.Completed c = LiveMessages.completed(r, PriceTable.bundled());
         assertFalse(c.priced());
@@ -55,10 +55,10 @@ class LiveMessagesTest {
 
     @Test
     void theOutcomeClassAndErrorAreCarried() {
-        RequestRecord over = TestRecords.finished(3, "/v1/messages", "backup", "claude-sonnet-4-5", null, 200, USAGE,
+        RequestRecord over = FinishedRequests.finished(3, "/v1/messages", "backup", "claude-sonnet-4-5", null, 200, USAGE,
                 true, 900, 300, null);
         assertEquals("failed_over", LiveMessages.completed(over, PriceTable.bundled()).outcome());
-        RequestRecord broke = TestRecords.finished(4, "/v1/messages", "primary", "claude-sonnet-4-5", null, 200, USAGE,
+        RequestRecord broke = FinishedRequests.finished(4, "/v1/messages", "primary", "claude-sonnet-4-5", null, 200, USAGE,
                 false, 900, 300, "upstream 'primary' closed the stream before it ended");
         LiveDtos.Completed c = LiveMessages.completed(broke, PriceTable.bundled());
         assertEquals("upstream_error", c.outcome());
@@ -67,7 +67,7 @@ class LiveMessagesTest {
 
     @Test
     void credentialMatrixParametersInThePathAreMasked() {
-        RequestRecord r = TestRecords.finished(5, "/v1;key=sk-ant-abc/messages;Token=cpc-xyz;beta=true", "p",
+        RequestRecord r = FinishedRequests.finished(5, "/v1;key=sk-ant-abc/messages;Token=cpc-xyz;beta=true", "p",
                 "claude-sonnet-4-5", null, 200, Usage.NONE, false, 10, -1, null);
         assertEquals("/v1;key=[redacted]/messages;Token=[redacted];beta=true",
                 LiveMessages.completed(r, PriceTable.bundled()).path());

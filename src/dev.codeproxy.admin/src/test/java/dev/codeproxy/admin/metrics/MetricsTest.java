@@ -1,6 +1,6 @@
 package dev.codeproxy.admin.metrics;
 
-import dev.codeproxy.admin.TestRecords;
+import dev.codeproxy.admin.FinishedRequests;
 import dev.codeproxy.admin.api.dto.Shared;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.RequestRecord;
@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,7 +54,7 @@ class MetricsTest {
 
     private static RequestRecord request(String endpoint, String model, int status, Usage usage, boolean failedOver,
                                          long totalMs, long firstTokenMs, String error) {
-        return TestRecords.finished(1, "/v1/messages", endpoint, model, null, status, usage, failedOver, totalMs,
+        return FinishedRequests.finished(1, "/v1/messages", endpoint, model, null, status, usage, failedOver, totalMs,
                 firstTokenMs, error);
     }
 
@@ -138,7 +139,7 @@ class MetricsTest {
 
     @Test
     void theModelSentUpstreamIsTheLabelAndTheBilledOne() {
-        completed(TestRecords.finished(1, "/v1/messages", "zai", "claude-opus-4-1", SONNET, 200,
+        completed(FinishedRequests.finished(1, "/v1/messages", "zai", "claude-opus-4-1", SONNET, 200,
                 new Usage(1_000_000, 0, 0, 0, 0), false, 10, -1, null));
         String t = service.text();
         assertEquals("3", value(t, "code_proxy_cost_usd_total{endpoint=\"zai\",model=\"claude-sonnet-4-5\"}"),
@@ -237,6 +238,10 @@ class MetricsTest {
 
     // ------------------------------------------------------------------ every response of the listener
 
+    private long counted() {
+        return metrics.responses().counts.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
     @ParameterizedTest
     @CsvSource(value = {"/v1,proxy", "/v1/messages,proxy", "/v1/,proxy", "/v1x,other", "/v10/messages,other",
             "/%76%31/messages,other", "/_/api/status,admin", "/_/login,login", "/_/logout,login", "/_/ws,live",
@@ -261,6 +266,11 @@ class MetricsTest {
                 client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
                         HttpResponse.BodyHandlers.discarding());
             }
+            // each is counted as its response goes out, which the client may see first
+            for (int i = 0; i < 2_000 && counted() < 5; i++) {
+                Thread.sleep(5);
+            }
+            assertEquals(5, counted());
             HttpResponse<String> scrape = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + server.port() + MetricsService.PATH)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, scrape.statusCode());
@@ -273,7 +283,15 @@ class MetricsTest {
             assertEquals("1", value(t, "code_proxy_http_responses_total{route=\"other\",status=\"404\"}"));
             assertEquals(null, value(t, "code_proxy_http_responses_total{route=\"observe\",status=\"200\"}"),
                     "the scrape itself is counted once it has been answered");
-            assertEquals("1", value(service.text(), "code_proxy_http_responses_total{route=\"observe\",status=\"200\"}"));
+            // the filter counts after the response went out: the client may read it first
+            String observe = null;
+            for (int i = 0; i < 2_000 && observe == null; i++) {
+                observe = value(service.text(), "code_proxy_http_responses_total{route=\"observe\",status=\"200\"}");
+                if (observe == null) {
+                    Thread.sleep(5);
+                }
+            }
+            assertEquals("1", observe);
         } finally {
             server.stop();
         }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Finished-request records for the admin unit tests (the proxy hands these over once a request ends). */
-public final class TestRecords {
-    private TestRecords() {
+public final class FinishedRequests {
+    private FinishedRequests() {
     }
 
     /** A finished request; {@code error} null means it succeeded. */
