@@ -63,7 +63,7 @@ public final class UsageScanner {
             JsonParser.Event first = p.next();
             if (first != JsonParser.Event.START_OBJECT) {
                 if (first == JsonParser.Event.START_ARRAY) {
-                    p.skipArray();
+                    skip(p);
                 }
                 return !p.hasNext();
             }
@@ -79,10 +79,10 @@ public final class UsageScanner {
                         if (key.equals("usage")) {
                             apply(p.getObject());
                         } else {
-                            p.skipObject();
+                            skip(p);
                         }
                     }
-                    case START_ARRAY -> p.skipArray();
+                    case START_ARRAY -> skip(p);
                     case VALUE_STRING -> {
                         if (key.equals("model")) {
                             model = p.getString();
@@ -95,6 +95,23 @@ public final class UsageScanner {
             return !p.hasNext();
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * Skips the object or array just started. Not Parsson's skipObject/skipArray: they loop for
+     * ever on a body that ends inside the value (eclipse-ee4j/parsson#23), which held a request
+     * thread at full CPU when an upstream's JSON answer was cut short. next() throws at the end.
+     */
+    private static void skip(JsonParser p) {
+        int depth = 1;
+        while (depth > 0) {
+            switch (p.next()) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                default -> {
+                }
+            }
         }
     }
 
