@@ -49,7 +49,8 @@ class RetryAfterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"-1", "-0.5", "soon", "5 seconds", "5;x", "1,5", "0x10", "\u0661\u0662",
+    @ValueSource(strings = {"-1", "-0.5", "soon", "5 seconds", "5;x", "1,5", "0x10", "\u0661\u0662", "NaN", "Infinity",
+            "5d", "5f", "0x1p3", "1e3", ".5", "5.", "1.2.3", "+5",
             // a date with the wrong weekday, ISO 8601, and the obsolete RFC 850 / asctime forms
             "Mon, 04 Dec 2026 12:01:00 GMT", "2026-12-04T12:01:00Z", "Friday, 04-Dec-26 12:01:00 GMT",
             "Fri Dec  4 12:01:00 2026", "Fri, 04 Dec 2026 25:61:00 GMT", "Fri, 04 Dec 2026 12:01:00 GMT\r\nx: y"})
