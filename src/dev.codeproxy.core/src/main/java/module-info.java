@@ -20,4 +20,6 @@ module dev.codeproxy.core {
     exports dev.codeproxy.core.usage;
     // bundled price table, overrides and request cost (the log writer and the admin API)
     exports dev.codeproxy.core.pricing;
+    // Claude Code session and project keys of a request (the proxy's trace, the usage reports)
+    exports dev.codeproxy.core.session;
 }

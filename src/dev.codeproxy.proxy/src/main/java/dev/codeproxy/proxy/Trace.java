@@ -8,6 +8,7 @@ import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.session.SessionKeys;
 import dev.codeproxy.core.usage.Usage;
 import io.helidon.http.Header;
 import io.helidon.http.Headers;
@@ -179,8 +180,18 @@ final class Trace {
                 firstTokenMs, ms(t0), usage, error, List.copyOf(attempts), received,
                 HeaderPolicy.redacted(sentHeaders), responseHeaders, reqBody,
                 reqBody != null && requestBody.length > reqBody.length, keepBodies ? responseBody : null,
-                keepBodies && responseTruncated);
+                keepBodies && responseTruncated, sessionId(), SessionKeys.project(requestBody));
         emit(new ProxyEvent.RequestCompleted(record));
+    }
+
+    /**
+     * The session key, from the live headers (the stored copy redacts the session header by its
+     * name) or the body's metadata.user_id.
+     */
+    private String sessionId() {
+        String header = requestHeaders == null ? null
+                : requestHeaders.first(io.helidon.http.HeaderNames.create("x-claude-code-session-id")).orElse(null);
+        return SessionKeys.sessionId(header, info == null ? null : info.userId());
     }
 
     /** The safety net: a request that ended without {@link #complete} still gets its record. */

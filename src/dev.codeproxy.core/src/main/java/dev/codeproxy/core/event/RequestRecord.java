@@ -16,6 +16,8 @@ import java.util.Map;
  * @param firstTokenMs    time from arrival to the first content delta, -1 when none
  * @param failedOver      true when an endpoint other than the first tried served
  * @param error           short error summary, null on success
+ * @param sessionId       Claude Code session key (see {@link dev.codeproxy.core.session.SessionKeys}), null when none
+ * @param project         working directory of Claude Code's environment block, null when none
  */
 public record RequestRecord(long id,
                             long startedAtEpochMs,
@@ -41,7 +43,22 @@ public record RequestRecord(long id,
                             byte[] requestBody,
                             boolean requestBodyTruncated,
                             byte[] responseBody,
-                            boolean responseBodyTruncated) {
+                            boolean responseBodyTruncated,
+                            String sessionId,
+                            String project) {
+
+    /** A record without session and project (callers that know neither). */
+    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
+                         String sentModel, boolean stream, int status, String endpoint, int attempts, boolean failedOver,
+                         long headersMs, long firstTokenMs, long totalMs, Usage usage, String error,
+                         List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
+                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
+                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
+                         boolean responseBodyTruncated) {
+        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts, failedOver,
+                headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
+                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null, null);
+    }
 
     /**
      * The same record without headers and bodies: for listeners that queue records but need
@@ -54,7 +71,7 @@ public record RequestRecord(long id,
         }
         return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
                 attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, Map.of(), Map.of(),
-                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated);
+                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, sessionId, project);
     }
 
     /**

@@ -39,6 +39,13 @@ final class LogRow {
     final boolean priced;
     final String error;
     final List<AttemptRecord> attemptList;
+    /** Session key and project ('' when none); see {@code SessionKeys}. */
+    final String sessionId;
+    final String project;
+    /** The model billed (sent upstream, else asked for), '' when none. */
+    final String billedModel;
+    /** The part of {@link #costMicros} that paid for cache writes (the cost of an endpoint switch). */
+    final long cacheWriteCostMicros;
 
     /** Detail row (headers and bodies); null when this request keeps none. */
     Detail detail;
@@ -81,6 +88,11 @@ final class LogRow {
             }
         }
         attemptList = clean;
+        sessionId = nn(red.text(r.sessionId()));
+        project = nn(red.text(r.project()));
+        billedModel = sentModel.isEmpty() ? model : sentModel;
+        cacheWriteCostMicros = usage.cacheWrite5m() + usage.cacheWrite1h() == 0 || !priced || prices == null ? 0
+                : prices.cost(billedModel, new Usage(0, 0, usage.cacheWrite5m(), usage.cacheWrite1h(), 0)).micros();
     }
 
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */
