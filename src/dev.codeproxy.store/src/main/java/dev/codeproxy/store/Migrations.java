@@ -37,6 +37,11 @@ public final class Migrations {
         return version(SCRIPTS.getLast());
     }
 
+    /** Every version this build has a script for, in order. */
+    static List<Integer> versions() {
+        return SCRIPTS.stream().map(Migrations::version).toList();
+    }
+
     /** The version in a script's name: {@code V6__x.sql} is 6. */
     static int version(String script) {
         return Integer.parseInt(script.substring(1, script.indexOf("__")));
