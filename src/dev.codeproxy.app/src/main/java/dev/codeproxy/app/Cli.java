@@ -26,8 +26,8 @@ import java.util.Set;
         footer = {"", "Exit codes: 0 success, 2 usage error (bad flag, value or command), 1 any other failure."},
         subcommands = {ServeCommand.class, LoginCommand.class, DoctorCommand.class, SelftestCommand.class,
                 ImportCommand.class, ExportCommand.class, EndpointCommand.class, SettingsCommand.class,
-                ClaudeCommand.class, TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class})
+                ClaudeCommand.class, TokenCommand.class, UsageCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 final class Cli {
     static final int USAGE = 2;
     static final int FAILURE = 1;
