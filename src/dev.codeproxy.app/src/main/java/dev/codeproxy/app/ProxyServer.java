@@ -159,6 +159,8 @@ final class ProxyServer implements AutoCloseable {
             // a change through the API or by another process (the watcher): tokens reread, dashboards told
             config.onChange(cp::configChanged);
             ProxyServer self = ps;
+            // /_/statusline opens with the same client tokens as /v1
+            cp.clientTokenCheck(self::validClientToken);
             ProxyService proxy = new ProxyService(config, self::validClientToken,
                     Listeners.of(o.listener(), log, cp.listener()), Clock.systemUTC(), ThreadLocalRandom.current());
             cp.attach(proxy);

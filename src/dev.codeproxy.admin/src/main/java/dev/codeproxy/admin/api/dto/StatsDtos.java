@@ -44,4 +44,8 @@ public final class StatsDtos {
 
     public record Heatmap(String from, String to, List<Day> days) {
     }
+
+    /** @param years the years with at least one request, newest first */
+    public record Years(List<Integer> years) {
+    }
 }
