@@ -32,6 +32,7 @@ import java.util.Map;
  * @param claudeHaikuModel    ANTHROPIC_DEFAULT_HAIKU_MODEL, empty = not written
  * @param claudeSonnetModel   ANTHROPIC_DEFAULT_SONNET_MODEL, empty = not written
  * @param claudeOpusModel     ANTHROPIC_DEFAULT_OPUS_MODEL, empty = not written
+ * @param claudeStatusLine    set Claude Code's statusLine to the image's status line command when the user has none
  */
 public record Settings(String host,
                        int port,
@@ -57,7 +58,8 @@ public record Settings(String host,
                        String claudeSmallFastModel,
                        String claudeHaikuModel,
                        String claudeSonnetModel,
-                       String claudeOpusModel) {
+                       String claudeOpusModel,
+                       boolean claudeStatusLine) {
 
     public static final Settings DEFAULTS = fromMap(Map.of());
 
@@ -94,7 +96,8 @@ public record Settings(String host,
                 (String) v.get(SettingKey.CLAUDE_SMALL_FAST_MODEL),
                 (String) v.get(SettingKey.CLAUDE_HAIKU_MODEL),
                 (String) v.get(SettingKey.CLAUDE_SONNET_MODEL),
-                (String) v.get(SettingKey.CLAUDE_OPUS_MODEL));
+                (String) v.get(SettingKey.CLAUDE_OPUS_MODEL),
+                (Boolean) v.get(SettingKey.CLAUDE_STATUS_LINE));
     }
 
     /** Every setting as its string form, in {@link SettingKey} order. */
