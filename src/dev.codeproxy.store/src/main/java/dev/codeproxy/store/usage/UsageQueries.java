@@ -183,7 +183,7 @@ public final class UsageQueries {
         List<Acc> accs = new ArrayList<>();
         try (var rows = db.execute().query("SELECT hour_start, model, first_at, last_at, "
                 + SUMS.replace("sum(", "(") + " FROM usage_hourly WHERE hour_start >= ? AND hour_start < ? "
-                + "ORDER BY hour_start, model", from(since) == 0 ? 0 : from(since) - BLOCK_MS, to(until))) {
+                + "ORDER BY hour_start, model", chainStart(from(since)), to(until))) {
             rows.forEach(r -> {
                 long hour = Rows.lng(r, "hour_start");
                 Acc a = accs.isEmpty() ? null : accs.getLast();
@@ -229,6 +229,36 @@ public final class UsageQueries {
                     burn, projection));
         }
         return out;
+    }
+
+    /**
+     * Where the chain of blocks that reaches {@code lo} starts: blocks follow each other from the
+     * first request on, so the block around {@code lo} depends on earlier hours, back to the last
+     * quiet stretch of 5 hours or more (after it, the next active hour starts a block, whatever
+     * came before). 0 (all history) when there is none within the last 2,000 active hours.
+     */
+    long chainStart(long lo) {
+        if (lo <= 0) {
+            return 0;
+        }
+        long[] next = {lo};
+        long[] found = {-1};
+        int[] seen = {0};
+        try (var rows = db.execute().query("SELECT DISTINCT hour_start FROM usage_hourly WHERE hour_start < ? "
+                + "ORDER BY hour_start DESC LIMIT 2000", lo)) {
+            rows.forEach(r -> {
+                seen[0]++;
+                long h = Rows.lng(r, "hour_start");
+                if (found[0] < 0 && next[0] - h >= BLOCK_MS) {
+                    found[0] = next[0];
+                }
+                next[0] = h;
+            });
+        }
+        if (found[0] >= 0) {
+            return found[0];
+        }
+        return seen[0] < 2000 ? next[0] : 0;
     }
 
     /** The active block, if any. */
