@@ -699,11 +699,21 @@ class ImageTest {
         assertTrue(Files.isExecutable(statusline), statusline + " is in the image");
         Path data = tmp.resolve("statusline-data");
         Files.writeString(tmp.resolve("one.json"), """
-                {"format": "code-proxy/1", "endpoints": [
+                {"format": "code-proxy/1", "settings": {"claudeStatusLine": true}, "endpoints": [
                   {"name": "fake", "baseUrl": "%s", "apiKey": "%s"}]}
                 """.formatted(upstream.baseUrl(), KEY));
         assertEquals(0, run("import", tmp.resolve("one.json").toString(), "--data-dir", data.toString()).exit());
+        Path claudeSettings = tmp.resolve("claude-config").resolve("settings.json");
         Served served = serve(data);
+        // opted in: Claude Code's settings get the image's launcher as statusLine (the user had none)
+        String applied = Files.readString(claudeSettings);
+        jakarta.json.JsonObject settingsJson;
+        try (var r = jakarta.json.Json.createReader(new java.io.StringReader(applied))) {
+            settingsJson = r.readObject();
+        }
+        String command = settingsJson.getJsonObject("statusLine").getString("command");
+        assertEquals("'" + statusline.toRealPath() + "' --data-dir '" + data.toAbsolutePath() + "'", command);
+        assertFalse(applied.contains(TOKEN + "' "), "no token in the command");
         String session = "7b0e4a52-5d1c-4c55-8f0e-3f2a1c9d8e77";
         upstream.enqueue(Reply.json(200, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
                 + "\"model\":\"" + MODEL + "\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],"
@@ -748,10 +758,42 @@ class ImageTest {
         Result noSession = statusLine(statusline, "{}", claudeEnv);
         assertTrue(noSession.stdout().startsWith("⇄ fake · session $0.00 · today $0.45"), noSession.stdout());
 
+        // as Claude Code runs its statusLine: sh -c COMMAND, with the settings' env
+        Map<String, String> fromSettings = new HashMap<>();
+        fromSettings.put("CODE_PROXY_CLIENT_TOKEN", null);
+        settingsJson.getJsonObject("env").forEach((k, v) -> fromSettings.put(k, ((jakarta.json.JsonString) v).getString()));
+        Result viaSettings = statusLineCommand(command, claudeJson, fromSettings);
+        assertTrue(viaSettings.stdout().matches(expected), "the command Claude Code runs: " + viaSettings);
+
         served.stop();
         Result down = statusLine(statusline, claudeJson, claudeEnv);
         assertEquals(0, down.exit());
         assertEquals("code-proxy: not running at " + served.url() + "\n", down.stdout());
+        // the stop took the statusLine (and the env keys) back out
+        assertFalse(Files.exists(claudeSettings) && Files.readString(claudeSettings).contains("statusLine"),
+                "statusLine removed on stop");
+    }
+
+    /** Runs a statusLine command the way Claude Code does: {@code sh -c COMMAND}, JSON on stdin. */
+    private Result statusLineCommand(String command, String stdin, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = builder(List.of());
+        pb.command("sh", "-c", command);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        Process p = pb.start();
+        processes.add(p);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        Drain out = new Drain(p.getInputStream());
+        Drain err = new Drain(p.getErrorStream());
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the statusLine command did not finish");
+        return new Result(p.exitValue(), out.finish(), err.finish());
     }
 
     /** Runs the status line launcher with Claude Code's JSON on stdin (env values null: removed). */
