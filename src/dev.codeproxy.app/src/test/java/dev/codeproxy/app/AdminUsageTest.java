@@ -150,6 +150,18 @@ class AdminUsageTest extends AdminServerTest {
     }
 
     @Test
+    void theProjectIsFoundAlsoWhenTheLogKeepsNoBody() {
+        addEndpoint("a", upstream.baseUrl());
+        Resp set = api("PUT", "/_/api/settings", "{\"captureMode\":\"none\"}");
+        assertEquals(200, set.status(), set.body());
+        upstream.enqueue(answer(10, 10, 0, 0));
+        assertEquals(200, message("no-body-session", body(null)).status());
+        logged(1);
+        JsonObject s = get("/_/api/usage/sessions/no-body-session").json().getJsonObject("session");
+        assertEquals("/home/u/proj", s.getString("project"));
+    }
+
+    @Test
     void statusLineWithAClientToken() {
         traffic();
         Resp r = statusline("?session=" + SESSION, "x-api-key", CLIENT);

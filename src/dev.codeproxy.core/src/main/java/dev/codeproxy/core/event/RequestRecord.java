@@ -17,7 +17,8 @@ import java.util.Map;
  * @param failedOver      true when an endpoint other than the first tried served
  * @param error           short error summary, null on success
  * @param sessionId       Claude Code session key (see {@link dev.codeproxy.core.session.SessionKeys}), null when none
- * @param project         working directory of Claude Code's environment block, null when none
+ * @param project         working directory of Claude Code's environment block, null when none or not looked
+ *                        for yet (the proxy leaves it to the request log when {@code requestBody} is whole)
  */
 public record RequestRecord(long id,
                             long startedAtEpochMs,

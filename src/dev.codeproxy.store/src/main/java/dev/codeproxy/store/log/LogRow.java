@@ -7,6 +7,7 @@ import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.session.SessionKeys;
 import dev.codeproxy.core.usage.Usage;
 
 import java.util.ArrayList;
@@ -89,7 +90,9 @@ final class LogRow {
         }
         attemptList = clean;
         sessionId = nn(red.text(r.sessionId()));
-        project = nn(red.text(r.project()));
+        // the proxy leaves the project to this (preparer) thread when the record holds the whole body
+        project = nn(red.text(r.project() != null || sessionId.isEmpty() ? r.project()
+                : SessionKeys.project(r.requestBody())));
         billedModel = sentModel.isEmpty() ? model : sentModel;
         cacheWriteCostMicros = usage.cacheWrite5m() + usage.cacheWrite1h() == 0 || !priced || prices == null ? 0
                 : prices.cost(billedModel, new Usage(0, 0, usage.cacheWrite5m(), usage.cacheWrite1h(), 0)).micros();
