@@ -18,6 +18,12 @@ export const routes = [
     icon: 'settings',
     load: () => import('./components/settings/PageSettings.svelte'),
   },
+  {
+    path: '/sessions',
+    title: 'Sessions',
+    icon: 'sessions',
+    load: () => import('./components/sessions/PageSessions.svelte'),
+  },
 ];
 
 /** The route of a path; unknown paths get null (the app shows "not found"). */

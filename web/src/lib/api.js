@@ -206,4 +206,8 @@ export const api = {
   endSession: (handle) => request(`${API}/sessions/${enc(handle)}`, { method: 'DELETE' }),
   endAllSessions: () => request(`${API}/sessions/revoke-all`, { method: 'POST' }),
   rotateAdminToken: () => request(`${API}/admin-token/rotate`, { method: 'POST' }),
+
+  years: () => request(`${API}/stats/years`),
+  usageSessions: (limit, signal) => request(`${API}/usage/sessions`, { query: { limit }, signal }),
+  usageSession: (id, signal) => request(`${API}/usage/sessions/${enc(id)}`, { signal }),
 };

@@ -9,30 +9,30 @@ export function createDashboard() {
   let year = $state(''); // heatmap: '' = the last 12 months
 
   const summary = resource(() => api.summary('today'));
-  const allTime = resource(() => api.summary('all'));
-  // 7 days by hour, of which the charts show the last 24 hours
-  const hourly = resource(() => api.series('7d', 'hour'));
+  // the calendar month so far, and the years that hold data: both answered by the API
+  const month = resource(() => api.summary('month'));
+  const years = resource(() => api.years());
+  // the rolling 24 hours by hour, the current hour last
+  const hourly = resource(() => api.series('24h', 'hour'));
   const daily = resource(() => api.series('30d', 'day'));
   const models = resource(() => api.models(range));
   const endpoints = resource(() => api.endpointStats(range));
   const routes = resource(() => api.routeStats(range));
   const heatmap = resource(() => api.heatmap(year || undefined));
-  // the last 365 days, for "cost this month" (there is no month range in the API)
-  const lastYear = resource(() => api.heatmap(undefined));
 
-  const all = [summary, allTime, hourly, daily, models, endpoints, heatmap, lastYear, routes];
+  const all = [summary, month, years, hourly, daily, models, endpoints, heatmap, routes];
   let timer = 0;
 
   return {
     summary,
-    allTime,
+    month,
+    years,
     hourly,
     daily,
     models,
     endpoints,
     routes,
     heatmap,
-    lastYear,
     get range() {
       return range;
     },

@@ -73,5 +73,7 @@ export const SECTIONS = {
     { key: 'claudeHaikuModel', label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', type: 'text', mono: true, placeholder: 'not set' },
     { key: 'claudeSonnetModel', label: 'ANTHROPIC_DEFAULT_SONNET_MODEL', type: 'text', mono: true, placeholder: 'not set' },
     { key: 'claudeOpusModel', label: 'ANTHROPIC_DEFAULT_OPUS_MODEL', type: 'text', mono: true, placeholder: 'not set' },
+    { key: 'claudeStatusLine', label: 'Set Claude Code’s status line (endpoint, session and today’s cost)', type: 'bool',
+      hint: 'only when you have no statusLine of your own; taken back when the proxy stops', wide: true },
   ],
 };

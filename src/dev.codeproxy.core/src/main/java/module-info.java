@@ -22,4 +22,6 @@ module dev.codeproxy.core {
     exports dev.codeproxy.core.pricing;
     // routes by request kind: the rules, their parsing and the per-request match
     exports dev.codeproxy.core.routes;
+    // Claude Code session and project keys of a request (the proxy's trace, the usage reports)
+    exports dev.codeproxy.core.session;
 }

@@ -17,6 +17,8 @@ module dev.codeproxy.store {
     exports dev.codeproxy.store.log;
     // dashboard statistics read from the aggregates
     exports dev.codeproxy.store.stats;
+    // sessions and usage reports (code-proxy usage, the Sessions page, the status line)
+    exports dev.codeproxy.store.usage;
     // migrations are read as resources of this module
     opens dev.codeproxy.store.migrations;
 }

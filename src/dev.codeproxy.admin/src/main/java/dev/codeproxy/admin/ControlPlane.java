@@ -15,6 +15,8 @@ import dev.codeproxy.admin.api.SettingsResource;
 import dev.codeproxy.admin.api.StatsResource;
 import dev.codeproxy.admin.api.StatusResource;
 import dev.codeproxy.admin.api.TokensResource;
+import dev.codeproxy.admin.api.UsageResource;
+import dev.codeproxy.admin.statusline.StatuslineService;
 import dev.codeproxy.admin.api.dto.Shared;
 import dev.codeproxy.admin.live.EventBroker;
 import dev.codeproxy.admin.live.LiveSocket;
@@ -42,6 +44,7 @@ import dev.codeproxy.store.log.LogQueries;
 import dev.codeproxy.store.log.RequestLog;
 import dev.codeproxy.store.stats.StatsQueries;
 import dev.codeproxy.store.stats.StatsRange;
+import dev.codeproxy.store.usage.UsageQueries;
 import io.helidon.http.media.MediaSupport;
 import io.helidon.http.media.jsonb.JsonbSupport;
 import io.helidon.webserver.http.HttpRouting;
@@ -103,6 +106,9 @@ public final class ControlPlane implements AutoCloseable {
     private final AdminWorkers workers = new AdminWorkers();
     private volatile ProxyService proxy;
     private volatile List<Endpoint> lastEndpoints = List.of();
+    private final UsageQueries usage;
+    /** What opens /_/statusline: every client token (see {@link #clientTokenCheck}); the stored ones until set. */
+    private volatile TokenCheck clientTokenCheck;
 
     public ControlPlane(Deps deps) {
         this.deps = deps;
@@ -111,6 +117,8 @@ public final class ControlPlane implements AutoCloseable {
         this.priceTable = prices.table();
         this.metrics = new Metrics(() -> priceTable);
         this.tokens = new ClientTokens(new TokenRepository(deps.database()));
+        this.clientTokenCheck = tokens;
+        this.usage = new UsageQueries(deps.database(), deps.clock());
         StatsQueries stats = new StatsQueries(deps.database(), deps.clock());
         Services[] holder = new Services[1];
         this.broker = new EventBroker(jsonb::toJson, () -> priceTable, () -> holder[0].endpointStates(),
@@ -168,6 +176,14 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * Every client token that opens {@code /v1} (the fixed one and the stored ones), for
+     * {@code /_/statusline}; until set, only the stored tokens open it.
+     */
+    public void clientTokenCheck(TokenCheck check) {
+        this.clientTokenCheck = check;
+    }
+
     /** Hands over the data plane (breakers, requests in flight); call before the server starts. */
     public void attach(ProxyService proxyService) {
         this.proxy = proxyService;
@@ -195,6 +211,8 @@ public final class ControlPlane implements AutoCloseable {
      */
     public void routes(HttpRouting.Builder r) {
         r.register(new LoginService(policy.auth(), policy.limiter()));
+        // opened by a client token, checked by the handler (the access policy lets it through)
+        r.register(new StatuslineService(usage, t -> clientTokenCheck.valid(t), this::nextEndpoint));
         // the admin routes' own credential check, before any of them: a filter that did not run
         // (or decided on another path) opens nothing
         r.any("/_/api", this::gate);
@@ -211,7 +229,8 @@ public final class ControlPlane implements AutoCloseable {
                 new ConfigResource(services),
                 new TokensResource(services),
                 new ClaudeResource(services),
-                new RoutesResource(services));
+                new RoutesResource(services),
+                new UsageResource(usage, deps.clock()));
         r.any("/_/api", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
                 + req.prologue().method().text() + " " + req.path().path()))));
         r.any("/_/api/*", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
@@ -224,6 +243,14 @@ public final class ControlPlane implements AutoCloseable {
                 () -> deps.log() == null ? 0 : deps.log().dropped(),
                 () -> deps.log() == null ? 0 : deps.log().written(),
                 services::endpointStates)));
+    }
+
+    /** The first enabled endpoint whose breaker lets requests through, in priority order, or null. */
+    private String nextEndpoint() {
+        return services.endpointStates().stream()
+                .filter(e -> e.enabled() && (e.state().equals("healthy") || e.state().equals("half_open")))
+                .map(Shared.EndpointState::name)
+                .findFirst().orElse(null);
     }
 
     private void gate(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {

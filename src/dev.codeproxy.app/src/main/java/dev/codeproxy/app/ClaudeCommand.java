@@ -173,14 +173,17 @@ final class ClaudeCommand implements Callable<Integer> {
             String token = ctx.env().get(Env.CLIENT_TOKEN) != null ? ctx.env().get(Env.CLIENT_TOKEN)
                     : DataDir.secret(data, "client-token", () -> Secrets.newToken("cp-"));
             LinkedHashMap<String, String> wanted = ClaudeEnv.wanted(s, endpoints, url, token);
-            ClaudeSettings.ApplyResult r = claude(data).apply(wanted);
+            var top = ClaudeEnv.topLevel(s, ClaudeEnv.statusLineLauncher(), data);
+            ClaudeSettings.ApplyResult r = claude(data).apply(wanted, top);
             PrintStream out = ctx.out();
             out.println("Claude Code settings: " + r.file() + (r.created() ? " (created)" : ""));
             for (String k : r.written()) {
-                out.println("  set       " + ClaudeEnv.display(k, wanted.get(k)));
+                out.println("  set       " + (top.containsKey(k) ? k + "=" + top.get(k)
+                        : ClaudeEnv.display(k, wanted.get(k))));
             }
             for (String k : r.unchanged()) {
-                out.println("  unchanged " + ClaudeEnv.display(k, wanted.get(k)));
+                out.println("  unchanged " + (top.containsKey(k) ? k + "=" + top.get(k)
+                        : ClaudeEnv.display(k, wanted.get(k))));
             }
             for (String k : r.reverted()) {
                 out.println("  reverted  " + k + " (no longer configured)");

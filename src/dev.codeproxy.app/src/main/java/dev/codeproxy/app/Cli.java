@@ -34,6 +34,7 @@ final class Cli {
     private static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, LoginCommand.class,
             DoctorCommand.class, SelftestCommand.class, ImportCommand.class, ExportCommand.class,
             EndpointCommand.class, SettingsCommand.class, RouteCommand.class, ClaudeCommand.class, TokenCommand.class,
+            UsageCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class);
     /** Commands that need every other command's model: help, and shell completion. */
     private static final Set<Class<?>> NEED_ALL = Set.of(CommandLine.HelpCommand.class,

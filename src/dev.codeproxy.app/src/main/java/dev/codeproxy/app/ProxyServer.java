@@ -159,6 +159,8 @@ final class ProxyServer implements AutoCloseable {
             // a change through the API or by another process (the watcher): tokens reread, dashboards told
             config.onChange(cp::configChanged);
             ProxyServer self = ps;
+            // /_/statusline opens with the same client tokens as /v1
+            cp.clientTokenCheck(self::validClientToken);
             ProxyService proxy = new ProxyService(config, self::validClientToken,
                     Listeners.of(o.listener(), log, cp.listener()), Clock.systemUTC(), ThreadLocalRandom.current());
             cp.attach(proxy);
@@ -391,14 +393,20 @@ final class ProxyServer implements AutoCloseable {
                 return;
             }
             var wanted = ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken);
-            var r = cs.apply(wanted);
+            var r = cs.apply(wanted, topLevel());
             claude = cs;
             if (r.abandoned() != null) {
                 notices.println("code-proxy: " + r.file() + " pointed at a Code Proxy that is no longer running ("
                         + r.abandoned() + "); restored what it had changed before pointing it here");
             }
             notices.println("code-proxy: Claude Code now uses this proxy (" + r.file() + ": env "
-                    + String.join(", ", wanted.keySet()) + "); restored when the proxy stops");
+                    + String.join(", ", wanted.keySet()) + (r.written().contains(ClaudeEnv.STATUS_LINE)
+                    || r.unchanged().contains(ClaudeEnv.STATUS_LINE) ? ", statusLine" : "")
+                    + "); restored when the proxy stops");
+            if (config.settings().claudeStatusLine() && ClaudeEnv.statusLineLauncher() == null) {
+                notices.println("code-proxy: claudeStatusLine is on, but this runtime has no bin/"
+                        + ClaudeEnv.STATUS_LINE_LAUNCHER + " (run the image): statusLine not set");
+            }
             if (!r.setAside().isEmpty()) {
                 notices.println("code-proxy: set aside while the proxy runs (they would bypass it): "
                         + String.join(", ", r.setAside()));
@@ -594,7 +602,7 @@ final class ProxyServer implements AutoCloseable {
             ClaudeSettings cs = claudeSettings().orElseThrow(() -> new IllegalStateException(
                     "the Claude Code integration is off"));
             var r = cs.apply(ClaudeEnv.wanted(config.settings(), config.endpoints(), ProxyServer.this.url(),
-                    clientToken));
+                    clientToken), topLevel());
             claude = cs;
             return r;
         }
@@ -654,6 +662,11 @@ final class ProxyServer implements AutoCloseable {
                 server == null ? null : url(), InstanceLock::isServing));
     }
 
+    /** Top-level keys for Claude Code's settings: statusLine when opted in (see ClaudeEnv.topLevel). */
+    private java.util.LinkedHashMap<String, jakarta.json.JsonValue> topLevel() {
+        return ClaudeEnv.topLevel(config.settings(), ClaudeEnv.statusLineLauncher(), options.dataDir());
+    }
+
     /** After the listener moved: Claude Code follows, if this server had pointed it here. */
     private void repointClaudeCode() {
         if (claude == null) {
@@ -662,7 +675,7 @@ final class ProxyServer implements AutoCloseable {
         ClaudeSettings cs = claudeSettingsFor(options.claudeConfigDir(), options.dataDir());
         claude = cs;
         try {
-            cs.apply(ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken));
+            cs.apply(ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken), topLevel());
         } catch (RuntimeException e) {
             options.notices().println("code-proxy: could not point Claude Code at the new address: "
                     + ServeCommand.rootMessage(e));

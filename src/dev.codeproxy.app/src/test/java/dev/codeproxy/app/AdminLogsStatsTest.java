@@ -177,7 +177,7 @@ class AdminLogsStatsTest extends AdminServerTest {
     void badStatisticsParametersAreNamed() {
         Resp range = get("/_/api/stats/summary?range=week");
         assertEquals(400, range.status());
-        assertTrue(range.json().getJsonObject("fields").getString("range").contains("today, 7d, 30d or all"));
+        assertTrue(range.json().getJsonObject("fields").getString("range").contains("today, 24h, 7d, 30d, month or all"));
         assertEquals(400, get("/_/api/stats/series?by=minute").status());
         assertEquals(400, get("/_/api/stats/models?range=1y").status());
         assertEquals(400, get("/_/api/stats/endpoints?range=x").status());

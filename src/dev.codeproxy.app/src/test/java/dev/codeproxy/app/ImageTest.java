@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -683,5 +684,141 @@ class ImageTest {
             thread.join(Duration.ofSeconds(10));
             return text.toString();
         }
+    }
+
+    /**
+     * Claude Code's statusLine command of the image ({@code bin/code-proxy-statusline}, sh and
+     * curl): reads the session from Claude Code's JSON on stdin, finds the server through the data
+     * directory (or Claude Code's own environment) and prints the proxy's line; a refused token
+     * and a stopped proxy give a fallback line, exit 0. The PATH's java fails loudly (see builder),
+     * so a launcher that started a JVM would show. Sonnet 4.5: 100,000 * 3 + 10,000 * 15 = $0.45.
+     */
+    @Test
+    void statusLineLauncherEndToEnd() throws Exception {
+        Path statusline = image().resolve("bin/code-proxy-statusline");
+        assertTrue(Files.isExecutable(statusline), statusline + " is in the image");
+        Path data = tmp.resolve("statusline-data");
+        Files.writeString(tmp.resolve("one.json"), """
+                {"format": "code-proxy/1", "settings": {"claudeStatusLine": true}, "endpoints": [
+                  {"name": "fake", "baseUrl": "%s", "apiKey": "%s"}]}
+                """.formatted(upstream.baseUrl(), KEY));
+        assertEquals(0, run("import", tmp.resolve("one.json").toString(), "--data-dir", data.toString()).exit());
+        Path claudeSettings = tmp.resolve("claude-config").resolve("settings.json");
+        Served served = serve(data);
+        // opted in: Claude Code's settings get the image's launcher as statusLine (the user had none)
+        String applied = Files.readString(claudeSettings);
+        jakarta.json.JsonObject settingsJson;
+        try (var r = jakarta.json.Json.createReader(new java.io.StringReader(applied))) {
+            settingsJson = r.readObject();
+        }
+        String command = settingsJson.getJsonObject("statusLine").getString("command");
+        assertEquals("'" + statusline.toRealPath() + "' --data-dir '" + data.toAbsolutePath() + "'", command);
+        assertFalse(applied.contains(TOKEN + "' "), "no token in the command");
+        String session = "7b0e4a52-5d1c-4c55-8f0e-3f2a1c9d8e77";
+        upstream.enqueue(Reply.json(200, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                + "\"model\":\"" + MODEL + "\",\"content\":[{\"type\":\"text\",\"text\":\"ok\"}],"
+                + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":100000,\"output_tokens\":10000}}"));
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(served.url() + "/v1/messages"))
+                    .header("x-api-key", TOKEN).header("content-type", "application/json")
+                    .header("x-claude-code-session-id", session)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + MODEL + "\",\"max_tokens\":16,"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        String claudeJson = "{\"hook_event_name\":\"Status\",\"session_id\":\"" + session + "\","
+                + "\"transcript_path\":\"/tmp/x.jsonl\",\"cwd\":\"/home/u/proj\",\"model\":{\"id\":\"" + MODEL
+                + "\",\"display_name\":\"Sonnet\"},\"workspace\":{\"current_dir\":\"/home/u/proj\"}}";
+        String expected = "⇄ fake · session \\$0\\.45 · today \\$0\\.45 · block \\$0\\.45, [0-4]h[0-5]\\dm left\n";
+        // the request log writes within a fraction of a second: ask until the line has the cost
+        String line = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!line.matches(expected) && System.nanoTime() < deadline) {
+            line = statusLine(statusline, claudeJson, Map.of(), "--data-dir", data.toString()).stdout();
+        }
+        assertTrue(line.matches(expected), "through the data directory's server.json: " + line);
+
+        // as Claude Code runs it: its environment holds the proxy's URL and token
+        Map<String, String> claudeEnv = new HashMap<>();
+        claudeEnv.put("CODE_PROXY_CLIENT_TOKEN", null);
+        claudeEnv.put("ANTHROPIC_BASE_URL", served.url());
+        claudeEnv.put("ANTHROPIC_AUTH_TOKEN", TOKEN);
+        Result asClaude = statusLine(statusline, claudeJson, claudeEnv);
+        assertTrue(asClaude.stdout().matches(expected), "through Claude Code's environment: " + asClaude);
+        assertEquals("", asClaude.stderr());
+
+        Map<String, String> wrong = new HashMap<>(claudeEnv);
+        wrong.put("ANTHROPIC_AUTH_TOKEN", "cp-not-the-token");
+        Result refused = statusLine(statusline, claudeJson, wrong);
+        assertEquals(0, refused.exit());
+        assertEquals("code-proxy: the client token was refused (" + served.url() + ")\n", refused.stdout());
+        assertFalse(refused.stdout().contains("cp-not-the-token"));
+
+        Result noSession = statusLine(statusline, "{}", claudeEnv);
+        assertTrue(noSession.stdout().startsWith("⇄ fake · session $0.00 · today $0.45"), noSession.stdout());
+
+        // as Claude Code runs its statusLine: sh -c COMMAND, with the settings' env
+        Map<String, String> fromSettings = new HashMap<>();
+        fromSettings.put("CODE_PROXY_CLIENT_TOKEN", null);
+        settingsJson.getJsonObject("env").forEach((k, v) -> fromSettings.put(k, ((jakarta.json.JsonString) v).getString()));
+        Result viaSettings = statusLineCommand(command, claudeJson, fromSettings);
+        assertTrue(viaSettings.stdout().matches(expected), "the command Claude Code runs: " + viaSettings);
+
+        served.stop();
+        Result down = statusLine(statusline, claudeJson, claudeEnv);
+        assertEquals(0, down.exit());
+        assertEquals("code-proxy: not running at " + served.url() + "\n", down.stdout());
+        // the stop took the statusLine (and the env keys) back out
+        assertFalse(Files.exists(claudeSettings) && Files.readString(claudeSettings).contains("statusLine"),
+                "statusLine removed on stop");
+    }
+
+    /** Runs a statusLine command the way Claude Code does: {@code sh -c COMMAND}, JSON on stdin. */
+    private Result statusLineCommand(String command, String stdin, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = builder(List.of());
+        pb.command("sh", "-c", command);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        Process p = pb.start();
+        processes.add(p);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        Drain out = new Drain(p.getInputStream());
+        Drain err = new Drain(p.getErrorStream());
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the statusLine command did not finish");
+        return new Result(p.exitValue(), out.finish(), err.finish());
+    }
+
+    /** Runs the status line launcher with Claude Code's JSON on stdin (env values null: removed). */
+    private Result statusLine(Path statusline, String stdin, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(statusline.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = builder(List.of());
+        pb.command(cmd);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        processes.add(p);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        Drain out = new Drain(p.getInputStream());
+        Drain err = new Drain(p.getErrorStream());
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the status line launcher did not finish");
+        System.out.printf("status line launcher: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        return new Result(p.exitValue(), out.finish(), err.finish());
     }
 }

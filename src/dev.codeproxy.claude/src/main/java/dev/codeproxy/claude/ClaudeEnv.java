@@ -24,6 +24,11 @@ public final class ClaudeEnv {
     /** Top level: a helper whose key Claude Code would send instead of our token; set aside while applied. */
     public static final String API_KEY_HELPER = "apiKeyHelper";
 
+    /** Top level: Claude Code's status line command, set (opt-in) only where the user has none. */
+    public static final String STATUS_LINE = "statusLine";
+    /** The image's status line command, beside its {@code java} (sh and curl, no JVM). */
+    public static final String STATUS_LINE_LAUNCHER = "code-proxy-statusline";
+
     private static final Set<String> SECRET = Set.of(AUTH_TOKEN, API_KEY);
 
     private ClaudeEnv() {
@@ -63,6 +68,37 @@ public final class ClaudeEnv {
         putIfSet(m, SONNET_MODEL, settings.claudeSonnetModel());
         putIfSet(m, OPUS_MODEL, settings.claudeOpusModel());
         return m;
+    }
+
+    /**
+     * The top-level keys to set where Claude Code's settings have none: {@code statusLine} when the
+     * {@code claudeStatusLine} setting is on and the image's launcher is there ({@code launcher}
+     * null: none, e.g. not running from the image). The command names the data directory, where
+     * the launcher finds the running server's URL; the token comes from Claude Code's own
+     * environment ({@code ANTHROPIC_AUTH_TOKEN}), never from the command line.
+     */
+    public static LinkedHashMap<String, jakarta.json.JsonValue> topLevel(Settings settings, java.nio.file.Path launcher,
+                                                                       java.nio.file.Path dataDir) {
+        LinkedHashMap<String, jakarta.json.JsonValue> m = new LinkedHashMap<>();
+        if (settings.claudeStatusLine() && launcher != null) {
+            m.put(STATUS_LINE, jakarta.json.Json.createObjectBuilder()
+                    .add("type", "command")
+                    .add("command", shellQuote(launcher.toString()) + " --data-dir "
+                            + shellQuote(dataDir.toAbsolutePath().toString()))
+                    .build());
+        }
+        return m;
+    }
+
+    /** The status line launcher beside this runtime's {@code java} (the image's bin), or null when absent. */
+    public static java.nio.file.Path statusLineLauncher() {
+        java.nio.file.Path p = java.nio.file.Path.of(System.getProperty("java.home"), "bin", STATUS_LINE_LAUNCHER);
+        return java.nio.file.Files.isExecutable(p) ? p : null;
+    }
+
+    /** A POSIX shell word: single-quoted, with embedded quotes as '\''. */
+    static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /**

@@ -248,7 +248,18 @@ public final class ClaudeSettings {
      * @throws UncheckedIOException     reading or writing failed (the message names the file)
      */
     public ApplyResult apply(LinkedHashMap<String, String> wanted) {
+        return apply(wanted, new LinkedHashMap<>());
+    }
+
+    /**
+     * As {@link #apply(LinkedHashMap)}, and sets top-level keys ({@code statusLine}) only where the
+     * file has none: a key the user set stays theirs; one the proxy set earlier is updated, and
+     * reverted once it is no longer wanted or on {@link #restore}, while it still holds the
+     * proxy's value.
+     */
+    public ApplyResult apply(LinkedHashMap<String, String> wanted, LinkedHashMap<String, JsonValue> topIfAbsent) {
         Objects.requireNonNull(wanted, "wanted");
+        Objects.requireNonNull(topIfAbsent, "topIfAbsent");
         wanted.forEach((k, v) -> {
             if (k == null || k.isBlank() || v == null) {
                 throw new IllegalArgumentException("env keys must be non-blank with a value: " + k);
@@ -271,7 +282,7 @@ public final class ClaudeSettings {
             }
             claim.write(new Claim(dataDir, owner.pid(), owner.url()));
             try {
-                ApplyResult r = locked(() -> applyLocked(w, dirExisted));
+                ApplyResult r = locked(() -> applyLocked(w, new LinkedHashMap<>(topIfAbsent), dirExisted));
                 return abandoned == null ? r : new ApplyResult(r.file(), r.created(), r.written(), r.unchanged(),
                         r.reverted(), r.setAside(), r.backup(), r.changed(), abandoned);
             } catch (RuntimeException e) {
@@ -283,7 +294,8 @@ public final class ClaudeSettings {
         }
     }
 
-    private ApplyResult applyLocked(LinkedHashMap<String, String> w, boolean dirExisted) {
+    private ApplyResult applyLocked(LinkedHashMap<String, String> w, LinkedHashMap<String, JsonValue> top,
+                                    boolean dirExisted) {
         Ledger base = readLedger();
         if (base != null && !base.target().equals(target)) {
             LOG.log(System.Logger.Level.INFO, "Claude Code settings moved from {0} to {1}; restoring the old one first",
@@ -293,7 +305,7 @@ public final class ClaudeSettings {
         }
         for (int i = 0; i < ATTEMPTS; i++) {
             try {
-                return applyOnce(base, w, dirExisted);
+                return applyOnce(base, w, top, dirExisted);
             } catch (FileOps.ChangedMeanwhile e) {
                 // somebody (Claude Code itself?) wrote the file while we were editing: start over
                 putLedgerBack(base);
@@ -462,7 +474,8 @@ public final class ClaudeSettings {
 
     // ---------------------------------------------------------------- apply
 
-    private ApplyResult applyOnce(Ledger base, LinkedHashMap<String, String> wanted, boolean dirExisted)
+    private ApplyResult applyOnce(Ledger base, LinkedHashMap<String, String> wanted,
+                                  LinkedHashMap<String, JsonValue> top, boolean dirExisted)
             throws FileOps.ChangedMeanwhile {
         Path real = FileOps.resolveForWrite(target);
         refuseNonRegular(real, target);
@@ -526,6 +539,29 @@ public final class ClaudeSettings {
         if (hadEnv || !env.isEmpty()) {
             root.put(ENV, SettingsJson.object(env));
         }
+
+        // 4. top-level keys, only where the user has none; ours while they hold what we wrote
+        Map<String, JsonValue> baseTop = base == null ? Map.of() : base.top();
+        LinkedHashMap<String, JsonValue> topDone = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonValue> e : baseTop.entrySet()) {
+            if (!top.containsKey(e.getKey()) && e.getValue().equals(root.get(e.getKey()))) {
+                root.remove(e.getKey());
+                reverted.add(e.getKey());
+            }
+        }
+        for (Map.Entry<String, JsonValue> e : top.entrySet()) {
+            JsonValue cur = root.get(e.getKey());
+            if (cur != null && !cur.equals(baseTop.get(e.getKey()))) {
+                continue; // the user's own
+            }
+            topDone.put(e.getKey(), e.getValue());
+            if (e.getValue().equals(cur)) {
+                unchanged.add(e.getKey());
+            } else {
+                root.put(e.getKey(), e.getValue());
+                written.add(e.getKey());
+            }
+        }
         String after = SettingsJson.print(root);
         boolean change = exists ? !after.equals(before) : !root.isEmpty();
 
@@ -539,10 +575,13 @@ public final class ClaudeSettings {
             newBackup = backup;
         }
         Ledger done = new Ledger(target, real, fileExisted, dirCreated, envExisted, backup, backupSha, committed,
-                List.copyOf(aside));
+                List.copyOf(aside), topDone);
+        // until the file is written, the ledger also owns what an earlier apply wrote at the top level
+        LinkedHashMap<String, JsonValue> topPending = new LinkedHashMap<>(topDone);
+        baseTop.forEach(topPending::putIfAbsent);
         if (change) {
             writeLedger(new Ledger(target, real, fileExisted, dirCreated, envExisted, backup, backupSha, pending,
-                    List.copyOf(aside)));
+                    List.copyOf(aside), topPending));
             if (!exists) {
                 FileOps.createDirs(real.getParent());
             }
@@ -626,6 +665,14 @@ public final class ClaudeSettings {
             JsonValue cur = env == null ? null : env.get(e.getKey());
             if (e.getValue().isOurs(cur)) {
                 revert(env, e.getKey(), e.getValue());
+                reverted.add(e.getKey());
+            } else {
+                keptUser.add(e.getKey());
+            }
+        }
+        for (Map.Entry<String, JsonValue> e : l.top().entrySet()) {
+            if (e.getValue().equals(root.get(e.getKey()))) {
+                root.remove(e.getKey());
                 reverted.add(e.getKey());
             } else {
                 keptUser.add(e.getKey());

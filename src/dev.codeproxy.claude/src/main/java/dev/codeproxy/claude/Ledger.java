@@ -27,9 +27,12 @@ import java.util.Map;
  * @param backupSha256 SHA-256 of the backup's bytes, or null
  * @param keys        per {@code env} key: the value before, the value written
  * @param setAside    credentials removed while the proxy runs
+ * @param top         top-level keys the proxy added where the file had none (e.g. {@code statusLine}),
+ *                    with the value written: removed on restore while they still hold it
  */
 record Ledger(Path target, Path file, boolean fileExisted, boolean dirCreated, boolean envExisted, Path backup,
-              String backupSha256, LinkedHashMap<String, Entry> keys, List<SetAside> setAside) {
+              String backupSha256, LinkedHashMap<String, Entry> keys, List<SetAside> setAside,
+              LinkedHashMap<String, JsonValue> top) {
     static final int FORMAT = 1;
 
     /**
@@ -95,6 +98,9 @@ record Ledger(Path target, Path file, boolean fileExisted, boolean dirCreated, b
             s.add(ab.add("value", a.value()));
         }
         b.add("setAside", s);
+        JsonObjectBuilder t = Json.createObjectBuilder();
+        top.forEach(t::add);
+        b.add("top", t);
         return SettingsJson.print((JsonValue) b.build()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -119,11 +125,15 @@ record Ledger(Path target, Path file, boolean fileExisted, boolean dirCreated, b
                         x.isNull("after") ? null : x.getString("after"),
                         java.util.Objects.requireNonNull(x.get("value"), "value")));
             }
+            LinkedHashMap<String, JsonValue> top = new LinkedHashMap<>();
+            if (o.containsKey("top")) {
+                top.putAll(o.getJsonObject("top"));
+            }
             boolean hasBackup = !o.isNull("backup");
             return new Ledger(Path.of(o.getString("target")), Path.of(o.getString("file")),
                     o.getBoolean("fileExisted"), o.getBoolean("dirCreated"), o.getBoolean("envExisted"),
                     hasBackup ? Path.of(o.getString("backup")) : null,
-                    hasBackup ? o.getString("backupSha256") : null, keys, List.copyOf(aside));
+                    hasBackup ? o.getString("backupSha256") : null, keys, List.copyOf(aside), top);
         } catch (ClaudeSettingsException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -36,7 +36,8 @@ public enum SettingKey {
     CLAUDE_SONNET_MODEL("claudeSonnetModel", Kind.STRING, "", 0, 200, Settings::claudeSonnetModel),
     CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel),
     /** Routes by request kind: a JSON array of rules (see {@link dev.codeproxy.core.routes.Routes}). */
-    ROUTES("routes", Kind.ROUTES, dev.codeproxy.core.routes.Routes.NONE, 0, 0, Settings::routes);
+    ROUTES("routes", Kind.ROUTES, dev.codeproxy.core.routes.Routes.NONE, 0, 0, Settings::routes),
+    CLAUDE_STATUS_LINE("claudeStatusLine", Kind.BOOL, false, 0, 0, Settings::claudeStatusLine);
 
     enum Kind { INT, LONG, HOST, ROUTING, CAPTURE, BOOL, STRING, ROUTES }
 

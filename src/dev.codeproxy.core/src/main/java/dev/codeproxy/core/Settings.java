@@ -33,6 +33,7 @@ import java.util.Map;
  * @param claudeSonnetModel   ANTHROPIC_DEFAULT_SONNET_MODEL, empty = not written
  * @param claudeOpusModel     ANTHROPIC_DEFAULT_OPUS_MODEL, empty = not written
  * @param routes              routes by request kind, first match wins; none by default (every endpoint)
+ * @param claudeStatusLine    set Claude Code's statusLine to the image's status line command when the user has none
  */
 public record Settings(String host,
                        int port,
@@ -59,7 +60,8 @@ public record Settings(String host,
                        String claudeHaikuModel,
                        String claudeSonnetModel,
                        String claudeOpusModel,
-                       dev.codeproxy.core.routes.Routes routes) {
+                       dev.codeproxy.core.routes.Routes routes,
+                       boolean claudeStatusLine) {
 
     public static final Settings DEFAULTS = fromMap(Map.of());
 
@@ -97,7 +99,8 @@ public record Settings(String host,
                 (String) v.get(SettingKey.CLAUDE_HAIKU_MODEL),
                 (String) v.get(SettingKey.CLAUDE_SONNET_MODEL),
                 (String) v.get(SettingKey.CLAUDE_OPUS_MODEL),
-                (dev.codeproxy.core.routes.Routes) v.get(SettingKey.ROUTES));
+                (dev.codeproxy.core.routes.Routes) v.get(SettingKey.ROUTES),
+                (Boolean) v.get(SettingKey.CLAUDE_STATUS_LINE));
     }
 
     /** Every setting as its string form, in {@link SettingKey} order. */

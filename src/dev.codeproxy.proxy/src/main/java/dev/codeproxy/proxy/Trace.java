@@ -8,6 +8,7 @@ import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.session.SessionKeys;
 import dev.codeproxy.core.usage.Usage;
 import io.helidon.http.Header;
 import io.helidon.http.Headers;
@@ -178,6 +179,7 @@ final class Trace {
         boolean keepBodies = mode == CaptureMode.ALL || (mode == CaptureMode.ERRORS && failure);
         byte[] reqBody = keepBodies && requestBody != null ? Capture.cap(requestBody, settings.maxBodyBytes()) : null;
         Map<String, List<String>> received = requestHeaders == null ? Map.of() : HeaderPolicy.redacted(requestHeaders);
+        String session = sessionId();
         RequestRecord record = new RequestRecord(id, startedAtMs, method, path, query,
                 info == null ? null : info.model(), sentModel, info != null && info.stream(), status, endpoint,
                 attempts.size(),
@@ -185,8 +187,30 @@ final class Trace {
                 firstTokenMs, ms(t0), usage, error, List.copyOf(attempts), received,
                 HeaderPolicy.redacted(sentHeaders), responseHeaders, reqBody,
                 reqBody != null && requestBody.length > reqBody.length, keepBodies ? responseBody : null,
-                keepBodies && responseTruncated, route);
+                keepBodies && responseTruncated, route, session, project(session, reqBody));
         emit(new ProxyEvent.RequestCompleted(record));
+    }
+
+    /**
+     * The session key, from the live headers (the stored copy redacts the session header by its
+     * name) or the body's metadata.user_id.
+     */
+    private String sessionId() {
+        String header = requestHeaders == null ? null
+                : requestHeaders.first(io.helidon.http.HeaderNames.create("x-claude-code-session-id")).orElse(null);
+        return SessionKeys.sessionId(header, info == null ? null : info.userId());
+    }
+
+    /**
+     * The project of a session's request, found here only when the log will not get the whole
+     * body (capture mode, the body cap): with the body in the record, the log's preparer thread
+     * finds it off the request path (see the request log's LogRow). Null without a session.
+     */
+    private String project(String session, byte[] logged) {
+        if (session == null || requestBody == null || logged != null && logged.length == requestBody.length) {
+            return null;
+        }
+        return SessionKeys.project(requestBody);
     }
 
     /** The safety net: a request that ended without {@link #complete} still gets its record. */

@@ -15,29 +15,42 @@ import java.util.logging.Logger;
  * Versioned schema migrations. Each version is one SQL script under {@code migrations/}, applied
  * in order inside one transaction together with the bump of {@code schema_version}. Scripts are
  * listed here (a module image cannot list its resource folders) and never edited once released:
- * a change is a new version.
+ * a change is a new version. A script's version is the number in its name ({@code V6__...}), so
+ * the list may have gaps (features built in parallel take fixed numbers); the scripts above the
+ * database's version are applied in order.
  */
 public final class Migrations {
     private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 
-    /** The scripts, index 0 is version 1. */
+    /** The scripts in version order. */
     static final List<String> SCRIPTS = List.of(
             "V1__endpoints_settings.sql",
             "V2__request_log_stats.sql",
             "V3__client_tokens.sql",
             "V4__endpoint_headers_timeout.sql",
-            "V5__routes.sql");
+            "V5__routes.sql",
+            "V6__sessions_usage.sql");
 
     private Migrations() {
     }
 
     public static int latest() {
-        return SCRIPTS.size();
+        return version(SCRIPTS.getLast());
+    }
+
+    /** Every version this build has a script for, in order. */
+    static List<Integer> versions() {
+        return SCRIPTS.stream().map(Migrations::version).toList();
+    }
+
+    /** The version in a script's name: {@code V6__x.sql} is 6. */
+    static int version(String script) {
+        return Integer.parseInt(script.substring(1, script.indexOf("__")));
     }
 
     /** Brings the database to the latest version; returns the version it was at. */
     static int run(Connection c) throws SQLException {
-        return run(c, SCRIPTS.size());
+        return run(c, latest());
     }
 
     /** Brings the database to {@code target} (tests build every earlier version this way). */
@@ -46,13 +59,17 @@ public final class Migrations {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
         }
         int current = current(c);
-        if (current > SCRIPTS.size()) {
+        if (current > latest()) {
             throw new SQLException("the database is at schema version " + current + " but this build knows only up to "
-                    + SCRIPTS.size() + "; use a newer Code Proxy");
+                    + latest() + "; use a newer Code Proxy");
         }
         boolean auto = c.getAutoCommit();
-        for (int v = current + 1; v <= Math.min(target, SCRIPTS.size()); v++) {
-            String sql = load(SCRIPTS.get(v - 1));
+        for (String script : SCRIPTS) {
+            int v = version(script);
+            if (v <= current || v > target) {
+                continue;
+            }
+            String sql = load(script);
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 for (String stmt : split(sql)) {
@@ -62,8 +79,7 @@ public final class Migrations {
                 st.execute("INSERT INTO schema_version(version, applied_at) VALUES (" + v + ", "
                         + System.currentTimeMillis() + ")");
                 c.commit();
-                int applied = v;
-                LOG.fine(() -> "applied migration " + SCRIPTS.get(applied - 1));
+                LOG.fine(() -> "applied migration " + script);
             } catch (SQLException e) {
                 c.rollback();
                 throw new SQLException("migration to schema version " + v + " failed: " + e.getMessage(), e);

@@ -44,6 +44,9 @@ class MigrationsTest {
     @Test
     void everyEarlierVersionMigratesAndKeepsItsData() throws SQLException {
         for (int from = 0; from < Migrations.latest(); from++) {
+            if (from > 0 && !Migrations.versions().contains(from)) {
+                continue; // a number left for a feature built in parallel
+            }
             Path d = dir.resolve("v" + from);
             DataDir.ensure(d);
             Path file = d.resolve(Database.FILE_NAME);

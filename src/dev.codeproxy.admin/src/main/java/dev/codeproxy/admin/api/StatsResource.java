@@ -23,9 +23,11 @@ import java.util.Map;
 
 /**
  * {@code /_/api/stats}: {@code summary?range=today|7d|30d|all}, {@code series?range=&by=hour|day},
- * {@code models?range=}, {@code endpoints?range=} (with each endpoint's breaker state) and
- * {@code heatmap?year=} (the last 365 days when no year is given). Read from the aggregates, so
- * they cover requests the log has pruned.
+ * {@code models?range=}, {@code endpoints?range=} (with each endpoint's breaker state),
+ * {@code heatmap?year=} (the last 365 days when no year is given) and {@code years} (the years
+ * with data, newest first). Ranges: {@code today}, {@code 24h} (rolling, by hour), {@code 7d},
+ * {@code 30d}, {@code month} (the calendar month so far), {@code all}. Read from the aggregates,
+ * so they cover requests the log has pruned.
  */
 public final class StatsResource implements HttpService {
     private static final long HOUR_MS = 3_600_000L;
@@ -43,7 +45,8 @@ public final class StatsResource implements HttpService {
                 .get("/stats/models", Api.guard(this::models))
                 .get("/stats/endpoints", Api.guard(this::endpoints))
                 .get("/stats/heatmap", Api.guard(this::heatmap))
-                .get("/stats/routes", Api.guard(this::routes));
+                .get("/stats/routes", Api.guard(this::routes))
+                .get("/stats/years", Api.guard((req, res) -> Api.ok(res, new StatsDtos.Years(s.stats().years()))));
     }
 
     private void summary(ServerRequest req, ServerResponse res) {
@@ -54,7 +57,7 @@ public final class StatsResource implements HttpService {
         StatsRange range = range(req, StatsRange.TODAY);
         String by = Api.query(req, "by");
         if (by == null) {
-            by = range == StatsRange.TODAY ? "hour" : "day";
+            by = range == StatsRange.TODAY || range.hourly() ? "hour" : "day";
         }
         StatsQueries q = s.stats();
         List<SeriesPoint> points;
@@ -155,6 +158,6 @@ public final class StatsResource implements HttpService {
             return dflt;
         }
         return StatsRange.parse(r).orElseThrow(() -> ApiException.invalid("range", "'" + Api.clip(r)
-                + "' is not accepted; expected today, 7d, 30d or all"));
+                + "' is not accepted; expected today, 24h, 7d, 30d, month or all"));
     }
 }

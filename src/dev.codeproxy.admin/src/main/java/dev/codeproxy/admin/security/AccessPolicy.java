@@ -29,6 +29,8 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code /_/...} state-changing methods: a body only as {@code application/json}, else 415
  *       (a cross-site page can send {@code text/plain} without a preflight, never JSON);</li>
  *   <li>{@code /observe/metrics}: the admin token unless the listener is on loopback.</li>
+ *   <li>{@code /_/statusline}: a client token, checked by its handler like {@code /v1} (Claude
+ *       Code's status line command holds only that).</li>
  * </ol>
  * {@code /v1/...} (client tokens, checked by the proxy) and {@code /observe/health} get only the
  * Host check. Errors on {@code /v1/...} use the Anthropic envelope, elsewhere {@code {"error": ...}}.
@@ -37,6 +39,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class AccessPolicy {
     private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /** Opened by a client token (its handler checks it), not the admin credential. */
+    static final String STATUSLINE = "/_/statusline";
 
     /**
      * The verdict. {@code status} 0 means go on.
@@ -94,6 +98,9 @@ public final class AccessPolicy {
                     + "normal form (it has percent-encoding, matrix parameters, dot segments, doubled slashes or a "
                     + "scheme); Code Proxy accepts only plain paths here"
                     + (path == null ? "" : ", e.g. '" + HostCheck.printable(path) + "'"));
+        }
+        if (path.equals(STATUSLINE)) {
+            return Decision.allow(AdminAuth.Credential.NONE);
         }
         if (path.equals("/_/login")) {
             long wait = remote == null ? 0 : limiter.retryAfterSeconds(remote);

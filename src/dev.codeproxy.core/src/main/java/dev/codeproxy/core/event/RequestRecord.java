@@ -18,6 +18,9 @@ import java.util.Map;
  * @param error           short error summary, null on success
  * @param route           the route that applied: a rule's {@code match}, or {@code default}; null
  *                        when the request ended before it was classified
+ * @param sessionId       Claude Code session key (see {@link dev.codeproxy.core.session.SessionKeys}), null when none
+ * @param project         working directory of Claude Code's environment block, null when none or not looked
+ *                        for yet (the proxy leaves it to the request log when {@code requestBody} is whole)
  */
 public record RequestRecord(long id,
                             long startedAtEpochMs,
@@ -44,9 +47,11 @@ public record RequestRecord(long id,
                             boolean requestBodyTruncated,
                             byte[] responseBody,
                             boolean responseBodyTruncated,
-                            String route) {
+                            String route,
+                            String sessionId,
+                            String project) {
 
-    /** A record without a route (the form before routes existed). */
+    /** A record without route, session and project (the form before routes existed). */
     public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
                          String sentModel, boolean stream, int status, String endpoint, int attempts,
                          boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
@@ -56,7 +61,36 @@ public record RequestRecord(long id,
                          boolean responseBodyTruncated) {
         this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
                 failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
-                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null);
+                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null, null,
+                null);
+    }
+
+    /** A record with a route, without session and project. */
+    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
+                         String sentModel, boolean stream, int status, String endpoint, int attempts,
+                         boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
+                         String error, List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
+                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
+                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
+                         boolean responseBodyTruncated, String route) {
+        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
+                failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
+                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, route, null,
+                null);
+    }
+
+    /** A record with session and project, without a route. */
+    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
+                         String sentModel, boolean stream, int status, String endpoint, int attempts,
+                         boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
+                         String error, List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
+                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
+                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
+                         boolean responseBodyTruncated, String sessionId, String project) {
+        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
+                failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
+                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null,
+                sessionId, project);
     }
 
     /**
@@ -70,7 +104,7 @@ public record RequestRecord(long id,
         }
         return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
                 attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, Map.of(), Map.of(),
-                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, route);
+                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, route, sessionId, project);
     }
 
     /**

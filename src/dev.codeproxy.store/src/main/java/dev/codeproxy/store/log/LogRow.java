@@ -7,6 +7,7 @@ import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.session.SessionKeys;
 import dev.codeproxy.core.usage.Usage;
 
 import java.util.ArrayList;
@@ -41,6 +42,13 @@ final class LogRow {
     final List<AttemptRecord> attemptList;
     /** The route the request took, '' when it ended before it was classified. */
     final String route;
+    /** Session key and project ('' when none); see {@code SessionKeys}. */
+    final String sessionId;
+    final String project;
+    /** The model billed (sent upstream, else asked for), '' when none. */
+    final String billedModel;
+    /** The part of {@link #costMicros} that paid for cache writes (the cost of an endpoint switch). */
+    final long cacheWriteCostMicros;
 
     /** Detail row (headers and bodies); null when this request keeps none. */
     Detail detail;
@@ -84,6 +92,13 @@ final class LogRow {
         }
         attemptList = clean;
         route = nn(red.text(r.route()));
+        sessionId = nn(red.text(r.sessionId()));
+        // the proxy leaves the project to this (preparer) thread when the record holds the whole body
+        project = nn(red.text(r.project() != null || sessionId.isEmpty() ? r.project()
+                : SessionKeys.project(r.requestBody())));
+        billedModel = sentModel.isEmpty() ? model : sentModel;
+        cacheWriteCostMicros = usage.cacheWrite5m() + usage.cacheWrite1h() == 0 || !priced || prices == null ? 0
+                : prices.cost(billedModel, new Usage(0, 0, usage.cacheWrite5m(), usage.cacheWrite1h(), 0)).micros();
     }
 
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */

@@ -32,8 +32,9 @@ final class LogWriter implements AutoCloseable {
     private static final String INSERT_REQUEST = """
             INSERT OR IGNORE INTO requests(id, started_at, method, path, query, model, sent_model, stream, status, endpoint,
                 attempts, failed_over, outcome, headers_ms, first_token_ms, total_ms, input_tokens, output_tokens,
-                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error, route)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error, route,
+                session_id, project)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_ATTEMPT = """
             INSERT OR REPLACE INTO request_attempts(request_id, attempt, endpoint, sent_model, outcome, status, started_ms,
                 headers_ms, duration_ms)
@@ -162,6 +163,7 @@ final class LogWriter implements AutoCloseable {
                 agg.add(r, zone);
             }
             Map<Aggregates.HourKey, String[]> stored = agg.write(con, histograms);
+            UsageAggregates.write(con, rows);
             con.commit();
             histograms.putAll(stored);
             requestRows += addedRequests;
@@ -202,7 +204,9 @@ final class LogWriter implements AutoCloseable {
         p.setLong(i++, r.costMicros);
         p.setInt(i++, r.priced ? 1 : 0);
         p.setString(i++, r.error);
-        p.setString(i, r.route);
+        p.setString(i++, r.route);
+        p.setString(i++, r.sessionId);
+        p.setString(i, r.project);
     }
 
     private static void setBytes(PreparedStatement p, int i, byte[] b) throws SQLException {

@@ -58,11 +58,17 @@ public final class StatsQueries {
         return LocalDate.now(clock);
     }
 
-    /** Requests, success rate, failovers, tokens by kind and cost for a range of days. */
+    /**
+     * Requests, success rate, failovers, tokens by kind and cost for a range of days (the rolling
+     * 24 hours: of hours).
+     */
     public Summary summary(StatsRange range) {
         LocalDate first = range.firstDay(today()).orElse(null);
         String from = first == null ? "0000-00-00" : first.toString();
-        DbRow r = db.execute().get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_daily WHERE day >= ?", from)
+        DbRow r = range.hourly()
+                ? db.execute().get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_hourly WHERE hour_start >= ?",
+                        range.start(clock).toEpochMilli()).orElseThrow()
+                : db.execute().get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_daily WHERE day >= ?", from)
                 .orElseThrow();
         long requests = Rows.lng(r, "requests");
         long success = Rows.lng(r, "success");
@@ -110,11 +116,12 @@ public final class StatsQueries {
 
     /**
      * The series a range is shown with: hourly for {@link StatsRange#TODAY} (midnight to the end
+     * of the current hour) and {@link StatsRange#LAST_24_HOURS} (24 points, the current hour last),
      * of the current hour), daily otherwise ({@link StatsRange#ALL} from the first day with data).
      */
     public List<SeriesPoint> series(StatsRange range) {
         LocalDate today = today();
-        if (range == StatsRange.TODAY) {
+        if (range == StatsRange.TODAY || range == StatsRange.LAST_24_HOURS) {
             long now = clock.millis();
             return hourly(range.start(clock), Instant.ofEpochMilli(Math.floorDiv(now, HOUR_MS) * HOUR_MS + HOUR_MS));
         }
@@ -229,6 +236,16 @@ public final class StatsQueries {
         for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
             HeatmapDay h = byDay.get(d.toString());
             out.add(h != null ? h : new HeatmapDay(d, 0, 0, 0));
+        }
+        return out;
+    }
+
+    /** The years (in the stats zone) with at least one request, newest first. */
+    public List<Integer> years() {
+        List<Integer> out = new ArrayList<>();
+        try (var rows = db.execute().query("SELECT DISTINCT substr(day, 1, 4) AS y FROM stats_daily WHERE requests > 0 "
+                + "ORDER BY y DESC")) {
+            rows.forEach(r -> out.add(Integer.parseInt(Rows.str(r, "y"))));
         }
         return out;
     }

@@ -36,6 +36,8 @@ public final class Rec {
     public boolean requestTruncated;
     public byte[] responseBody = "event: message_stop\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
     public boolean responseTruncated;
+    public String sessionId;
+    public String project;
 
     public Rec(long id) {
         this.id = id;
@@ -102,6 +104,12 @@ public final class Rec {
         return this;
     }
 
+    public Rec session(String id, String projectPath) {
+        sessionId = id;
+        project = projectPath;
+        return this;
+    }
+
     public RequestRecord build() {
         List<AttemptRecord> a = attempts;
         if (a == null) {
@@ -111,6 +119,6 @@ public final class Rec {
         return new RequestRecord(id, startedAt, method, path, query, model, sentModel, stream, status, endpoint,
                 a.size(), failedOver, headersMs, firstTokenMs, totalMs, usage, error, new ArrayList<>(a),
                 requestHeaders, sentHeaders, responseHeaders, requestBody, requestTruncated, responseBody,
-                responseTruncated);
+                responseTruncated, sessionId, project);
     }
 }

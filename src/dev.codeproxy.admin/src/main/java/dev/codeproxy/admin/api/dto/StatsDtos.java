@@ -53,4 +53,8 @@ public final class StatsDtos {
     /** {@code /_/api/stats/routes}. */
     public record Routes(String range, List<RouteRow> routes) {
     }
+
+    /** @param years the years with at least one request, newest first */
+    public record Years(List<Integer> years) {
+    }
 }

@@ -1,0 +1,122 @@
+package dev.codeproxy.core.session;
+
+import dev.codeproxy.core.Json;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Which Claude Code session and project a request belongs to, read cheaply: the session from the
+ * {@code x-claude-code-session-id} header, else from the session part of {@code metadata.user_id}
+ * (2.1.332 sends a JSON string {@code {"device_id":..,"session_id":"<uuid>"}}, older versions
+ * {@code user_<hash>_account_<uuid>_session_<uuid>}); the project from the
+ * {@code Primary working directory: <path>} line of Claude Code's environment block, found by a
+ * byte search of the request body (no JSON tree is built).
+ */
+public final class SessionKeys {
+    /** Longest session id or project path kept (longer values are cut). */
+    public static final int MAX_ID = 128;
+    public static final int MAX_PROJECT = 1024;
+    private static final byte[] WORKING_DIR = "Primary working directory: ".getBytes(StandardCharsets.US_ASCII);
+
+    private SessionKeys() {
+    }
+
+    /** The session key of a request, or null when it has none. */
+    public static String sessionId(String header, String metadataUserId) {
+        if (header != null && !header.isBlank()) {
+            return clip(header.strip(), MAX_ID);
+        }
+        String u = metadataUserId;
+        if (u == null || u.isBlank()) {
+            return null;
+        }
+        u = u.strip();
+        if (u.startsWith("{")) {
+            try (var r = Json.provider().createReader(new StringReader(u))) {
+                var o = r.readObject();
+                var v = o.get("session_id");
+                if (v instanceof jakarta.json.JsonString s && !s.getString().isBlank()) {
+                    return clip(s.getString().strip(), MAX_ID);
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+            return null;
+        }
+        int i = u.lastIndexOf("_session_");
+        if (i >= 0 && i + 9 < u.length()) {
+            return clip(u.substring(i + 9), MAX_ID);
+        }
+        return null;
+    }
+
+    /**
+     * The working directory of Claude Code's environment block in a request body (bytes of the
+     * JSON as sent), or null. The value ends at the JSON escape of a line break, a quote or a
+     * {@code <}; JSON escapes in it are decoded.
+     */
+    public static String project(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        int at = indexOf(body, WORKING_DIR, 0);
+        if (at < 0) {
+            return null;
+        }
+        int start = at + WORKING_DIR.length;
+        int end = start;
+        while (end < body.length && end - start < MAX_PROJECT * 2) {
+            byte c = body[end];
+            if (c == '"' || c == '<' || c == '\n' || c == '\r') {
+                break;
+            }
+            if (c == '\\') {
+                if (end + 1 >= body.length) {
+                    break;
+                }
+                byte n = body[end + 1];
+                if (n == 'n' || n == 'r' || n == 't') {
+                    break; // an escaped line break or tab ends the line
+                }
+                end += 2;
+                continue;
+            }
+            end++;
+        }
+        if (end == start) {
+            return null;
+        }
+        String raw = new String(body, start, end - start, StandardCharsets.UTF_8).strip();
+        if (raw.indexOf('\\') >= 0) {
+            try (var r = Json.provider().createReader(new StringReader("[\"" + raw + "\"]"))) {
+                raw = r.readArray().getString(0);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return raw.isEmpty() ? null : clip(raw, MAX_PROJECT);
+    }
+
+    static int indexOf(byte[] hay, byte[] needle, int from) {
+        byte first = needle[0];
+        int last = hay.length - needle.length;
+        outer:
+        for (int i = from; i <= last; i++) {
+            if (hay[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.codeproxy.store.log;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one batch adds to the session and usage tables ({@code sessions}, {@code session_models},
+ * {@code usage_hourly}), in the batch's transaction, so they equal the sums of the rows they came
+ * from and survive log retention like {@code stats_hourly}.
+ *
+ * <p>The cost of failover: a served request whose endpoint differs from the one that served the
+ * session's previous served request switched endpoints; its cache writes rebuilt a prompt cache
+ * the old endpoint still held, so they (tokens, and their share of the cost) are counted as the
+ * session's failover cost.
+ */
+final class UsageAggregates {
+    /** Endpoint names kept in {@code sessions.endpoints}. */
+    static final int MAX_ENDPOINTS = 16;
+
+    private UsageAggregates() {
+    }
+
+    private static final class Sums {
+        long requests;
+        long errors;
+        long failedOver;
+        long input;
+        long output;
+        long cacheWrite5m;
+        long cacheWrite1h;
+        long cacheRead;
+        long cost;
+        long unpriced;
+        long firstAt = Long.MAX_VALUE;
+        long lastAt = Long.MIN_VALUE;
+
+        void add(LogRow r, long end) {
+            requests++;
+            if (!Aggregates.served(r.outcome)) {
+                errors++;
+            }
+            if (r.outcome.equals("failed_over")) {
+                failedOver++;
+            }
+            input += r.usage.input();
+            output += r.usage.output();
+            cacheWrite5m += r.usage.cacheWrite5m();
+            cacheWrite1h += r.usage.cacheWrite1h();
+            cacheRead += r.usage.cacheRead();
+            cost += r.costMicros;
+            if (!r.priced) {
+                unpriced++;
+            }
+            firstAt = Math.min(firstAt, r.startedAt);
+            lastAt = Math.max(lastAt, end);
+        }
+    }
+
+    private static final class Session {
+        final Sums sums = new Sums();
+        String project = "";
+        String lastEndpoint = "";
+        LinkedHashSet<String> endpoints = new LinkedHashSet<>();
+        long switches;
+        long failoverTokens;
+        long failoverCost;
+    }
+
+    private record HourModel(long hour, String model) {
+    }
+
+    private record SessionModel(String session, String model) {
+    }
+
+    static final String UPSERT_HOURLY = """
+            INSERT INTO usage_hourly(hour_start, model, requests, input_tokens, output_tokens, cache_write_5m_tokens,
+                cache_write_1h_tokens, cache_read_tokens, cost_micros, unpriced, first_at, last_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(hour_start, model) DO UPDATE SET
+                requests = requests + excluded.requests,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                cost_micros = cost_micros + excluded.cost_micros,
+                unpriced = unpriced + excluded.unpriced,
+                first_at = min(first_at, excluded.first_at),
+                last_at = max(last_at, excluded.last_at)""";
+
+    static final String UPSERT_SESSION_MODEL = """
+            INSERT INTO session_models(session_id, model, requests, input_tokens, output_tokens, cache_write_5m_tokens,
+                cache_write_1h_tokens, cache_read_tokens, cost_micros)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(session_id, model) DO UPDATE SET
+                requests = requests + excluded.requests,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                cost_micros = cost_micros + excluded.cost_micros""";
+
+    static final String UPSERT_SESSION = """
+            INSERT INTO sessions(session_id, project, first_at, last_at, requests, errors, failed_over, input_tokens,
+                output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, unpriced,
+                endpoint_switches, failover_cache_write_tokens, failover_cost_micros, last_endpoint, endpoints)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(session_id) DO UPDATE SET
+                project = CASE WHEN project = '' THEN excluded.project ELSE project END,
+                first_at = min(first_at, excluded.first_at),
+                last_at = max(last_at, excluded.last_at),
+                requests = requests + excluded.requests,
+                errors = errors + excluded.errors,
+                failed_over = failed_over + excluded.failed_over,
+                input_tokens = input_tokens + excluded.input_tokens,
+                output_tokens = output_tokens + excluded.output_tokens,
+                cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+                cost_micros = cost_micros + excluded.cost_micros,
+                unpriced = unpriced + excluded.unpriced,
+                endpoint_switches = endpoint_switches + excluded.endpoint_switches,
+                failover_cache_write_tokens = failover_cache_write_tokens + excluded.failover_cache_write_tokens,
+                failover_cost_micros = failover_cost_micros + excluded.failover_cost_micros,
+                last_endpoint = excluded.last_endpoint,
+                endpoints = excluded.endpoints""";
+
+    /** Adds the batch's rows (in the order they are written) to the session and usage tables. */
+    static void write(Connection c, List<LogRow> rows) throws SQLException {
+        Map<HourModel, Sums> hours = new HashMap<>();
+        Map<SessionModel, Sums> models = new LinkedHashMap<>();
+        Map<String, Session> sessions = new LinkedHashMap<>();
+        List<LogRow> ordered = new ArrayList<>(rows);
+        ordered.sort((a, b) -> a.startedAt != b.startedAt ? Long.compare(a.startedAt, b.startedAt)
+                : Long.compare(a.id, b.id));
+        try (PreparedStatement known = c.prepareStatement(
+                "SELECT last_endpoint, endpoints FROM sessions WHERE session_id = ?")) {
+            for (LogRow r : ordered) {
+                long end = r.startedAt + Math.max(0, r.totalMs);
+                hours.computeIfAbsent(new HourModel(Aggregates.hourStart(r.startedAt), r.billedModel), k -> new Sums())
+                        .add(r, r.startedAt);
+                if (r.sessionId.isEmpty()) {
+                    continue;
+                }
+                Session s = sessions.get(r.sessionId);
+                if (s == null) {
+                    s = new Session();
+                    known.setString(1, r.sessionId);
+                    try (ResultSet rs = known.executeQuery()) {
+                        if (rs.next()) {
+                            s.lastEndpoint = rs.getString(1);
+                            for (String e : rs.getString(2).split(",")) {
+                                if (!e.isEmpty()) {
+                                    s.endpoints.add(e);
+                                }
+                            }
+                        }
+                    }
+                    sessions.put(r.sessionId, s);
+                }
+                s.sums.add(r, end);
+                if (s.project.isEmpty() && !r.project.isEmpty()) {
+                    s.project = r.project;
+                }
+                if (Aggregates.served(r.outcome) && !r.endpoint.isEmpty()) {
+                    if (!s.lastEndpoint.isEmpty() && !s.lastEndpoint.equals(r.endpoint)) {
+                        s.switches++;
+                        s.failoverTokens += r.usage.cacheWrite5m() + r.usage.cacheWrite1h();
+                        s.failoverCost += r.cacheWriteCostMicros;
+                    }
+                    s.lastEndpoint = r.endpoint;
+                    if (s.endpoints.size() < MAX_ENDPOINTS) {
+                        s.endpoints.add(r.endpoint.replace(",", " "));
+                    }
+                }
+                models.computeIfAbsent(new SessionModel(r.sessionId, r.billedModel), k -> new Sums()).add(r, end);
+            }
+        }
+        try (PreparedStatement up = c.prepareStatement(UPSERT_HOURLY)) {
+            for (Map.Entry<HourModel, Sums> e : hours.entrySet()) {
+                Sums s = e.getValue();
+                int i = 1;
+                up.setLong(i++, e.getKey().hour());
+                up.setString(i++, e.getKey().model());
+                i = tokens(up, i, s);
+                up.setLong(i++, s.unpriced);
+                up.setLong(i++, s.firstAt);
+                up.setLong(i, s.lastAt);
+                up.addBatch();
+            }
+            up.executeBatch();
+        }
+        if (sessions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement up = c.prepareStatement(UPSERT_SESSION_MODEL)) {
+            for (Map.Entry<SessionModel, Sums> e : models.entrySet()) {
+                int i = 1;
+                up.setString(i++, e.getKey().session());
+                up.setString(i++, e.getKey().model());
+                tokens(up, i, e.getValue());
+                up.addBatch();
+            }
+            up.executeBatch();
+        }
+        try (PreparedStatement up = c.prepareStatement(UPSERT_SESSION)) {
+            for (Map.Entry<String, Session> e : sessions.entrySet()) {
+                Session s = e.getValue();
+                Sums m = s.sums;
+                int i = 1;
+                up.setString(i++, e.getKey());
+                up.setString(i++, s.project);
+                up.setLong(i++, m.firstAt);
+                up.setLong(i++, m.lastAt);
+                up.setLong(i++, m.requests);
+                up.setLong(i++, m.errors);
+                up.setLong(i++, m.failedOver);
+                up.setLong(i++, m.input);
+                up.setLong(i++, m.output);
+                up.setLong(i++, m.cacheWrite5m);
+                up.setLong(i++, m.cacheWrite1h);
+                up.setLong(i++, m.cacheRead);
+                up.setLong(i++, m.cost);
+                up.setLong(i++, m.unpriced);
+                up.setLong(i++, s.switches);
+                up.setLong(i++, s.failoverTokens);
+                up.setLong(i++, s.failoverCost);
+                up.setString(i++, s.lastEndpoint);
+                up.setString(i, String.join(",", s.endpoints));
+                up.addBatch();
+            }
+            up.executeBatch();
+        }
+    }
+
+    /** requests, the five token kinds and the cost, from parameter {@code i}; returns the next index. */
+    private static int tokens(PreparedStatement p, int i, Sums s) throws SQLException {
+        p.setLong(i++, s.requests);
+        p.setLong(i++, s.input);
+        p.setLong(i++, s.output);
+        p.setLong(i++, s.cacheWrite5m);
+        p.setLong(i++, s.cacheWrite1h);
+        p.setLong(i++, s.cacheRead);
+        p.setLong(i++, s.cost);
+        return i;
+    }
+}
