@@ -43,7 +43,10 @@ class MigrationsTest {
 
     @Test
     void everyEarlierVersionMigratesAndKeepsItsData() throws SQLException {
-        for (int from = 0; from < Migrations.latest(); from++) {
+        for (int from : Migrations.versions()) {
+            if (from == Migrations.latest()) {
+                continue;
+            }
             Path d = dir.resolve("v" + from);
             DataDir.ensure(d);
             Path file = d.resolve(Database.FILE_NAME);

@@ -40,10 +40,12 @@ final class LogWriter implements AutoCloseable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_DETAIL = """
             INSERT OR REPLACE INTO request_bodies(request_id, request_headers, sent_headers, response_headers, request_body,
-                request_body_size, request_body_truncated, response_body, response_body_size, response_body_truncated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                request_body_size, request_body_truncated, response_body, response_body_size, response_body_truncated,
+                request_layout, session_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private final Database database;
+    private final PartWriter parts = new PartWriter();
     private Connection c;
     private PreparedStatement insertRequest;
     private PreparedStatement insertAttempt;
@@ -116,6 +118,7 @@ final class LogWriter implements AutoCloseable {
                 }
             }
             addedRequests = rows.size();
+            parts.store(con, rows);
             boolean attempts = false;
             boolean details = false;
             for (LogRow r : rows) {
@@ -145,7 +148,9 @@ final class LogWriter implements AutoCloseable {
                     insertDetail.setInt(i++, d.requestBodyTruncated() ? 1 : 0);
                     setBytes(insertDetail, i++, d.responseBody());
                     insertDetail.setInt(i++, d.responseBodySize());
-                    insertDetail.setInt(i, d.responseBodyTruncated() ? 1 : 0);
+                    insertDetail.setInt(i++, d.responseBodyTruncated() ? 1 : 0);
+                    setBytes(insertDetail, i++, r.requestLayout);
+                    insertDetail.setString(i, d.requestParts() == null ? "" : d.requestParts().sessionKey());
                     insertDetail.addBatch();
                     details = true;
                     addedDetails++;
@@ -240,6 +245,7 @@ final class LogWriter implements AutoCloseable {
                 if (upTo == Long.MIN_VALUE) {
                     requestRows = -2; // the count drifted (rows removed elsewhere): recount below
                 } else {
+                    PartWriter.release(con, "request_id <= ?", upTo);
                     deletedDetails += delete(con, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
                     delete(con, "DELETE FROM request_attempts WHERE request_id <= ?", upTo);
                     deletedRequests = delete(con, "DELETE FROM requests WHERE id <= ?", upTo);
@@ -250,6 +256,7 @@ final class LogWriter implements AutoCloseable {
                 if (upTo == Long.MIN_VALUE) {
                     detailRows = -2;
                 } else {
+                    PartWriter.release(con, "request_id <= ?", upTo);
                     deletedDetails = delete(con, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
                 }
             }
@@ -348,5 +355,6 @@ final class LogWriter implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly();
+        parts.close();
     }
 }

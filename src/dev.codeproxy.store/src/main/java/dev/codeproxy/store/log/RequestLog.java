@@ -111,6 +111,8 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     private long lastErrorWarning = System.nanoTime() - WARN_EVERY_NANOS;
     /** Used on the preparer thread only. */
     private final BodyCodec codec = new BodyCodec();
+    /** Used on the preparer thread only. */
+    private final PartPreparer parts = new PartPreparer();
     private final ExecutorService preparer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("request-log-prepare").daemon().unstarted(r));
     private PriceTable priceTable;
@@ -217,6 +219,16 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     /** Records never written: queue full, log closed, or a database error. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Request-body parts redacted and compressed since start (parts seen before are not). */
+    public long partsPrepared() {
+        return parts.prepared;
+    }
+
+    /** Request-body parts found already stored (neither redacted nor compressed again). */
+    public long partsReused() {
+        return parts.reused;
     }
 
     /** Rows committed since start. */
@@ -347,7 +359,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             String firstError = null;
             for (int i = 0; i < batch.size(); i++) {
                 try {
-                    rows.add(LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec));
+                    rows.add(LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec, parts));
                 } catch (RuntimeException e) {
                     failed++;
                     firstError = firstError == null ? e.toString() : firstError;
