@@ -56,6 +56,7 @@ public final class Migrations {
                 // must precede the first table: freed pages can then be given back in small steps
                 // (PRAGMA incremental_vacuum) instead of a VACUUM that locks the whole file
                 st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                st.execute("VACUUM"); // the file's header may exist already (WAL mode): empty, this is instant
             }
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
         }
