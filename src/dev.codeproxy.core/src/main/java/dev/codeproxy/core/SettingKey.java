@@ -34,7 +34,9 @@ public enum SettingKey {
     CLAUDE_SMALL_FAST_MODEL("claudeSmallFastModel", Kind.STRING, "", 0, 200, Settings::claudeSmallFastModel),
     CLAUDE_HAIKU_MODEL("claudeHaikuModel", Kind.STRING, "", 0, 200, Settings::claudeHaikuModel),
     CLAUDE_SONNET_MODEL("claudeSonnetModel", Kind.STRING, "", 0, 200, Settings::claudeSonnetModel),
-    CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel);
+    CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel),
+    LOG_MAX_BYTES("logMaxBytes", Kind.LONG, 2L * 1024 * 1024 * 1024, 1024L * 1024, 1024L * 1024 * 1024 * 1024,
+            Settings::logMaxBytes);
 
     enum Kind { INT, LONG, HOST, ROUTING, CAPTURE, BOOL, STRING }
 

@@ -32,6 +32,8 @@ import java.util.Map;
  * @param claudeHaikuModel    ANTHROPIC_DEFAULT_HAIKU_MODEL, empty = not written
  * @param claudeSonnetModel   ANTHROPIC_DEFAULT_SONNET_MODEL, empty = not written
  * @param claudeOpusModel     ANTHROPIC_DEFAULT_OPUS_MODEL, empty = not written
+ * @param logMaxBytes         the request log's largest size in the database, default 2 GiB: past it the oldest
+ *                            requests are pruned (with logRetention, whichever keeps fewer)
  */
 public record Settings(String host,
                        int port,
@@ -57,7 +59,8 @@ public record Settings(String host,
                        String claudeSmallFastModel,
                        String claudeHaikuModel,
                        String claudeSonnetModel,
-                       String claudeOpusModel) {
+                       String claudeOpusModel,
+                       long logMaxBytes) {
 
     public static final Settings DEFAULTS = fromMap(Map.of());
 
@@ -94,7 +97,8 @@ public record Settings(String host,
                 (String) v.get(SettingKey.CLAUDE_SMALL_FAST_MODEL),
                 (String) v.get(SettingKey.CLAUDE_HAIKU_MODEL),
                 (String) v.get(SettingKey.CLAUDE_SONNET_MODEL),
-                (String) v.get(SettingKey.CLAUDE_OPUS_MODEL));
+                (String) v.get(SettingKey.CLAUDE_OPUS_MODEL),
+                (Long) v.get(SettingKey.LOG_MAX_BYTES));
     }
 
     /** Every setting as its string form, in {@link SettingKey} order. */

@@ -414,7 +414,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         long pass = pruneRequests.get();
         Settings s = settings.get();
         try {
-            boolean more = writer.prune(s.logRetention(), s.bodyRetention());
+            boolean more = writer.prune(s.logRetention(), s.bodyRetention(), s.logMaxBytes());
             long now = clock.millis();
             if (!aggregatesPruned || now - lastAggregatePrune >= AGGREGATE_PRUNE_EVERY_MS || now < lastAggregatePrune) {
                 writer.pruneAggregates(now, clock.getZone());
