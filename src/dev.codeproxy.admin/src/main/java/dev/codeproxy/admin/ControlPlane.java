@@ -6,6 +6,7 @@ import dev.codeproxy.admin.api.ConfigResource;
 import dev.codeproxy.admin.api.EndpointTester;
 import dev.codeproxy.admin.api.DoctorResource;
 import dev.codeproxy.admin.api.EndpointsResource;
+import dev.codeproxy.admin.api.LogHealthResource;
 import dev.codeproxy.admin.api.LogsResource;
 import dev.codeproxy.admin.api.PricingResource;
 import dev.codeproxy.admin.api.Services;
@@ -206,7 +207,8 @@ public final class ControlPlane implements AutoCloseable {
                 new PricingResource(services),
                 new ConfigResource(services),
                 new TokensResource(services),
-                new ClaudeResource(services));
+                new ClaudeResource(services),
+                new LogHealthResource(deps.log()));
         r.any("/_/api", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
                 + req.prologue().method().text() + " " + req.path().path()))));
         r.any("/_/api/*", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
@@ -218,7 +220,8 @@ public final class ControlPlane implements AutoCloseable {
                 () -> deps.log() == null ? 0 : deps.log().queueDepth(),
                 () -> deps.log() == null ? 0 : deps.log().dropped(),
                 () -> deps.log() == null ? 0 : deps.log().written(),
-                services::endpointStates)));
+                services::endpointStates,
+                () -> deps.log() != null && deps.log().health().failing() ? 1 : 0)));
     }
 
     private void gate(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {

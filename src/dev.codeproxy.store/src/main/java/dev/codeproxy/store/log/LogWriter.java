@@ -67,6 +67,10 @@ final class LogWriter implements AutoCloseable {
         this.database = database;
     }
 
+    java.nio.file.Path file() {
+        return database.file();
+    }
+
     private Connection connection() throws SQLException {
         if (c == null || c.isClosed()) {
             closeQuietly();
