@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * How a request body stored by parts is put back together: the envelope's part id, then for
- * each part in body order its kind ({@link BodyParts}), its part id and where it goes in the
- * envelope (offset from the previous part's place). Unsigned varints: a 200-message body needs
- * about 800 bytes of layout.
+ * each part in body order its kind ({@link BodyParts}) and where it goes in the envelope (offset
+ * from the previous part's place) packed in one number, and its part id as the difference from
+ * the previous entry's (zigzag: parts of one conversation have near ids). Unsigned varints: a
+ * 200-message body needs about 450 bytes of layout.
  */
 record BodyLayout(long envelope, List<Entry> entries) {
     record Entry(int kind, long part, int gap) {
@@ -19,10 +20,12 @@ record BodyLayout(long envelope, List<Entry> entries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8 + entries.size() * 5);
         varint(out, envelope);
         varint(out, entries.size());
+        long prev = envelope;
         for (Entry e : entries) {
-            varint(out, e.kind());
-            varint(out, e.part());
-            varint(out, e.gap());
+            varint(out, (long) e.gap() << 2 | e.kind());
+            long d = e.part() - prev;
+            varint(out, d << 1 ^ d >> 63);
+            prev = e.part();
         }
         return out.toByteArray();
     }
@@ -32,8 +35,13 @@ record BodyLayout(long envelope, List<Entry> entries) {
         long envelope = read(b, at);
         int n = (int) read(b, at);
         List<Entry> entries = new ArrayList<>(n);
+        long prev = envelope;
         for (int i = 0; i < n; i++) {
-            entries.add(new Entry((int) read(b, at), read(b, at), (int) read(b, at)));
+            long kg = read(b, at);
+            long z = read(b, at);
+            long part = prev + (z >>> 1 ^ -(z & 1));
+            entries.add(new Entry((int) (kg & 3), part, (int) (kg >>> 2)));
+            prev = part;
         }
         return new BodyLayout(envelope, entries);
     }

@@ -51,6 +51,7 @@ final class PartPreparer {
     }
 
     private final MessageDigest sha = sha256();
+    private final BodyCodec codec = new BodyCodec(BodyCodec.PART_LEVEL);
     private final Map<Key, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, Known> eldest) {
@@ -63,7 +64,7 @@ final class PartPreparer {
     volatile long reused;
 
     /** The body by parts, or null when it is not one JSON object (it is then stored whole). */
-    Prepared prepare(byte[] body, Map<String, List<String>> headers, Redactor red, BodyCodec codec) {
+    Prepared prepare(byte[] body, Map<String, List<String>> headers, Redactor red) {
         BodyParts.Split split = BodyParts.split(body);
         if (split == null) {
             return null;
@@ -73,14 +74,14 @@ final class PartPreparer {
             knownFor = red;
         }
         byte[] envelope = split.envelope(body);
-        Part env = part(envelope, 0, envelope.length, red, codec);
+        Part env = part(envelope, 0, envelope.length, red);
         int size = env.size();
         List<Placed> placed = new ArrayList<>(split.parts().size());
         int removed = 0;
         int last = 0;
         for (BodyParts.Span s : split.parts()) {
             int at = s.start() - removed;
-            Part p = part(body, s.start(), s.end(), red, codec);
+            Part p = part(body, s.start(), s.end(), red);
             placed.add(new Placed(s.kind(), p, at - last));
             size += p.size();
             removed += s.end() - s.start();
@@ -89,7 +90,7 @@ final class PartPreparer {
         return new Prepared(env, placed, size, SessionKey.of(headers, body, split));
     }
 
-    private Part part(byte[] src, int from, int to, Redactor red, BodyCodec codec) {
+    private Part part(byte[] src, int from, int to, Redactor red) {
         sha.update(src, from, to - from);
         byte[] rawHash = sha.digest();
         Key key = Key.of(rawHash);
@@ -113,6 +114,10 @@ final class PartPreparer {
         byte[] stored = red.bytes(raw);
         byte[] hash = stored == raw && rawHash != null ? rawHash : sha.digest(stored);
         return new Stored(stored, hash, codec.compress(stored));
+    }
+
+    void close() {
+        codec.close();
     }
 
     static MessageDigest sha256() {

@@ -27,7 +27,7 @@ final class PartWriter {
     private static final String COLLECT = "DELETE FROM request_parts WHERE id = ? AND refs <= 0";
 
     private final MessageDigest sha = PartPreparer.sha256();
-    private final BodyCodec codec = new BodyCodec();
+    private final BodyCodec codec = new BodyCodec(BodyCodec.PART_LEVEL);
     /** Parts the writer had to redact and compress itself (remembered by the preparer, collected since). */
     long restored;
 

@@ -332,6 +332,9 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
                     commit(pending);
                 }
                 pending = next;
+                if (stalled != null) {
+                    continue; // no retention either while the database refuses writes
+                }
                 if (pending == null && closing && queue.isEmpty()) {
                     break;
                 }
@@ -344,6 +347,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         } finally {
             writer.close();
             preparer.execute(codec::close);
+            preparer.execute(parts::close);
             preparer.shutdown();
             synchronized (progress) {
                 progress.notifyAll();
