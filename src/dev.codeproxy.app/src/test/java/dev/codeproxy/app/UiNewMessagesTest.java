@@ -48,15 +48,22 @@ class UiNewMessagesTest extends UiServerTest {
         assertThat(bar).containsText("1 earlier changed");
         // the whole body first; then only the new messages: the answer and the user's next message
         assertThat(panel.locator("[data-testid=new-messages-only]")).hasCount(0);
+        assertThat(panel.locator(".json")).containsText("4: { role, content}");
+        panel.locator(".json").getByText("Expand all").click();
         assertThat(panel.locator(".json")).containsText("Fix the failing test");
         bar.getByText("New messages only (2)").click();
         Locator only = panel.locator("[data-testid=new-messages-only]");
         assertThat(only).isVisible();
+        assertThat(only).containsText("\"role\": \"assistant\"");
+        assertThat(only).containsText("1: {");
+        assertThat(only).not().containsText("2: {");
+        only.getByText("Expand all").click();
         assertThat(only).containsText("\"assistant\"");
         assertThat(only).containsText("tool_result");
         assertThat(only).not().containsText("Fix the failing test");
         bar.getByText("Whole body").click();
-        assertThat(panel.locator(".json")).containsText("Fix the failing test");
+        assertThat(panel.locator("[data-testid=new-messages-only]")).hasCount(0);
+        assertThat(panel.locator(".json")).containsText("4: { role, content}");
 
         // the body as sent: the download link, and copy as curl carries the raw bytes
         String href = panel.locator("[data-testid=raw-body-link]").getAttribute("href");
