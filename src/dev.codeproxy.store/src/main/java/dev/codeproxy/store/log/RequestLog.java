@@ -53,6 +53,16 @@ import java.util.logging.Logger;
  * {@value LogWriter#PRUNE_CHUNK} requests; under a backlog, details that pruning would delete at
  * once are not written at all. Settings and secrets are read live (once per batch).
  *
+ * <p>Request bodies are stored by their parts, each once ({@link PartPreparer}, {@link PartWriter});
+ * retention also prunes the oldest requests while the database holds more than
+ * {@code logMaxBytes}, and gives freed pages back in small steps.
+ *
+ * <p>When the database refuses writes (a full disk, an I/O error: {@link LogFailure}), the batch
+ * is held and retried with backoff ({@value #RETRY_FIRST_MS} ms doubling to
+ * {@value #RETRY_LONGEST_MS} ms) and nothing more is taken off the queue, so requests wait there
+ * (its bound then decides what is dropped, and counted); one warning says so when it starts, one
+ * line when it ends, and {@link #health()} tells the dashboard.
+ *
  * <p>The writer starts with the constructor; {@link #close()} stops taking records, writes
  * everything queued and stops the writer.
  */
