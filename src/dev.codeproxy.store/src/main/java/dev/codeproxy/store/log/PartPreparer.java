@@ -11,15 +11,18 @@ import java.util.Map;
 /**
  * The preparer thread's side of storing request bodies by parts: splits a body
  * ({@link BodyParts}), and redacts, hashes and compresses only the parts it has not prepared
- * before. It remembers the newest {@value #REMEMBERED} parts by the SHA-256 of their bytes as
+ * before. It remembers the {@value #REMEMBERED} parts used last by the SHA-256 of their bytes as
  * received, for the redactor in use (a change of secrets forgets them all, so a secret learnt
  * later is masked in every part stored after). A remembered part may since have been collected
  * by retention: the writer then redacts and compresses it itself ({@link Part#data()} null).
  * One instance per thread.
  */
 final class PartPreparer {
-    /** Parts remembered (about 150 bytes each). */
-    static final int REMEMBERED = 65_536;
+    /**
+     * Parts remembered (about 170 bytes each, under 3 MiB in all): a 200-turn conversation has
+     * about 800, so twenty long sessions at once still reuse every part.
+     */
+    static final int REMEMBERED = 16_384;
 
     /**
      * One part to store.

@@ -1,5 +1,6 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.Conversation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,25 @@ class RequestPartsTest {
             assertTrue(s.log.partsReused() > 20L * turns, s.log.partsReused() + " parts reused");
             // references add up: every layout's parts are counted once per reference
             assertEquals(s.scalar("SELECT sum(refs) FROM request_parts"), refsInLayouts(s));
+        }
+    }
+
+    @Test
+    void theTestKitsClaudeCodeBodiesComeBackByteForByte() {
+        // non-ASCII text, escaped quotes and backslashes, a unicode escape, a role:"system" message
+        String[] bodies = {ClaudeCodeBodies.request("claude-opus-4-8", true, 60_000),
+            ClaudeCodeBodies.request("claude-haiku-4-5-20251001", false, 9_000),
+            ClaudeCodeBodies.minimal("claude-sonnet-5", true),
+            " {\n  \"messages\" : [ {\"role\":\"user\",\"content\":\"x\"} ] ,\n \"model\":\"m\"\t}\n"};
+        try (TestStore s = new TestStore(dir)) {
+            for (int i = 0; i < bodies.length; i++) {
+                s.write(Rec.of(i + 1).bodies(bodies[i], "ok"));
+            }
+            LogQueries q = new LogQueries(s.db);
+            for (int i = 0; i < bodies.length; i++) {
+                assertArrayEquals(bodies[i].getBytes(StandardCharsets.UTF_8), q.detail(i + 1).orElseThrow().requestBody());
+            }
+            assertEquals(bodies.length, s.scalar("SELECT count(*) FROM request_bodies WHERE request_layout IS NOT NULL"));
         }
     }
 
