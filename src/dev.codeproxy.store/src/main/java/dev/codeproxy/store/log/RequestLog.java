@@ -345,6 +345,11 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
                 if (stalled != null) {
                     continue; // no retention either while the database refuses writes
                 }
+                if (pending == null && health.failing() && queue.isEmpty()) {
+                    // one episode ends when what waited is written: a nearly full disk that takes a
+                    // batch now and then does not make the output say "failing" and "again" each time
+                    recovered();
+                }
                 if (pending == null && closing && queue.isEmpty()) {
                     break;
                 }
@@ -449,7 +454,8 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
 
     private void stall(List<LogRow> rows, int records, Exception e) {
         stalled = new Stalled(rows, records);
-        if (!health.failing()) {
+        retryDelayMs = Math.max(retryDelayMs, RETRY_FIRST_MS);
+        if (!health.failing()) { // a new episode (a failure while the backlog drains is the same one)
             String why = LogFailure.describe(e);
             health = LogHealth.failing(why, clock.millis());
             retryDelayMs = RETRY_FIRST_MS;
@@ -482,13 +488,11 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
                 return false;
             }
             finished(st.records());
-            recovered();
             return true;
         }
         written += st.rows().size();
         stalled = null;
         finished(st.records());
-        recovered();
         return true;
     }
 
@@ -498,7 +502,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             health = LogHealth.OK;
             retryDelayMs = RETRY_FIRST_MS;
             LOG.info("request log: writing again after " + (clock.millis() - was.since()) / 1000 + " s; the requests "
-                    + "that waited are being written (" + dropped.get() + " dropped since start)");
+                    + "that waited are written (" + dropped.get() + " dropped since start)");
         }
     }
 
