@@ -171,6 +171,9 @@ export const api = {
 
   logs: (query, signal) => request(`${API}/logs`, { query, signal }),
   log: (id, signal) => request(`${API}/logs/${enc(id)}`, { signal }),
+  /** The stored request body byte for byte, as a download link. */
+  logRequestBodyUrl: (id) => `${API}/logs/${enc(id)}/request-body`,
+  logHealth: (signal) => request(`${API}/log-health`, { signal }),
 
   summary: (range) => request(`${API}/stats/summary`, { query: { range } }),
   series: (range, by) => request(`${API}/stats/series`, { query: { range, by } }),

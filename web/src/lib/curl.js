@@ -50,9 +50,10 @@ export function toCurl(detail, baseUrl) {
   if (!sawAuth) parts.push('-H "x-api-key: $CODE_PROXY_TOKEN"');
   const body = detail.requestBody;
   if (body?.text) {
-    // the captured JSON is pretty-printed; compact it back to one line
-    let text = body.text;
-    if (body.kind === 'json') {
+    // the body exactly as the client sent it (raw); older servers give only the pretty text:
+    // compact that back to one line
+    let text = body.raw ?? body.text;
+    if (body.kind === 'json' && body.raw == null) {
       try {
         text = JSON.stringify(JSON.parse(text));
       } catch {

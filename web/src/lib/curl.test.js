@@ -17,6 +17,12 @@ describe('shellQuote', () => {
 });
 
 describe('toCurl', () => {
+  it('sends the raw body byte for byte when the server gives it', () => {
+    const raw = '{"model":"claude","content":"caf\\u00e9 1.0e2 \'quoted\'"}';
+    const out = toCurl(detail({}, {}, { kind: 'json', text: '{\n  "model": "claude"\n}', raw }), BASE);
+    expect(out.endsWith(`--data-binary ${shellQuote(raw)}`)).toBe(true);
+  });
+
   it('rebuilds a streamed POST with its compacted JSON body', () => {
     const out = toCurl(
       detail(

@@ -55,6 +55,8 @@ export const SECTIONS = {
   retention: [
     { key: 'logRetention', label: 'Requests kept in the log', type: 'number' },
     { key: 'bodyRetention', label: 'Requests whose headers and bodies are kept', type: 'number' },
+    { key: 'logMaxBytes', label: 'Largest request log', type: 'number', unit: 'bytes',
+      hint: 'The oldest requests go first past this size (default 2 GiB); space goes back in small steps' },
     { key: 'captureMode', label: 'Capture headers and bodies of', type: 'select',
       options: [
         ['all', 'Every request'],

@@ -11,6 +11,8 @@ open module dev.codeproxy.store {
     requires org.junit.jupiter.params;
     // RequestLogBench reports the log threads' CPU time
     requires java.management;
+    // Conversation: Claude Code-shaped request bodies, turn by turn
+    requires dev.codeproxy.testkit;
 
     exports dev.codeproxy.store;
     exports dev.codeproxy.store.log;

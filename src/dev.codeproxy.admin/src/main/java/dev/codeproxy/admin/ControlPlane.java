@@ -7,6 +7,7 @@ import dev.codeproxy.admin.api.RoutesResource;
 import dev.codeproxy.admin.api.EndpointTester;
 import dev.codeproxy.admin.api.DoctorResource;
 import dev.codeproxy.admin.api.EndpointsResource;
+import dev.codeproxy.admin.api.LogHealthResource;
 import dev.codeproxy.admin.api.LogsResource;
 import dev.codeproxy.admin.api.PricingResource;
 import dev.codeproxy.admin.api.Services;
@@ -230,7 +231,8 @@ public final class ControlPlane implements AutoCloseable {
                 new TokensResource(services),
                 new ClaudeResource(services),
                 new RoutesResource(services),
-                new UsageResource(usage, deps.clock()));
+                new UsageResource(usage, deps.clock()),
+                new LogHealthResource(deps.log()));
         r.any("/_/api", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
                 + req.prologue().method().text() + " " + req.path().path()))));
         r.any("/_/api/*", Api.guard((req, res) -> Api.send(res, 404, Shared.Error.of("no admin API route for "
@@ -242,7 +244,8 @@ public final class ControlPlane implements AutoCloseable {
                 () -> deps.log() == null ? 0 : deps.log().queueDepth(),
                 () -> deps.log() == null ? 0 : deps.log().dropped(),
                 () -> deps.log() == null ? 0 : deps.log().written(),
-                services::endpointStates)));
+                services::endpointStates,
+                () -> deps.log() != null && deps.log().health().failing() ? 1 : 0)));
     }
 
     /** The first enabled endpoint whose breaker lets requests through, in priority order, or null. */

@@ -37,7 +37,9 @@ public enum SettingKey {
     CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel),
     /** Routes by request kind: a JSON array of rules (see {@link dev.codeproxy.core.routes.Routes}). */
     ROUTES("routes", Kind.ROUTES, dev.codeproxy.core.routes.Routes.NONE, 0, 0, Settings::routes),
-    CLAUDE_STATUS_LINE("claudeStatusLine", Kind.BOOL, false, 0, 0, Settings::claudeStatusLine);
+    CLAUDE_STATUS_LINE("claudeStatusLine", Kind.BOOL, false, 0, 0, Settings::claudeStatusLine),
+    LOG_MAX_BYTES("logMaxBytes", Kind.LONG, 2L * 1024 * 1024 * 1024, 1024L * 1024, 1024L * 1024 * 1024 * 1024,
+            Settings::logMaxBytes);
 
     enum Kind { INT, LONG, HOST, ROUTING, CAPTURE, BOOL, STRING, ROUTES }
 

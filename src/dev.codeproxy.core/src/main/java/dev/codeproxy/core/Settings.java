@@ -34,6 +34,8 @@ import java.util.Map;
  * @param claudeOpusModel     ANTHROPIC_DEFAULT_OPUS_MODEL, empty = not written
  * @param routes              routes by request kind, first match wins; none by default (every endpoint)
  * @param claudeStatusLine    set Claude Code's statusLine to the image's status line command when the user has none
+ * @param logMaxBytes         the request log's largest size in the database, default 2 GiB: past it the oldest
+ *                            requests are pruned (with logRetention, whichever keeps fewer)
  */
 public record Settings(String host,
                        int port,
@@ -61,7 +63,8 @@ public record Settings(String host,
                        String claudeSonnetModel,
                        String claudeOpusModel,
                        dev.codeproxy.core.routes.Routes routes,
-                       boolean claudeStatusLine) {
+                       boolean claudeStatusLine,
+                       long logMaxBytes) {
 
     public static final Settings DEFAULTS = fromMap(Map.of());
 
@@ -100,7 +103,8 @@ public record Settings(String host,
                 (String) v.get(SettingKey.CLAUDE_SONNET_MODEL),
                 (String) v.get(SettingKey.CLAUDE_OPUS_MODEL),
                 (dev.codeproxy.core.routes.Routes) v.get(SettingKey.ROUTES),
-                (Boolean) v.get(SettingKey.CLAUDE_STATUS_LINE));
+                (Boolean) v.get(SettingKey.CLAUDE_STATUS_LINE),
+                (Long) v.get(SettingKey.LOG_MAX_BYTES));
     }
 
     /** Every setting as its string form, in {@link SettingKey} order. */

@@ -68,7 +68,10 @@ public final class Database implements AutoCloseable {
         cfg.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         HikariDataSource ds = new HikariDataSource(cfg);
         try (Connection c = ds.getConnection()) {
-            Migrations.run(c);
+            int was = Migrations.run(c);
+            if (was > 0 && was < 7) {
+                Migrations.enableIncrementalVacuum(c);
+            }
         } catch (SQLException e) {
             ds.close();
             throw new IllegalStateException("cannot open database " + file + ": " + e.getMessage(), e);

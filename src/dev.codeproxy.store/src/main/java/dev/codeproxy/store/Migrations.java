@@ -22,14 +22,19 @@ import java.util.logging.Logger;
 public final class Migrations {
     private static final Logger LOG = Logger.getLogger(Migrations.class.getName());
 
-    /** The scripts in version order. */
+    /**
+     * The scripts in version order; a script's version is the number in its name ({@code V7__...}).
+     * Versions may have gaps (branches merge their numbers in any order): the present scripts are
+     * applied in order, each once, above the database's version.
+     */
     static final List<String> SCRIPTS = List.of(
             "V1__endpoints_settings.sql",
             "V2__request_log_stats.sql",
             "V3__client_tokens.sql",
             "V4__endpoint_headers_timeout.sql",
             "V5__routes.sql",
-            "V6__sessions_usage.sql");
+            "V6__sessions_usage.sql",
+            "V7__request_parts.sql");
 
     private Migrations() {
     }
@@ -38,12 +43,7 @@ public final class Migrations {
         return version(SCRIPTS.getLast());
     }
 
-    /** Every version this build has a script for, in order. */
-    static List<Integer> versions() {
-        return SCRIPTS.stream().map(Migrations::version).toList();
-    }
-
-    /** The version in a script's name: {@code V6__x.sql} is 6. */
+    /** The version a script stands for: the number after its leading {@code V}. */
     static int version(String script) {
         return Integer.parseInt(script.substring(1, script.indexOf("__")));
     }
@@ -56,6 +56,12 @@ public final class Migrations {
     /** Brings the database to {@code target} (tests build every earlier version this way). */
     static int run(Connection c, int target) throws SQLException {
         try (Statement st = c.createStatement()) {
+            if (empty(c)) {
+                // must precede the first table: freed pages can then be given back in small steps
+                // (PRAGMA incremental_vacuum) instead of a VACUUM that locks the whole file
+                st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                st.execute("VACUUM"); // the file's header may exist already (WAL mode): empty, this is instant
+            }
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
         }
         int current = current(c);
@@ -88,6 +94,44 @@ public final class Migrations {
             }
         }
         return current;
+    }
+
+    /** Every version a database can be at: 0 (empty) and each script's. */
+    static List<Integer> versions() {
+        List<Integer> out = new java.util.ArrayList<>();
+        out.add(0);
+        SCRIPTS.forEach(s -> out.add(version(s)));
+        return out;
+    }
+
+    private static boolean empty(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            return rs.next() && rs.getInt(1) == 0;
+        }
+    }
+
+    /**
+     * A database made before schema version 7 has no incremental vacuum: it is switched once, by
+     * one VACUUM (at start, before the log writer runs). When that fails (a full disk: VACUUM
+     * needs a copy's worth of space) the database stays as it was; freed pages are still reused.
+     */
+    static void enableIncrementalVacuum(Connection c) {
+        try (Statement st = c.createStatement()) {
+            int mode;
+            try (ResultSet rs = st.executeQuery("PRAGMA auto_vacuum")) {
+                mode = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (mode == 2) {
+                return;
+            }
+            LOG.info("compacting the database once so that space freed by log retention can be given back "
+                    + "in small steps (auto_vacuum=incremental)");
+            st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            st.execute("VACUUM");
+        } catch (SQLException e) {
+            LOG.warning("could not switch the database to incremental vacuum (" + e.getMessage()
+                    + "); space freed by log retention is reused but not given back to the file system");
+        }
     }
 
     static int current(Connection c) throws SQLException {

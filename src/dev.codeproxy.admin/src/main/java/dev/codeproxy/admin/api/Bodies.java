@@ -38,20 +38,20 @@ final class Bodies {
             text = utf8(body, body.length - k);
         }
         if (text == null) {
-            return new LogDtos.Body("binary", null, body.length, truncated, null);
+            return new LogDtos.Body("binary", null, body.length, truncated, null, null);
         }
         String type = contentType(headers);
         String start = text.stripLeading();
         if (type.contains("text/event-stream") || start.startsWith("event:") || start.startsWith("data:")) {
-            return new LogDtos.Body("sse", text, body.length, truncated, sse(text));
+            return new LogDtos.Body("sse", text, body.length, truncated, sse(text), null);
         }
         if (start.startsWith("{") || start.startsWith("[")) {
             String pretty = pretty(text);
             if (pretty != null) {
-                return new LogDtos.Body("json", pretty, body.length, truncated, null);
+                return new LogDtos.Body("json", pretty, body.length, truncated, null, text);
             }
         }
-        return new LogDtos.Body("text", text, body.length, truncated, null);
+        return new LogDtos.Body("text", text, body.length, truncated, null, null);
     }
 
     static LogDtos.Sse sse(String text) {

@@ -39,7 +39,8 @@ public final class LogsResource implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/logs", Api.guard(this::list))
-                .get("/logs/{id}", Api.guard(this::detail));
+                .get("/logs/{id}", Api.guard(this::detail))
+                .get("/logs/{id}/request-body", Api.guard(this::rawRequestBody));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
@@ -90,7 +91,29 @@ public final class LogsResource implements HttpService {
         Api.ok(res, new LogDtos.Detail(entry(d.entry()), attempts, Credentials.headers(d.requestHeaders()),
                 Credentials.headers(d.sentHeaders()), Credentials.headers(d.responseHeaders()),
                 Bodies.of(d.requestBody(), d.requestBodyTruncated(), d.requestHeaders()),
-                Bodies.of(d.responseBody(), d.responseBodyTruncated(), d.responseHeaders())));
+                Bodies.of(d.responseBody(), d.responseBodyTruncated(), d.responseHeaders()),
+                d.messages() == null ? null : new LogDtos.Messages(d.messages().total(), d.messages().fresh(),
+                        d.messages().newIndexes(), d.messages().previousId(), d.messages().changed())));
+    }
+
+    /**
+     * {@code GET /_/api/logs/{id}/request-body}: the request body byte for byte as stored (as the
+     * client sent it, secrets masked), as a download; 404 when none is stored.
+     */
+    private void rawRequestBody(ServerRequest req, ServerResponse res) {
+        long id = Api.id(req, "request");
+        LogDetail d = s.logs().detail(id).orElseThrow(() -> ApiException.notFound("no request " + id
+                + " in the log (it may have been pruned by the logRetention setting)"));
+        if (d.requestBody() == null) {
+            throw ApiException.notFound("request " + id + " has no stored body (capture mode, or pruned by the "
+                    + "bodyRetention setting)");
+        }
+        res.headers().set(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/octet-stream");
+        res.headers().set(io.helidon.http.HeaderNames.create("x-content-type-options"), "nosniff");
+        res.headers().set(io.helidon.http.HeaderNames.CONTENT_DISPOSITION,
+                "attachment; filename=\"request-" + id + (d.requestBodyTruncated() ? "-truncated" : "") + ".json\"");
+        res.headers().set(io.helidon.http.HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(d.requestBody());
     }
 
     static LogDtos.Entry entry(LogEntry e) {

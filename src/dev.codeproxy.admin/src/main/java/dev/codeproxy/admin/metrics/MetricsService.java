@@ -30,7 +30,7 @@ public final class MetricsService implements HttpService {
     /** Live values read at scrape time. */
     public record Gauges(LongSupplier inFlight, LongSupplier liveClients, LongSupplier liveDropped,
                          LongSupplier logQueueDepth, LongSupplier logDropped, LongSupplier logWritten,
-                         Supplier<List<Shared.EndpointState>> endpoints) {
+                         Supplier<List<Shared.EndpointState>> endpoints, LongSupplier logFailing) {
     }
 
     private final Metrics metrics;
@@ -96,6 +96,8 @@ public final class MetricsService implements HttpService {
         line(b, "code_proxy_log_queue_depth", Map.of(), gauges.logQueueDepth().getAsLong());
         head(b, "code_proxy_log_dropped_total", "counter", "Requests never written to the log (queue full or database error).");
         line(b, "code_proxy_log_dropped_total", Map.of(), gauges.logDropped().getAsLong());
+        head(b, "code_proxy_log_failing", "gauge", "1 while the database refuses the log's writes (requests wait and are retried).");
+        line(b, "code_proxy_log_failing", Map.of(), gauges.logFailing().getAsLong());
         head(b, "code_proxy_log_written_total", "counter", "Requests written to the log.");
         line(b, "code_proxy_log_written_total", Map.of(), gauges.logWritten().getAsLong());
         head(b, "code_proxy_live_clients", "gauge", "Dashboards connected to the live channel.");

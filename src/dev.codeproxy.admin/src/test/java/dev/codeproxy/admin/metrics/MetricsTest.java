@@ -46,7 +46,7 @@ class MetricsTest {
             new Shared.EndpointState(1, "primary", true, 1, "healthy", null),
             new Shared.EndpointState(2, "backup", true, 2, "cooldown", 1_764_000_000_000L));
     private final MetricsService service = new MetricsService(metrics, new MetricsService.Gauges(() -> 3, () -> 2,
-            () -> 7, () -> 4, () -> 1, () -> 99, () -> endpoints));
+            () -> 7, () -> 4, () -> 1, () -> 99, () -> endpoints, () -> 0));
 
     private void completed(RequestRecord r) {
         metrics.onEvent(new ProxyEvent.RequestCompleted(r));

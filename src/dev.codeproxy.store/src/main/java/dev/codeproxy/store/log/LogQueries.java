@@ -117,20 +117,67 @@ public final class LogQueries {
                     Rows.lng(r, "started_ms"), Rows.lng(r, "headers_ms"), Rows.lng(r, "duration_ms"))).toList();
         }
         Optional<DbRow> d = db.execute().get("SELECT request_headers, sent_headers, response_headers, request_body, "
-                + "request_body_truncated, response_body, response_body_truncated FROM request_bodies "
-                + "WHERE request_id = ?", id);
+                + "request_body_truncated, response_body, response_body_truncated, request_layout, session_key "
+                + "FROM request_bodies WHERE request_id = ?", id);
         if (d.isEmpty()) {
-            return Optional.of(new LogDetail(entry.get(), attempts, Map.of(), Map.of(), Map.of(), null, false, null, false));
+            return Optional.of(new LogDetail(entry.get(), attempts, Map.of(), Map.of(), Map.of(), null, false, null, false,
+                    null));
         }
         DbRow r = d.get();
+        byte[] layoutBytes = Rows.bytes(r, "request_layout");
+        byte[] requestBody;
+        MessageDelta messages = null;
+        if (layoutBytes == null) {
+            requestBody = BodyCodec.decompress(Rows.bytes(r, "request_body"));
+        } else {
+            BodyLayout layout = BodyLayout.decode(layoutBytes);
+            requestBody = layout.join(StoredParts.read(db, layout));
+            messages = delta(id, Rows.str(r, "session_key"), layout);
+        }
         return Optional.of(new LogDetail(entry.get(), attempts,
                 HeadersJson.read(Rows.str(r, "request_headers")),
                 HeadersJson.read(Rows.str(r, "sent_headers")),
                 HeadersJson.read(Rows.str(r, "response_headers")),
-                BodyCodec.decompress(Rows.bytes(r, "request_body")),
+                requestBody,
                 Rows.bool(r, "request_body_truncated"),
                 BodyCodec.decompress(Rows.bytes(r, "response_body")),
-                Rows.bool(r, "response_body_truncated")));
+                Rows.bool(r, "response_body_truncated"),
+                messages));
+    }
+
+    /** This request's messages against the previous stored body of the same session. */
+    private MessageDelta delta(long id, String session, BodyLayout layout) {
+        List<Long> mine = layout.messages();
+        Long previousId = null;
+        List<Long> before = List.of();
+        if (session != null && !session.isEmpty()) {
+            Optional<DbRow> prev = db.execute().get("SELECT request_id, request_layout FROM request_bodies "
+                    + "WHERE session_key = ? AND request_id < ? AND request_layout IS NOT NULL "
+                    + "ORDER BY request_id DESC LIMIT 1", session, id);
+            if (prev.isPresent()) {
+                previousId = Rows.lng(prev.get(), "request_id");
+                before = BodyLayout.decode(Rows.bytes(prev.get(), "request_layout")).messages();
+            }
+        }
+        List<Integer> fresh = new ArrayList<>();
+        int changed = 0;
+        if (mine.size() >= before.size()) {
+            for (int i = 0; i < mine.size(); i++) {
+                if (i >= before.size()) {
+                    fresh.add(i);
+                } else if (!mine.get(i).equals(before.get(i))) {
+                    changed++;
+                }
+            }
+        } else {
+            java.util.Set<Long> held = new java.util.HashSet<>(before);
+            for (int i = 0; i < mine.size(); i++) {
+                if (!held.contains(mine.get(i))) {
+                    fresh.add(i);
+                }
+            }
+        }
+        return new MessageDelta(mine.size(), fresh.size(), List.copyOf(fresh), previousId, changed);
     }
 
     private static LogEntry entry(DbRow r) {

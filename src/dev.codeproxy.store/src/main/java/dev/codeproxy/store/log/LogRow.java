@@ -52,10 +52,12 @@ final class LogRow {
 
     /** Detail row (headers and bodies); null when this request keeps none. */
     Detail detail;
+    /** The request body's layout once its parts are stored (the writer sets it); null when stored whole. */
+    byte[] requestLayout;
 
     record Detail(String requestHeaders, String sentHeaders, String responseHeaders, byte[] requestBody,
                   int requestBodySize, boolean requestBodyTruncated, byte[] responseBody, int responseBodySize,
-                  boolean responseBodyTruncated) {
+                  boolean responseBodyTruncated, PartPreparer.Prepared requestParts) {
     }
 
     private LogRow(RequestRecord r, Redactor red, PriceTable prices) {
@@ -102,7 +104,8 @@ final class LogRow {
     }
 
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */
-    static LogRow of(RequestRecord r, Redactor red, PriceTable prices, Settings s, boolean keepDetail, BodyCodec codec) {
+    static LogRow of(RequestRecord r, Redactor red, PriceTable prices, Settings s, boolean keepDetail, BodyCodec codec,
+                     PartPreparer parts) {
         LogRow row = new LogRow(r, red, prices);
         if (keepDetail) {
             boolean served = row.outcome.equals("success") || row.outcome.equals("failed_over");
@@ -112,14 +115,18 @@ final class LogRow {
                 case NONE -> false;
             };
             int cap = (int) Math.max(0, Math.min(s.maxBodyBytes(), Integer.MAX_VALUE - 16));
-            Body req = bodies ? Body.of(r.requestBody(), r.requestBodyTruncated(), cap, red) : Body.NONE;
+            // a whole request body is stored by its parts, each once (see PartPreparer); a cut one whole
+            byte[] raw = r.requestBody();
+            PartPreparer.Prepared byParts = bodies && raw != null && !r.requestBodyTruncated() && raw.length <= cap
+                    ? parts.prepare(raw, r.requestHeaders(), red) : null;
+            Body req = byParts != null || !bodies ? Body.NONE : Body.of(raw, r.requestBodyTruncated(), cap, red);
             Body res = bodies ? Body.of(r.responseBody(), r.responseBodyTruncated(), cap, red) : Body.NONE;
             String requestHeaders = HeadersJson.write(r.requestHeaders(), red);
             String sentHeaders = r.sentHeaders() == r.requestHeaders() ? requestHeaders
                     : HeadersJson.write(r.sentHeaders(), red);
             row.detail = new Detail(requestHeaders, sentHeaders, HeadersJson.write(r.responseHeaders(), red),
-                    codec.compress(req.bytes), req.size(), req.truncated, codec.compress(res.bytes), res.size(),
-                    res.truncated);
+                    codec.compress(req.bytes), byParts != null ? byParts.size() : req.size(), req.truncated,
+                    codec.compress(res.bytes), res.size(), res.truncated, byParts);
         }
         return row;
     }

@@ -41,10 +41,12 @@ final class LogWriter implements AutoCloseable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_DETAIL = """
             INSERT OR REPLACE INTO request_bodies(request_id, request_headers, sent_headers, response_headers, request_body,
-                request_body_size, request_body_truncated, response_body, response_body_size, response_body_truncated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                request_body_size, request_body_truncated, response_body, response_body_size, response_body_truncated,
+                request_layout, session_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private final Database database;
+    private final PartWriter parts = new PartWriter();
     private Connection c;
     private PreparedStatement insertRequest;
     private PreparedStatement insertAttempt;
@@ -64,6 +66,10 @@ final class LogWriter implements AutoCloseable {
 
     LogWriter(Database database) {
         this.database = database;
+    }
+
+    java.nio.file.Path file() {
+        return database.file();
     }
 
     private Connection connection() throws SQLException {
@@ -117,6 +123,7 @@ final class LogWriter implements AutoCloseable {
                 }
             }
             addedRequests = rows.size();
+            parts.store(con, rows);
             boolean attempts = false;
             boolean details = false;
             for (LogRow r : rows) {
@@ -146,7 +153,9 @@ final class LogWriter implements AutoCloseable {
                     insertDetail.setInt(i++, d.requestBodyTruncated() ? 1 : 0);
                     setBytes(insertDetail, i++, d.responseBody());
                     insertDetail.setInt(i++, d.responseBodySize());
-                    insertDetail.setInt(i, d.responseBodyTruncated() ? 1 : 0);
+                    insertDetail.setInt(i++, d.responseBodyTruncated() ? 1 : 0);
+                    setBytes(insertDetail, i++, r.requestLayout);
+                    insertDetail.setString(i, d.requestParts() == null ? "" : d.requestParts().sessionKey());
                     insertDetail.addBatch();
                     details = true;
                     addedDetails++;
@@ -225,15 +234,22 @@ final class LogWriter implements AutoCloseable {
 
     /**
      * One pruning step in its own short transaction: the oldest requests past {@code logRetention}
-     * (at most {@link #PRUNE_CHUNK}) with their attempts and details, then details past
-     * {@code bodyRetention}. Returns true when more remains to prune.
+     * or, while the database holds more than {@code logMaxBytes}, the oldest requests anyway (at
+     * most {@link #PRUNE_CHUNK}) with their attempts, details and the parts only they held; then
+     * details past {@code bodyRetention}. Without anything to prune, one step of giving free pages
+     * back ({@link #reclaim}). Returns true when more remains to do.
      */
-    boolean prune(int logRetention, int bodyRetention) throws SQLException {
+    boolean prune(int logRetention, int bodyRetention, long logMaxBytes) throws SQLException {
         Connection con = connection();
         long excessRequests = requestRows - Math.max(0, logRetention);
         long excessDetails = detailRows - Math.max(0, bodyRetention);
+        boolean overSize = logMaxBytes > 0 && requestRows > 0 && usedBytes() > logMaxBytes;
+        if (overSize) {
+            excessRequests = Math.max(excessRequests, Math.min(requestRows, PRUNE_CHUNK));
+            sizePruned += Math.min(requestRows, PRUNE_CHUNK);
+        }
         if (excessRequests <= 0 && excessDetails <= 0) {
-            return false;
+            return reclaim();
         }
         con.setAutoCommit(false);
         try {
@@ -245,6 +261,7 @@ final class LogWriter implements AutoCloseable {
                 if (upTo == Long.MIN_VALUE) {
                     requestRows = -2; // the count drifted (rows removed elsewhere): recount below
                 } else {
+                    PartWriter.release(con, "request_id <= ?", upTo);
                     deletedDetails += delete(con, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
                     delete(con, "DELETE FROM request_attempts WHERE request_id <= ?", upTo);
                     deletedRequests = delete(con, "DELETE FROM requests WHERE id <= ?", upTo);
@@ -255,6 +272,7 @@ final class LogWriter implements AutoCloseable {
                 if (upTo == Long.MIN_VALUE) {
                     detailRows = -2;
                 } else {
+                    PartWriter.release(con, "request_id <= ?", upTo);
                     deletedDetails = delete(con, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
                 }
             }
@@ -271,7 +289,61 @@ final class LogWriter implements AutoCloseable {
             requestRows = count("SELECT count(*) FROM requests");
             detailRows = count("SELECT count(*) FROM request_bodies");
         }
-        return requestRows > logRetention || detailRows > bodyRetention;
+        return requestRows > logRetention || detailRows > bodyRetention || overSize;
+    }
+
+    /** Free pages past which space is given back to the file system (4 MiB of 4 KiB pages). */
+    static final int RECLAIM_ABOVE_PAGES = 1024;
+    /** Pages given back per step: each step is one short write transaction (about 4 MiB). */
+    static final int RECLAIM_STEP_PAGES = 1024;
+    /** Requests pruned because the log was over logMaxBytes (tests read it). */
+    long sizePruned;
+    /** Pages given back by incremental vacuum steps. */
+    long reclaimedPages;
+
+    /** Bytes the database's pages hold, free pages not counted. */
+    long usedBytes() throws SQLException {
+        return (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
+    }
+
+    /**
+     * One step of giving free pages back: {@code PRAGMA incremental_vacuum} of at most
+     * {@value #RECLAIM_STEP_PAGES} pages, when more than {@value #RECLAIM_ABOVE_PAGES} are free
+     * (fewer are kept for the next inserts). Never one long lock: the writer commits its
+     * batches between steps. Returns true when more remains to give back.
+     */
+    boolean reclaim() throws SQLException {
+        long free = pragma("freelist_count");
+        if (free <= RECLAIM_ABOVE_PAGES || pragma("auto_vacuum") != 2) {
+            return false;
+        }
+        long step = Math.min(RECLAIM_STEP_PAGES, free);
+        // sqlite-jdbc runs one step of the pragma per execution, and each step frees one page: so one
+        // short transaction executes it once per page (about 20 ms for 1,024 pages)
+        Connection con = connection();
+        con.setAutoCommit(false);
+        try {
+            for (long i = 0; i < step; i++) {
+                // a statement of its own each time: one left mid-step would keep the commit from happening
+                try (Statement st = con.createStatement()) {
+                    st.execute("PRAGMA incremental_vacuum(1)");
+                }
+            }
+            con.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw e;
+        } finally {
+            restoreAutoCommit();
+        }
+        reclaimedPages += step;
+        return free - step > RECLAIM_ABOVE_PAGES;
+    }
+
+    private long pragma(String name) throws SQLException {
+        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /** Drops aggregates older than their keep period (never touched by log retention). */
@@ -356,5 +428,6 @@ final class LogWriter implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly();
+        parts.close();
     }
 }

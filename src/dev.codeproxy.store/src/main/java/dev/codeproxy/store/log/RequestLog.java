@@ -53,6 +53,16 @@ import java.util.logging.Logger;
  * {@value LogWriter#PRUNE_CHUNK} requests; under a backlog, details that pruning would delete at
  * once are not written at all. Settings and secrets are read live (once per batch).
  *
+ * <p>Request bodies are stored by their parts, each once ({@link PartPreparer}, {@link PartWriter});
+ * retention also prunes the oldest requests while the database holds more than
+ * {@code logMaxBytes}, and gives freed pages back in small steps.
+ *
+ * <p>When the database refuses writes (a full disk, an I/O error: {@link LogFailure}), the batch
+ * is held and retried with backoff ({@value #RETRY_FIRST_MS} ms doubling to
+ * {@value #RETRY_LONGEST_MS} ms) and nothing more is taken off the queue, so requests wait there
+ * (its bound then decides what is dropped, and counted); one warning says so when it starts, one
+ * line when it ends, and {@link #health()} tells the dashboard.
+ *
  * <p>The writer starts with the constructor; {@link #close()} stops taking records, writes
  * everything queued and stops the writer.
  */
@@ -111,6 +121,8 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     private long lastErrorWarning = System.nanoTime() - WARN_EVERY_NANOS;
     /** Used on the preparer thread only. */
     private final BodyCodec codec = new BodyCodec();
+    /** Used on the preparer thread only. */
+    private final PartPreparer parts = new PartPreparer();
     private final ExecutorService preparer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("request-log-prepare").daemon().unstarted(r));
     private PriceTable priceTable;
@@ -219,6 +231,16 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         return dropped.get();
     }
 
+    /** Request-body parts redacted and compressed since start (parts seen before are not). */
+    public long partsPrepared() {
+        return parts.prepared;
+    }
+
+    /** Request-body parts found already stored (neither redacted nor compressed again). */
+    public long partsReused() {
+        return parts.reused;
+    }
+
     /** Rows committed since start. */
     public long written() {
         return written;
@@ -288,6 +310,17 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         InFlight pending = null;
         try {
             while (true) {
+                if (stalled != null) {
+                    // the database refuses writes (full disk...): nothing new is taken off the queue
+                    // until the rows held here are written; past the queue's bound, records are dropped
+                    if (!retryStalled()) {
+                        if (closing && System.nanoTime() > giveUpAt) {
+                            giveUp(pending);
+                            break;
+                        }
+                        continue;
+                    }
+                }
                 boolean busy = pending != null || pruneRequests.get() > pruneDone;
                 RequestRecord first = queue.poll(busy ? 0 : FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
                 InFlight next = null;
@@ -309,6 +342,14 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
                     commit(pending);
                 }
                 pending = next;
+                if (stalled != null) {
+                    continue; // no retention either while the database refuses writes
+                }
+                if (pending == null && health.failing() && queue.isEmpty()) {
+                    // one episode ends when what waited is written: a nearly full disk that takes a
+                    // batch now and then does not make the output say "failing" and "again" each time
+                    recovered();
+                }
                 if (pending == null && closing && queue.isEmpty()) {
                     break;
                 }
@@ -321,6 +362,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         } finally {
             writer.close();
             preparer.execute(codec::close);
+            preparer.execute(parts::close);
             preparer.shutdown();
             synchronized (progress) {
                 progress.notifyAll();
@@ -347,7 +389,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             String firstError = null;
             for (int i = 0; i < batch.size(); i++) {
                 try {
-                    rows.add(LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec));
+                    rows.add(LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec, parts));
                 } catch (RuntimeException e) {
                     failed++;
                     firstError = firstError == null ? e.toString() : firstError;
@@ -376,18 +418,132 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             written += rows.size();
         } catch (SQLException | RuntimeException e) {
             writer.closeQuietly();
+            if (LogFailure.isTransient(e)) {
+                stall(rows, inFlight.records(), e);
+                return;
+            }
             // one bad row must not lose its neighbours: try each alone
-            for (LogRow r : rows) {
-                try {
-                    writer.write(List.of(r), clock.getZone());
-                    written += 1;
-                } catch (SQLException | RuntimeException e2) {
-                    writer.closeQuietly();
-                    lost(1, "a request could not be written to the log: " + e2.getMessage());
-                }
+            if (!commitEach(rows, inFlight.records())) {
+                return;
             }
         }
         finished(inFlight.records());
+    }
+
+    // ------------------------------------------------------------------ a database that refuses writes
+
+    /** Backoff between retries of stalled rows: from the first to the longest, doubling. */
+    static final long RETRY_FIRST_MS = 100;
+    static final long RETRY_LONGEST_MS = 5_000;
+    /** After close() a failing writer keeps retrying this long, then counts what it holds as dropped. */
+    static final long GIVE_UP_AFTER_CLOSE_MS = 10_000;
+
+    private record Stalled(List<LogRow> rows, int records) {
+    }
+
+    /** Rows that could not be written, retried with backoff (writer thread only). */
+    private Stalled stalled;
+    private long retryDelayMs = RETRY_FIRST_MS;
+    private long giveUpAt = Long.MAX_VALUE;
+    private volatile LogHealth health = LogHealth.OK;
+
+    /** Whether the log is writing, and since when and why not. */
+    public LogHealth health() {
+        return health.withWaiting(queueDepth(), dropped.get());
+    }
+
+    private void stall(List<LogRow> rows, int records, Exception e) {
+        stalled = new Stalled(rows, records);
+        retryDelayMs = Math.max(retryDelayMs, RETRY_FIRST_MS);
+        if (!health.failing()) { // a new episode (a failure while the backlog drains is the same one)
+            String why = LogFailure.describe(e);
+            health = LogHealth.failing(why, clock.millis());
+            retryDelayMs = RETRY_FIRST_MS;
+            LOG.warning("request log: cannot write to " + writer.file() + " (" + why + "); requests wait in the "
+                    + "log's queue (up to " + queue.remainingCapacity() + " more) and are written when it works again");
+        }
+    }
+
+    /** Waits the backoff, then tries the stalled rows again; true when they are written. */
+    private boolean retryStalled() throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryDelayMs);
+        while (System.nanoTime() < until) {
+            if (closing && giveUpAt == Long.MAX_VALUE) {
+                giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GIVE_UP_AFTER_CLOSE_MS);
+            }
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+        }
+        retryDelayMs = Math.min(RETRY_LONGEST_MS, retryDelayMs * 2);
+        Stalled st = stalled;
+        try {
+            writer.write(st.rows(), clock.getZone());
+        } catch (SQLException | RuntimeException e) {
+            writer.closeQuietly();
+            if (LogFailure.isTransient(e)) {
+                return false;
+            }
+            // no longer the disk: this batch itself cannot be written; the usual row-by-row path decides
+            stalled = null;
+            if (!commitEach(st.rows(), st.records())) {
+                return false;
+            }
+            finished(st.records());
+            return true;
+        }
+        written += st.rows().size();
+        stalled = null;
+        finished(st.records());
+        return true;
+    }
+
+    private void recovered() {
+        LogHealth was = health;
+        if (was.failing()) {
+            health = LogHealth.OK;
+            retryDelayMs = RETRY_FIRST_MS;
+            LOG.info("request log: writing again after " + (clock.millis() - was.since()) / 1000 + " s; the requests "
+                    + "that waited are written (" + dropped.get() + " dropped since start)");
+        }
+    }
+
+    /** Closing while the database still refuses writes: what is held is lost, and counted. */
+    private void giveUp(InFlight pending) {
+        int lost = stalled.records();
+        finished(stalled.records());
+        stalled = null;
+        if (pending != null) {
+            lost += pending.records();
+            finished(pending.records());
+        }
+        int queued = 0;
+        for (RequestRecord r; (r = queue.poll()) != null; ) {
+            if (r != WAKE) {
+                queued++;
+            }
+        }
+        lost += queued;
+        finished(queued);
+        dropped.addAndGet(lost);
+        LOG.warning("request log: stopping while the database still refuses writes (" + health.reason() + "); "
+                + lost + " requests were not written");
+    }
+
+    /** Writes rows one by one; false when the database refused writes (the rest is then stalled). */
+    private boolean commitEach(List<LogRow> rows, int records) {
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                writer.write(List.of(rows.get(i)), clock.getZone());
+                written += 1;
+            } catch (SQLException | RuntimeException e2) {
+                writer.closeQuietly();
+                if (LogFailure.isTransient(e2)) {
+                    stall(new ArrayList<>(rows.subList(i, rows.size())), records, e2);
+                    return false;
+                }
+                lost(1, "a request could not be written to the log: " + e2.getMessage());
+            }
+        }
+        return true;
     }
 
     private void finished(int records) {
@@ -402,7 +558,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         long pass = pruneRequests.get();
         Settings s = settings.get();
         try {
-            boolean more = writer.prune(s.logRetention(), s.bodyRetention());
+            boolean more = writer.prune(s.logRetention(), s.bodyRetention(), s.logMaxBytes());
             long now = clock.millis();
             if (!aggregatesPruned || now - lastAggregatePrune >= AGGREGATE_PRUNE_EVERY_MS || now < lastAggregatePrune) {
                 writer.pruneAggregates(now, clock.getZone());

@@ -34,6 +34,8 @@ public final class RequestLogBench {
         run("keep everything: retention 10,000,000 rows / 1,000,000 bodies", recs,
                 Map.of("logRetention", "10000000", "bodyRetention", "1000000"));
         run("capture none, retention 10,000,000 rows", recs, Map.of("logRetention", "10000000", "captureMode", "none"));
+        // how the log grows for one long Claude Code conversation (scripts/bench's growth row)
+        ConversationGrowthBench.run(200);
     }
 
     static double run(String name, List<RequestRecord> recs, Map<String, String> settings) throws IOException {

@@ -98,15 +98,27 @@ class RequestLogTest {
 
     @Test
     void bodiesAreStoredCompressedAndDecodeToTheOriginal() {
+        // a JSON request body is stored by parts (here: the envelope and tools), each compressed
         String big = "{\"tools\":[" + "{\"name\":\"Bash\",\"description\":\"Runs a command\"},".repeat(2000) + "{}]}";
-        s.write(Rec.of(1).bodies(big, "ok"));
-        List<Object> row = s.rows("SELECT request_body, request_body_size FROM request_bodies").getFirst();
-        byte[] stored = (byte[]) row.get(0);
+        // anything else whole, compressed
+        String text = "not json: " + "Runs a command. ".repeat(2000);
+        s.write(Rec.of(1).bodies(big, "ok"), Rec.of(2).bodies(text, "ok"));
+        List<Object> row = s.rows("SELECT request_body, request_body_size, request_layout FROM request_bodies "
+                + "WHERE request_id = 1").getFirst();
+        assertNull(row.get(0), "stored by parts, not whole");
         assertEquals((long) big.length(), row.get(1));
-        assertTrue(stored.length < big.length() / 10, "compressed " + stored.length + " of " + big.length());
-        assertEquals(0x78, stored[0] & 0xff, "a zlib stream");
-        assertArrayEquals(big.getBytes(StandardCharsets.UTF_8), BodyCodec.decompress(stored));
+        assertNotNull(row.get(2));
+        List<Object> tools = s.rows("SELECT data, size FROM request_parts ORDER BY size DESC").getFirst();
+        byte[] part = (byte[]) tools.get(0);
+        assertEquals((long) big.length() - "{\"tools\":}".length(), tools.get(1));
+        assertTrue(part.length < big.length() / 10, "compressed " + part.length + " of " + big.length());
+        assertEquals(0x78, part[0] & 0xff, "a zlib stream");
         assertEquals(big, new String(q.detail(1).orElseThrow().requestBody(), StandardCharsets.UTF_8));
+
+        byte[] stored = (byte[]) s.rows("SELECT request_body FROM request_bodies WHERE request_id = 2").getFirst().get(0);
+        assertTrue(stored.length < text.length() / 10, "compressed " + stored.length + " of " + text.length());
+        assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), BodyCodec.decompress(stored));
+        assertEquals(text, new String(q.detail(2).orElseThrow().requestBody(), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -51,13 +51,27 @@ public final class LogDtos {
      * @param size      captured bytes
      * @param truncated cut at the {@code maxBodyBytes} setting
      * @param sse       the reassembled stream when {@code kind} is {@code sse}
+     * @param raw       for {@code json}: the body exactly as stored (what the client sent, secrets
+     *                  masked), where {@code text} is pretty-printed; "copy as curl" sends it
      */
-    public record Body(String kind, String text, int size, boolean truncated, Sse sse) {
-        public static final Body NONE = new Body("none", null, 0, false, null);
+    public record Body(String kind, String text, int size, boolean truncated, Sse sse, String raw) {
+        public static final Body NONE = new Body("none", null, 0, false, null, null);
     }
 
     public record Detail(Entry entry, List<Attempt> attempts, Map<String, List<String>> requestHeaders,
                          Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
-                         Body requestBody, Body responseBody) {
+                         Body requestBody, Body responseBody, Messages messages) {
+    }
+
+    /**
+     * The request's messages against the previous request of the same Claude Code session.
+     *
+     * @param total      messages in the request
+     * @param fresh      how many are new (sent for the first time)
+     * @param newIndexes their positions in {@code messages}
+     * @param previousId the request compared with; null when none (then every message is new)
+     * @param changed    earlier messages whose bytes changed (a moved cache marker, a context edit)
+     */
+    public record Messages(int total, int fresh, List<Integer> newIndexes, Long previousId, int changed) {
     }
 }

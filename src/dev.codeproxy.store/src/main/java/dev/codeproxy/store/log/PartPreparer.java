@@ -1,0 +1,133 @@
+package dev.codeproxy.store.log;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The preparer thread's side of storing request bodies by parts: splits a body
+ * ({@link BodyParts}), and redacts, hashes and compresses only the parts it has not prepared
+ * before. It remembers the {@value #REMEMBERED} parts used last by the SHA-256 of their bytes as
+ * received, for the redactor in use (a change of secrets forgets them all, so a secret learnt
+ * later is masked in every part stored after). A remembered part may since have been collected
+ * by retention: the writer then redacts and compresses it itself ({@link Part#data()} null).
+ * One instance per thread.
+ */
+final class PartPreparer {
+    /**
+     * Parts remembered (about 170 bytes each, under 3 MiB in all): a 200-turn conversation has
+     * about 800, so twenty long sessions at once still reuse every part.
+     */
+    static final int REMEMBERED = 16_384;
+
+    /**
+     * One part to store.
+     *
+     * @param hash SHA-256 of the stored (redacted) bytes: the part's address
+     * @param size stored bytes before compression
+     * @param data the compressed stored bytes; null when the log had this part already
+     * @param source where the part's received bytes are ({@code source[from, to)}), for the writer's fallback
+     */
+    record Part(byte[] hash, int size, byte[] data, byte[] source, int from, int to, Redactor redactor) {
+    }
+
+    /** A part in its place: {@code gap} envelope bytes after the previous part's place. */
+    record Placed(int kind, Part part, int gap) {
+    }
+
+    /** A body ready to be stored by parts; {@code size} is the stored body's length. */
+    record Prepared(Part envelope, List<Placed> parts, int size, String sessionKey) {
+    }
+
+    private record Known(byte[] hash, int size) {
+    }
+
+    private record Key(long a, long b, long c, long d) {
+        static Key of(byte[] h) {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(h);
+            return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
+        }
+    }
+
+    private final MessageDigest sha = sha256();
+    private final BodyCodec codec = new BodyCodec(BodyCodec.PART_LEVEL);
+    private final Map<Key, Known> known = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, Known> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+    private Redactor knownFor;
+    /** Parts redacted and compressed, and parts found remembered (tests and the benchmark read them). */
+    volatile long prepared;
+    volatile long reused;
+
+    /** The body by parts, or null when it is not one JSON object (it is then stored whole). */
+    Prepared prepare(byte[] body, Map<String, List<String>> headers, Redactor red) {
+        BodyParts.Split split = BodyParts.split(body);
+        if (split == null) {
+            return null;
+        }
+        if (red != knownFor) {
+            known.clear();
+            knownFor = red;
+        }
+        byte[] envelope = split.envelope(body);
+        Part env = part(envelope, 0, envelope.length, red);
+        int size = env.size();
+        List<Placed> placed = new ArrayList<>(split.parts().size());
+        int removed = 0;
+        int last = 0;
+        for (BodyParts.Span s : split.parts()) {
+            int at = s.start() - removed;
+            Part p = part(body, s.start(), s.end(), red);
+            placed.add(new Placed(s.kind(), p, at - last));
+            size += p.size();
+            removed += s.end() - s.start();
+            last = at;
+        }
+        return new Prepared(env, placed, size, SessionKey.of(headers, body, split));
+    }
+
+    private Part part(byte[] src, int from, int to, Redactor red) {
+        sha.update(src, from, to - from);
+        byte[] rawHash = sha.digest();
+        Key key = Key.of(rawHash);
+        Known k = known.get(key);
+        if (k != null) {
+            reused++;
+            return new Part(k.hash(), k.size(), null, src, from, to, red);
+        }
+        Stored s = store(src, from, to, red, codec, sha, rawHash);
+        known.put(key, new Known(s.hash(), s.bytes().length));
+        prepared++;
+        return new Part(s.hash(), s.bytes().length, s.data(), src, from, to, red);
+    }
+
+    record Stored(byte[] bytes, byte[] hash, byte[] data) {
+    }
+
+    /** Redacts, hashes and compresses one part ({@code rawHash}: its received bytes' hash, or null). */
+    static Stored store(byte[] src, int from, int to, Redactor red, BodyCodec codec, MessageDigest sha, byte[] rawHash) {
+        byte[] raw = Arrays.copyOfRange(src, from, to);
+        byte[] stored = red.bytes(raw);
+        byte[] hash = stored == raw && rawHash != null ? rawHash : sha.digest(stored);
+        return new Stored(stored, hash, codec.compress(stored));
+    }
+
+    void close() {
+        codec.close();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
