@@ -118,7 +118,7 @@ final class LogRow {
             // a whole request body is stored by its parts, each once (see PartPreparer); a cut one whole
             byte[] raw = r.requestBody();
             PartPreparer.Prepared byParts = bodies && raw != null && !r.requestBodyTruncated() && raw.length <= cap
-                    ? parts.prepare(raw, r.requestHeaders(), red) : null;
+                    ? parts.prepare(raw, r.requestHeaders(), r.sessionId(), red) : null;
             Body req = byParts != null || !bodies ? Body.NONE : Body.of(raw, r.requestBodyTruncated(), cap, red);
             Body res = bodies ? Body.of(r.responseBody(), r.responseBodyTruncated(), cap, red) : Body.NONE;
             String requestHeaders = HeadersJson.write(r.requestHeaders(), red);

@@ -67,7 +67,7 @@ final class PartPreparer {
     volatile long reused;
 
     /** The body by parts, or null when it is not one JSON object (it is then stored whole). */
-    Prepared prepare(byte[] body, Map<String, List<String>> headers, Redactor red) {
+    Prepared prepare(byte[] body, Map<String, List<String>> headers, String sessionId, Redactor red) {
         BodyParts.Split split = BodyParts.split(body);
         if (split == null) {
             return null;
@@ -90,7 +90,7 @@ final class PartPreparer {
             removed += s.end() - s.start();
             last = at;
         }
-        return new Prepared(env, placed, size, SessionKey.of(headers, body, split));
+        return new Prepared(env, placed, size, SessionKey.of(sessionId, headers, body, split));
     }
 
     private Part part(byte[] src, int from, int to, Redactor red) {

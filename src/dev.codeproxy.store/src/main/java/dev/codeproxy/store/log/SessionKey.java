@@ -25,7 +25,15 @@ final class SessionKey {
     private SessionKey() {
     }
 
-    static String of(Map<String, List<String>> headers, byte[] body, BodyParts.Split split) {
+    /**
+     * @param sessionId the session the proxy found for the request (its live header, before
+     *                  redaction, or metadata.user_id: {@code SessionKeys}), or null: then the
+     *                  stored headers and the body are looked at here
+     */
+    static String of(String sessionId, Map<String, List<String>> headers, byte[] body, BodyParts.Split split) {
+        if (sessionId != null && !sessionId.isBlank()) {
+            return hash(sessionId.strip());
+        }
         if (headers != null) {
             for (var e : headers.entrySet()) {
                 if (e.getKey() != null && e.getKey().equalsIgnoreCase("x-claude-code-session-id")
