@@ -3,13 +3,13 @@ package dev.codeproxy.admin;
 import dev.codeproxy.admin.api.Api;
 import dev.codeproxy.admin.api.ClaudeResource;
 import dev.codeproxy.admin.api.ConfigResource;
-import dev.codeproxy.admin.api.RoutesResource;
-import dev.codeproxy.admin.api.EndpointTester;
 import dev.codeproxy.admin.api.DoctorResource;
+import dev.codeproxy.admin.api.EndpointTester;
 import dev.codeproxy.admin.api.EndpointsResource;
 import dev.codeproxy.admin.api.LogHealthResource;
 import dev.codeproxy.admin.api.LogsResource;
 import dev.codeproxy.admin.api.PricingResource;
+import dev.codeproxy.admin.api.RoutesResource;
 import dev.codeproxy.admin.api.Services;
 import dev.codeproxy.admin.api.SessionsResource;
 import dev.codeproxy.admin.api.SettingsResource;
@@ -17,7 +17,6 @@ import dev.codeproxy.admin.api.StatsResource;
 import dev.codeproxy.admin.api.StatusResource;
 import dev.codeproxy.admin.api.TokensResource;
 import dev.codeproxy.admin.api.UsageResource;
-import dev.codeproxy.admin.statusline.StatuslineService;
 import dev.codeproxy.admin.api.dto.Shared;
 import dev.codeproxy.admin.live.EventBroker;
 import dev.codeproxy.admin.live.LiveSocket;
@@ -31,7 +30,9 @@ import dev.codeproxy.admin.security.LoginLimiter;
 import dev.codeproxy.admin.security.LoginService;
 import dev.codeproxy.admin.security.SecurityFilter;
 import dev.codeproxy.admin.security.SessionStore;
+import dev.codeproxy.admin.statusline.StatuslineService;
 import dev.codeproxy.admin.tokens.ClientTokens;
+import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.pricing.PriceTable;
@@ -48,13 +49,14 @@ import dev.codeproxy.store.stats.StatsRange;
 import dev.codeproxy.store.usage.UsageQueries;
 import io.helidon.http.media.MediaSupport;
 import io.helidon.http.media.jsonb.JsonbSupport;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.websocket.WsRouting;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
-
-import dev.codeproxy.core.Endpoint;
 
 import java.time.Clock;
 import java.util.List;
@@ -144,7 +146,7 @@ public final class ControlPlane implements AutoCloseable {
      * The filter that counts every response for {@code /observe/metrics} by route and status
      * (refusals included): register it before any other, ahead of {@link #routing}.
      */
-    public io.helidon.webserver.http.Filter responseCounter() {
+    public Filter responseCounter() {
         return metrics.responses();
     }
 
@@ -256,7 +258,7 @@ public final class ControlPlane implements AutoCloseable {
                 .findFirst().orElse(null);
     }
 
-    private void gate(io.helidon.webserver.http.ServerRequest req, io.helidon.webserver.http.ServerResponse res) {
+    private void gate(ServerRequest req, ServerResponse res) {
         AccessPolicy.Decision d = policy.verify(req.path().absolute().rawPath(),
                 SecurityFilter.routedPath(req.path().absolute()), req.headers());
         if (d.allowed()) {

@@ -1,8 +1,11 @@
 package dev.codeproxy.admin;
 
+import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.claude.ClaudeSettings;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the control plane asks of the server that hosts it (implemented by the app's composition
@@ -24,8 +27,8 @@ public interface ServerControl {
      * {@code Host} names accepted besides the stored {@code allowedHosts} setting, from the command
      * line or environment ({@code --allowed-hosts}, {@code CODE_PROXY_ALLOWED_HOSTS}).
      */
-    default java.util.List<String> allowedHosts() {
-        return java.util.List.of();
+    default List<String> allowedHosts() {
+        return List.of();
     }
 
     /**
@@ -80,7 +83,7 @@ public interface ServerControl {
      * Runs the self-test (in-process fake endpoints, the running retry and breaker settings) and
      * hands over each scenario's result as it ends.
      */
-    void selftest(java.util.function.Consumer<dev.codeproxy.admin.doctor.Check> each);
+    void selftest(Consumer<Check> each);
 
     /** The server's version, for the status line. */
     String version();

@@ -3,10 +3,12 @@ package dev.codeproxy.app;
 import dev.codeproxy.claude.ClaudeEnv;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.claude.ClaudeSettingsException;
+import dev.codeproxy.claude.HeldByAnotherProxy;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Secrets;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.store.DataDir;
+import dev.codeproxy.store.InstanceLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,7 +64,7 @@ final class ClaudeCommand implements Callable<Integer> {
             LedgerLock.ownerOnly(data);
             try {
                 return run(data);
-            } catch (dev.codeproxy.claude.HeldByAnotherProxy e) {
+            } catch (HeldByAnotherProxy e) {
                 // not a usage error: another instance holds the file
                 throw new CommandFailure("claude " + verb() + ": " + Cli.oneLine(e.getMessage()));
             } catch (ClaudeSettingsException e) {
@@ -78,7 +80,7 @@ final class ClaudeCommand implements Callable<Integer> {
             // another data directory's instance counts as running while its lock is held
             return new ClaudeSettings(ClaudeSettings.resolveDir(configDir.dir == null ? null : configDir.dir.toString(),
                     env, ClaudeSettings.userHome(env)), data, new ClaudeSettings.Owner(ProcessHandle.current().pid(),
-                    null, dev.codeproxy.store.InstanceLock::isServing));
+                    null, InstanceLock::isServing));
         }
 
         abstract String verb();
@@ -161,8 +163,8 @@ final class ClaudeCommand implements Callable<Integer> {
                 endpoints = store.endpoints.list();
             }
             // --port, else the server running on this data directory, else the stored setting
-            String url = port != null ? ClaudeEnv.proxyUrl(s.host(), port) : dev.codeproxy.store.InstanceLock.running(data)
-                    .map(dev.codeproxy.store.InstanceLock.Info::url).orElse(null);
+            String url = port != null ? ClaudeEnv.proxyUrl(s.host(), port) : InstanceLock.running(data)
+                    .map(InstanceLock.Info::url).orElse(null);
             if (url == null) {
                 if (s.port() == 0) {
                     throw new CommandFailure("claude apply: no server runs on this data directory and the stored port "

@@ -1,10 +1,11 @@
 package dev.codeproxy.app;
 
-import picocli.CommandLine;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -35,10 +36,10 @@ final class Cli {
             DoctorCommand.class, SelftestCommand.class, ImportCommand.class, ExportCommand.class,
             EndpointCommand.class, SettingsCommand.class, RouteCommand.class, ClaudeCommand.class, TokenCommand.class,
             UsageCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class);
+            VersionCommand.class, CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class);
     /** Commands that need every other command's model: help, and shell completion. */
     private static final Set<Class<?>> NEED_ALL = Set.of(CommandLine.HelpCommand.class,
-            picocli.AutoComplete.GenerateCompletion.class);
+            AutoComplete.GenerateCompletion.class);
     static final int USAGE = 2;
     static final int FAILURE = 1;
     private static final Set<String> ROOT_FLAGS = Set.of("-h", "--help", "-V", "--version");

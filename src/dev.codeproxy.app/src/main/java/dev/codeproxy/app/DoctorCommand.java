@@ -7,7 +7,9 @@ import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Settings;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.EndpointRepository;
+import dev.codeproxy.store.InstanceLock;
 import dev.codeproxy.store.SettingsRepository;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import picocli.CommandLine.Command;
@@ -169,7 +171,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** The running server's URL (asked at /observe/health), else checks the port is free; null when none runs. */
     private String checkServer(Path dir, Settings settings, List<Check> checks) {
-        var running = dev.codeproxy.store.InstanceLock.running(dir);
+        var running = InstanceLock.running(dir);
         if (running.isPresent()) {
             String url = running.get().url();
             String who = "Code Proxy (pid " + running.get().pid() + ")";
@@ -242,7 +244,7 @@ final class DoctorCommand implements Callable<Integer> {
         JsonObject root = null;
         if (Files.isRegularFile(file)) {
             try {
-                var v = jakarta.json.Json.createReader(new StringReader(Files.readString(file))).readValue();
+                var v = Json.createReader(new StringReader(Files.readString(file))).readValue();
                 root = v instanceof JsonObject o ? o : null;
             } catch (Exception e) {
                 checks.add(Check.fail("claude settings", file + " is not valid JSON (" + e.getMessage() + ")",

@@ -14,6 +14,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -242,7 +244,7 @@ final class EndpointCommand implements Callable<Integer> {
     /** Completion values of --auth. */
     static final class AuthValues implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("x-api-key", "bearer").iterator();
         }
     }
@@ -350,7 +352,7 @@ final class EndpointCommand implements Callable<Integer> {
         }
 
         private static String changes(Endpoint a, Endpoint b) {
-            List<String> c = new java.util.ArrayList<>();
+            List<String> c = new ArrayList<>();
             if (!a.name().equals(b.name())) {
                 c.add("name " + b.name());
             }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class HttpDate implements Filter {
     String now() {
         long s = clock.millis() / 1000;
         if (s != second) {
-            value = IMF_FIXDATE.format(java.time.Instant.ofEpochSecond(s));
+            value = IMF_FIXDATE.format(Instant.ofEpochSecond(s));
             second = s;
         }
         return value;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -54,11 +55,11 @@ final class ImportCommand implements Callable<Integer> {
             throw new CommandFailure("import: " + file + ": no such file");
         } catch (CharacterCodingException e) {
             throw new CommandFailure("import: " + file + ": not UTF-8 text; expected a code-proxy/1 JSON file");
-        } catch (java.nio.file.AccessDeniedException e) {
+        } catch (AccessDeniedException e) {
             throw new CommandFailure("import: " + file + ": cannot read it (permission denied)");
         } catch (IOException e) {
             throw new CommandFailure("import: " + file + ": cannot read it"
-                    + (java.nio.file.Files.isDirectory(file) ? " (a directory; expected a file)" : " (" + e.getMessage() + ")"));
+                    + (Files.isDirectory(file) ? " (a directory; expected a file)" : " (" + e.getMessage() + ")"));
         }
         ConfigFile cfg;
         try {

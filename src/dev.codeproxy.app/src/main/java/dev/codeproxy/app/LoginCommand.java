@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.store.InstanceLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,7 +107,7 @@ final class LoginCommand implements Callable<Integer> {
             return u;
         }
         // the server of this data directory says where it listens
-        var running = dev.codeproxy.store.InstanceLock.running(dataDir.resolve(ctx.env()));
+        var running = InstanceLock.running(dataDir.resolve(ctx.env()));
         if (running.isPresent()) {
             return running.get().url();
         }

@@ -3,6 +3,7 @@ package dev.codeproxy.app;
 import dev.codeproxy.admin.ControlPlane;
 import dev.codeproxy.admin.ServerControl;
 import dev.codeproxy.admin.WebUi;
+import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.claude.ClaudeEnv;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.ApiError;
@@ -10,15 +11,21 @@ import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Secrets;
 import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.pricing.Cost;
+import dev.codeproxy.core.pricing.PriceTable;
 import dev.codeproxy.proxy.ProxyErrors;
 import dev.codeproxy.proxy.ProxyService;
 import dev.codeproxy.store.ConfigSnapshot;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.InstanceLock;
+import dev.codeproxy.store.PriceRepository;
 import dev.codeproxy.store.log.RequestLog;
 import io.helidon.common.Weighted;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.http.media.MediaContext;
 import io.helidon.webserver.WebServer;
@@ -26,15 +33,27 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import jakarta.json.JsonValue;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The running server: database, live configuration, request log, control plane, and one Helidon
@@ -56,13 +75,13 @@ final class ProxyServer implements AutoCloseable {
      *                   ({@code --allowed-hosts} / {@code CODE_PROXY_ALLOWED_HOSTS}); never stored
      */
     record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                   Path claudeConfigDir, java.io.PrintStream notices, String adminToken, List<String> allowedHosts) {
+                   Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts) {
         Options {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         }
 
         Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                Path claudeConfigDir, java.io.PrintStream notices, String adminToken) {
+                Path claudeConfigDir, PrintStream notices, String adminToken) {
             this(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, adminToken, List.of());
         }
 
@@ -75,7 +94,7 @@ final class ProxyServer implements AutoCloseable {
         }
 
         Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                Path claudeConfigDir, java.io.PrintStream notices) {
+                Path claudeConfigDir, PrintStream notices) {
             this(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, null);
         }
 
@@ -102,7 +121,7 @@ final class ProxyServer implements AutoCloseable {
     private InstanceLock instanceLock;
     /** Set the moment a stop begins: /observe/health answers 503 from then on. */
     private volatile boolean stopping;
-    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private ProxyServer(Options options, Database database, ConfigSnapshot config, RequestLog log, String clientToken,
                         String adminToken) {
@@ -215,7 +234,7 @@ final class ProxyServer implements AutoCloseable {
                         .build())
                 .shutdownGracePeriod(Duration.ofSeconds(1))
                 .addFeature(ObserveFeature.just(HealthObserver.builder()
-                        .addCheck(this::draining, io.helidon.health.HealthCheckType.READINESS, "draining")
+                        .addCheck(this::draining, HealthCheckType.READINESS, "draining")
                         .build()))
                 .routing(r -> {
                     // first: every response counted by route kind and status, refusals included
@@ -232,12 +251,12 @@ final class ProxyServer implements AutoCloseable {
     private static WebServer started(WebServer s, String host, int port) {
         if (port != 0) {
             // Helidon logs a failed bind as two SEVERE lines before it reports port -1: find out first
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
-                probe.bind(new java.net.InetSocketAddress(host, port));
-            } catch (java.io.IOException e) {
+                probe.bind(new InetSocketAddress(host, port));
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot listen on " + host + ":" + port + ": "
-                        + (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+                        + (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")
                         ? "the port is in use (another Code Proxy? see --port or CODE_PROXY_PORT)"
                         : "the address is not available on this machine (" + e.getMessage() + ")"));
             }
@@ -252,8 +271,8 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** DOWN (503) from the moment a stop begins, so a load balancer stops sending new requests. */
-    private io.helidon.health.HealthCheckResponse draining() {
-        return io.helidon.health.HealthCheckResponse.builder()
+    private HealthCheckResponse draining() {
+        return HealthCheckResponse.builder()
                 .status(!stopping)
                 .detail("draining", stopping)
                 .build();
@@ -351,16 +370,16 @@ final class ProxyServer implements AutoCloseable {
 
     private volatile long priceVersion = -1;
     private volatile long priceCheckedNanos;
-    private volatile dev.codeproxy.core.pricing.PriceTable priceTable;
+    private volatile PriceTable priceTable;
 
     /**
      * A request's cost in micro-dollars by the current price table (overrides included), or null
      * when unpriced. The overrides' version is read at most once a second, not once per request.
      */
-    Long costMicros(dev.codeproxy.core.event.RequestRecord r) {
+    Long costMicros(RequestRecord r) {
         long now = System.nanoTime();
         if (priceTable == null || now - priceCheckedNanos > 1_000_000_000L) {
-            var repo = new dev.codeproxy.store.PriceRepository(database);
+            var repo = new PriceRepository(database);
             long v = repo.version();
             if (v != priceVersion || priceTable == null) {
                 priceTable = repo.table();
@@ -368,7 +387,7 @@ final class ProxyServer implements AutoCloseable {
             }
             priceCheckedNanos = now;
         }
-        var cost = dev.codeproxy.core.pricing.Cost.of(r, priceTable);
+        var cost = Cost.of(r, priceTable);
         return cost.priced() ? cost.micros() : null;
     }
 
@@ -383,7 +402,7 @@ final class ProxyServer implements AutoCloseable {
      * Points Claude Code at this proxy (settings.json env), after restoring what a crashed earlier
      * run left behind. Problems are reported and the proxy keeps running without touching the file.
      */
-    private void pointClaudeCode(Path dir, Path dataDir, java.io.PrintStream notices) {
+    private void pointClaudeCode(Path dir, Path dataDir, PrintStream notices) {
         ClaudeSettings cs = claudeSettingsFor(dir, dataDir);
         LedgerLock.ownerOnly(dataDir);
         try {
@@ -502,7 +521,7 @@ final class ProxyServer implements AutoCloseable {
         proxy.drain(Duration.ZERO);
         boolean done = false;
         try {
-            done = closed.await(3, java.util.concurrent.TimeUnit.SECONDS);
+            done = closed.await(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -617,11 +636,11 @@ final class ProxyServer implements AutoCloseable {
         }
 
         @Override
-        public void selftest(java.util.function.Consumer<dev.codeproxy.admin.doctor.Check> each) {
+        public void selftest(Consumer<Check> each) {
             try {
                 Selftest.run(Selftest.setup(config.settings(), config.endpoints()), each);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the self-test was interrupted", e);
@@ -637,9 +656,9 @@ final class ProxyServer implements AutoCloseable {
             Path file = options.dataDir().resolve(ADMIN_TOKEN_FILE);
             synchronized (ProxyServer.this) {
                 try {
-                    java.nio.file.Files.deleteIfExists(file);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot replace " + file + ": " + e.getMessage(), e);
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot replace " + file + ": " + e.getMessage(), e);
                 }
                 String fresh = DataDir.secret(options.dataDir(), ADMIN_TOKEN_FILE, () -> Secrets.newToken("cpa-"));
                 adminToken = fresh;
@@ -663,7 +682,7 @@ final class ProxyServer implements AutoCloseable {
     }
 
     /** Top-level keys for Claude Code's settings: statusLine when opted in (see ClaudeEnv.topLevel). */
-    private java.util.LinkedHashMap<String, jakarta.json.JsonValue> topLevel() {
+    private LinkedHashMap<String, JsonValue> topLevel() {
         return ClaudeEnv.topLevel(config.settings(), ClaudeEnv.statusLineLauncher(), options.dataDir());
     }
 

@@ -10,7 +10,12 @@ import dev.codeproxy.core.usage.Usage;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -27,9 +32,9 @@ final class RequestLines implements ProxyListener {
     private final PrintStream out;
     private final Format format;
     private volatile Function<RequestRecord, Long> costMicros;
-    private final java.util.concurrent.BlockingQueue<RequestRecord> queue =
-            new java.util.concurrent.ArrayBlockingQueue<>(10_000);
-    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    private final BlockingQueue<RequestRecord> queue =
+            new ArrayBlockingQueue<>(10_000);
+    private final AtomicLong dropped = new AtomicLong();
 
     RequestLines(PrintStream out, Format format, Function<RequestRecord, Long> costMicros) {
         this.out = out;
@@ -47,7 +52,7 @@ final class RequestLines implements ProxyListener {
     }
 
     private void drain() {
-        java.util.List<RequestRecord> batch = new java.util.ArrayList<>();
+        List<RequestRecord> batch = new ArrayList<>();
         StringBuilder sb = new StringBuilder();
         while (true) {
             try {

@@ -1,16 +1,19 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.claude.ClaudeSettings;
+import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.event.ProxyListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import dev.codeproxy.claude.ClaudeSettings;
-import dev.codeproxy.core.event.ProxyListener;
-
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -82,7 +85,7 @@ final class ServeCommand implements Callable<Integer> {
         Duration graceful = parseGrace(grace);
         List<String> hosts = allowedHosts != null ? parseHosts("--allowed-hosts", allowedHosts)
                 : env.get(Env.ALLOWED_HOSTS) != null ? parseHosts(Env.ALLOWED_HOSTS, env.get(Env.ALLOWED_HOSTS)) : List.of();
-        RequestLines.Format format = switch (logFormat.strip().toLowerCase(java.util.Locale.ROOT)) {
+        RequestLines.Format format = switch (logFormat.strip().toLowerCase(Locale.ROOT)) {
             case "text" -> RequestLines.Format.TEXT;
             case "json" -> RequestLines.Format.JSON;
             default -> throw new UsageError("--log-format: '" + logFormat + "' is not accepted; expected text or json");
@@ -159,8 +162,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "the proxy and the dashboard; every request still needs a client token or the admin token, and "
                     + "only the Host names this machine answers to (see --allowed-hosts) are accepted");
         }
-        List<dev.codeproxy.core.Endpoint> endpoints = s.config().endpoints();
-        if (endpoints.stream().noneMatch(dev.codeproxy.core.Endpoint::enabled)) {
+        List<Endpoint> endpoints = s.config().endpoints();
+        if (endpoints.stream().noneMatch(Endpoint::enabled)) {
             err.println("code-proxy: warning: no enabled endpoint: /v1 requests are refused (403 permission_error) "
                     + "until you add one: code-proxy endpoint add NAME --url URL --key-env VAR");
         }
@@ -175,20 +178,20 @@ final class ServeCommand implements Callable<Integer> {
     /** Completion values of --log-format. */
     static final class LogFormats implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("text", "json").iterator();
         }
     }
 
     static List<String> parseHosts(String source, String value) {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String part : value.split(",")) {
             String h = part.strip();
             if (h.isEmpty()) {
                 continue;
             }
             String name = h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
-            name = name.toLowerCase(java.util.Locale.ROOT);
+            name = name.toLowerCase(Locale.ROOT);
             boolean ipv6 = name.contains(":") && name.matches("[0-9a-f:.]+");
             boolean dns = name.matches("[a-z0-9_]([a-z0-9_.-]{0,252})") && !name.contains("..");
             if (!(ipv6 || dns)) {
@@ -244,7 +247,7 @@ final class ServeCommand implements Callable<Integer> {
 
     static String rootMessage(Throwable e) {
         Throwable t = e;
-        List<String> seen = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
         while (t != null) {
             if (t.getMessage() != null) {
                 seen.add(t.getMessage());

@@ -4,6 +4,8 @@ import dev.codeproxy.store.TokenRepository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,8 +34,8 @@ final class TokenCommand implements Callable<Integer> {
         @Override
         int run(Store store) {
             List<TokenRepository.StoredToken> all = new TokenRepository(store.db).list();
-            java.nio.file.Path file = dataDir.resolve(ctx.env()).resolve("client-token");
-            ctx.out().println(java.nio.file.Files.exists(file) ? "the generated token: in " + file + " (or "
+            Path file = dataDir.resolve(ctx.env()).resolve("client-token");
+            ctx.out().println(Files.exists(file) ? "the generated token: in " + file + " (or "
                     + Env.CLIENT_TOKEN + ")" : "the generated token: not created yet; the first code-proxy serve "
                     + "writes it to " + file + " (or set " + Env.CLIENT_TOKEN + ")");
             if (all.isEmpty()) {

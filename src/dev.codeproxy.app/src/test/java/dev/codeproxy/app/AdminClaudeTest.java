@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.event.ProxyListener;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class AdminClaudeTest extends AdminServerTest {
     void withoutTheIntegrationItSaysSo() {
         server.close();
         server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
-                dev.codeproxy.core.event.ProxyListener.NONE, null, System.err, ADMIN));
+                ProxyListener.NONE, null, System.err, ADMIN));
         JsonObject st = get("/_/api/claude").json();
         assertFalse(st.getBoolean("available"));
         assertTrue(st.getString("reason").contains("--no-claude-config"));

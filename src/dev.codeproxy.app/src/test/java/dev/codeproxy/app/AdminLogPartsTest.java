@@ -3,6 +3,7 @@ package dev.codeproxy.app;
 import dev.codeproxy.testkit.Conversation;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,7 @@ class AdminLogPartsTest extends AdminServerTest {
             } else {
                 assertEquals(2, m.getInt("fresh"), "an answer and the user's next message, turn " + n);
                 assertEquals(List.of(2 * n - 3, 2 * n - 2), m.getJsonArray("newIndexes").getValuesAs(
-                        jakarta.json.JsonNumber.class).stream().map(jakarta.json.JsonNumber::intValue).toList());
+                        JsonNumber.class).stream().map(JsonNumber::intValue).toList());
                 assertEquals(entries.get(i + 1).getJsonNumber("id").longValue(), m.getJsonNumber("previousId").longValue());
             }
         }

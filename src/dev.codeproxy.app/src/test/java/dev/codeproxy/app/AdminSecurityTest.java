@@ -1,8 +1,13 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.DataDir;
+import dev.codeproxy.testkit.Reply;
+import dev.codeproxy.testkit.SseFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -80,7 +85,7 @@ class AdminSecurityTest extends AdminServerTest {
         String b = login();
         assertFalse(a.equals(b), "two browsers, two sessions");
         assertEquals(200, send(request("GET", "/_/api/status", null).header("cookie", a).build()).status());
-        Resp out = send(HttpRequest.newBuilder(java.net.URI.create(base() + "/_/logout"))
+        Resp out = send(HttpRequest.newBuilder(URI.create(base() + "/_/logout"))
                 .header("cookie", a).header("origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(204, out.status());
         Resp replay = send(request("GET", "/_/api/status", null).header("cookie", a).build());
@@ -95,15 +100,15 @@ class AdminSecurityTest extends AdminServerTest {
         String cookie = login();
         server.close();
         server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
-                dev.codeproxy.core.event.ProxyListener.NONE, claudeDir, System.err, ADMIN));
+                ProxyListener.NONE, claudeDir, System.err, ADMIN));
         assertEquals(200, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status(),
                 "a restarted server keeps the dashboard logged in");
-        assertEquals(204, send(HttpRequest.newBuilder(java.net.URI.create(base() + "/_/logout"))
+        assertEquals(204, send(HttpRequest.newBuilder(URI.create(base() + "/_/logout"))
                 .header("cookie", cookie).header("origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build())
                 .status());
         server.close();
         server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
-                dev.codeproxy.core.event.ProxyListener.NONE, claudeDir, System.err, ADMIN));
+                ProxyListener.NONE, claudeDir, System.err, ADMIN));
         assertEquals(401, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status(),
                 "a logged-out session stays ended after a restart");
     }
@@ -262,8 +267,8 @@ class AdminSecurityTest extends AdminServerTest {
 
     @Test
     void proxyPathKeepsItsClientTokenAndTheDashboardAndHealthStayOpen() {
-        upstream.enqueue(dev.codeproxy.testkit.Reply.json(200,
-                dev.codeproxy.testkit.SseFixtures.jsonMessage("claude-sonnet-4-5", "hi")));
+        upstream.enqueue(Reply.json(200,
+                SseFixtures.jsonMessage("claude-sonnet-4-5", "hi")));
         addEndpoint("main", upstream.baseUrl());
         Resp noToken = send(request("POST", "/v1/messages", MESSAGE).build());
         assertEquals(401, noToken.status());
@@ -282,11 +287,11 @@ class AdminSecurityTest extends AdminServerTest {
     @Test
     void logoutDropsTheCookie() {
         String cookie = login();
-        Resp r = send(HttpRequest.newBuilder(java.net.URI.create(base() + "/_/logout"))
+        Resp r = send(HttpRequest.newBuilder(URI.create(base() + "/_/logout"))
                 .header("cookie", cookie).header("origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(204, r.status());
         assertTrue(r.header("set-cookie").contains("Max-Age=0"));
-        Resp cross = send(HttpRequest.newBuilder(java.net.URI.create(base() + "/_/logout"))
+        Resp cross = send(HttpRequest.newBuilder(URI.create(base() + "/_/logout"))
                 .header("cookie", cookie).header("origin", "http://evil.example").POST(HttpRequest.BodyPublishers.noBody())
                 .build());
         assertEquals(403, cross.status());
@@ -337,7 +342,7 @@ class AdminSecurityTest extends AdminServerTest {
         AdminPathSpellingsTest.Answer big;
         try {
             big = AdminPathSpellingsTest.exchange(server.port(), chunked.toString());
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             big = null; // the server may close while the rest is still being sent: refused either way
         }
         if (big != null) {

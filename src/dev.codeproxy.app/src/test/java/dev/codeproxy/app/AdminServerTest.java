@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.testkit.FakeUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -28,10 +29,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,7 +107,7 @@ abstract class AdminServerTest {
             s.settings.putAll(settings());
         }
         upstream = FakeUpstream.start();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, host(), 0, CLIENT, dev.codeproxy.core.event.ProxyListener.NONE,
+        server = ProxyServer.start(new ProxyServer.Options(dataDir, host(), 0, CLIENT, ProxyListener.NONE,
                 claudeDir, System.err, ADMIN));
     }
 
@@ -312,7 +315,7 @@ abstract class AdminServerTest {
             socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
             socket.setSoTimeout(30_000);
             StringBuilder req = new StringBuilder("GET /_/ws HTTP/1.1\r\n");
-            Map<String, String> h = new java.util.LinkedHashMap<>();
+            Map<String, String> h = new LinkedHashMap<>();
             h.put("Host", "127.0.0.1:" + server.port());
             h.put("Upgrade", "websocket");
             h.put("Connection", "Upgrade");
@@ -394,7 +397,7 @@ abstract class AdminServerTest {
     }
 
     /** Waits until {@code condition} holds (bounded), failing with {@code what}. */
-    static void await(String what, java.util.function.BooleanSupplier condition) {
+    static void await(String what, BooleanSupplier condition) {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -119,7 +120,7 @@ class AdminSettingsTest extends AdminServerTest {
 
     @Test
     void aPortInUseChangesNothing() throws IOException {
-        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int before = server.port();
             Resp r = api("PATCH", "/_/api/settings", "{\"port\":" + taken.getLocalPort() + ",\"maxRetries\":4}");
             assertEquals(400, r.status(), r.body());
@@ -131,7 +132,7 @@ class AdminSettingsTest extends AdminServerTest {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

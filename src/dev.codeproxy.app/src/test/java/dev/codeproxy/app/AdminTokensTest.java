@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,12 +37,12 @@ class AdminTokensTest extends AdminServerTest {
         long id = c.getJsonNumber("id").longValue();
 
         // only the hash is stored
-        try (var db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("code-proxy.db"));
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("code-proxy.db"));
              var st = db.createStatement(); var rs = st.executeQuery("SELECT token_hash, masked FROM client_tokens")) {
             assertTrue(rs.next());
             assertEquals(TokenRepository.hash(token), rs.getString(1));
             assertFalse(rs.getString(1).contains(token));
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
 

@@ -3,7 +3,9 @@ package dev.codeproxy.app;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -110,8 +112,8 @@ class AdminUsageTest extends AdminServerTest {
         assertEquals(5000, t.getInt("cacheWrite5m"));
         assertEquals(4000, t.getInt("cacheRead"));
         assertEquals(4000.0 / 10200, a.getJsonNumber("cacheHitRatio").doubleValue(), 1e-9);
-        assertEquals(List.of("a", "b"), a.getJsonArray("endpoints").getValuesAs(jakarta.json.JsonString.class).stream()
-                .map(jakarta.json.JsonString::getString).toList());
+        assertEquals(List.of("a", "b"), a.getJsonArray("endpoints").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList());
         assertEquals(1, a.getInt("endpointSwitches"));
         assertEquals(3000, a.getInt("failoverCacheWriteTokens"));
         assertEquals(11_250, a.getJsonNumber("failoverCostMicros").longValue());
@@ -201,8 +203,8 @@ class AdminUsageTest extends AdminServerTest {
                 - points.getJsonObject(0).getJsonNumber("start").longValue();
         assertEquals(3_600_000L, step);
         JsonArray years = get("/_/api/stats/years").json().getJsonArray("years");
-        assertEquals(List.of(LocalDate.now().getYear()), years.getValuesAs(jakarta.json.JsonNumber.class).stream()
-                .map(jakarta.json.JsonNumber::intValue).toList());
+        assertEquals(List.of(LocalDate.now().getYear()), years.getValuesAs(JsonNumber.class).stream()
+                .map(JsonNumber::intValue).toList());
         Resp bad = get("/_/api/stats/summary?range=week");
         assertEquals(400, bad.status());
         assertTrue(bad.body().contains("today, 24h, 7d, 30d, month or all"), bad.body());

@@ -1,6 +1,7 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.admin.ControlPlane;
+import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
 import jakarta.json.JsonObject;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,7 +38,7 @@ class AdminWebSocketTest extends AdminServerTest {
     /** A java.net.http WebSocket collecting whole text messages. */
     final class Client implements AutoCloseable {
         final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        final List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> all = new CopyOnWriteArrayList<>();
         final WebSocket ws;
 
         Client(Consumer<WebSocket.Builder> headers) {
@@ -190,7 +194,7 @@ class AdminWebSocketTest extends AdminServerTest {
 
     @Test
     void failoverIsAnnounced() throws Exception {
-        var second = dev.codeproxy.testkit.FakeUpstream.start();
+        var second = FakeUpstream.start();
         try {
             addEndpoint("first", upstream.baseUrl());
             addEndpoint("second", second.baseUrl());
@@ -270,11 +274,11 @@ class AdminWebSocketTest extends AdminServerTest {
 
     private int proxyQuietly() {
         try {
-            return http.send(java.net.http.HttpRequest.newBuilder(URI.create(base() + "/v1/messages"))
+            return http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/messages"))
                             .timeout(Duration.ofSeconds(30)).header("x-api-key", CLIENT)
                             .header("content-type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(MESSAGE)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                            .POST(HttpRequest.BodyPublishers.ofString(MESSAGE)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

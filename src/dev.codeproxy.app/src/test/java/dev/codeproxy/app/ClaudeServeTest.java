@@ -1,5 +1,7 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.claude.ClaudeSettings;
+import dev.codeproxy.core.event.ProxyListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +49,7 @@ class ClaudeServeTest {
         Files.writeString(settings, ORIGINAL);
         ByteArrayOutputStream notices = new ByteArrayOutputStream();
         ProxyServer server = ProxyServer.start(new ProxyServer.Options(tmp.resolve("data"), "127.0.0.1", 0,
-                TestProxy.TOKEN, dev.codeproxy.core.event.ProxyListener.NONE, claude,
+                TestProxy.TOKEN, ProxyListener.NONE, claude,
                 new PrintStream(notices, true, StandardCharsets.UTF_8)));
         try {
             String during = Files.readString(settings);
@@ -69,12 +73,12 @@ class ClaudeServeTest {
         Files.writeString(settings, ORIGINAL);
         Path data = tmp.resolve("data");
         // a run that applies and then dies without restoring (as after kill -9)
-        new dev.codeproxy.claude.ClaudeSettings(claude, data).apply(new java.util.LinkedHashMap<>(java.util.Map.of(
+        new ClaudeSettings(claude, data).apply(new LinkedHashMap<>(Map.of(
                 "ANTHROPIC_BASE_URL", "http://127.0.0.1:1", "ANTHROPIC_AUTH_TOKEN", "cp-old-run-token-000000")));
         assertTrue(Files.readString(settings).contains("127.0.0.1:1"));
         ByteArrayOutputStream notices = new ByteArrayOutputStream();
         ProxyServer server = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN,
-                dev.codeproxy.core.event.ProxyListener.NONE, claude, new PrintStream(notices, true, StandardCharsets.UTF_8)));
+                ProxyListener.NONE, claude, new PrintStream(notices, true, StandardCharsets.UTF_8)));
         try {
             assertTrue(notices.toString(StandardCharsets.UTF_8).contains("restored"), notices.toString());
             assertFalse(Files.readString(settings).contains("127.0.0.1:1\""));
@@ -92,7 +96,7 @@ class ClaudeServeTest {
         byte[] before = Files.readAllBytes(settings);
         ByteArrayOutputStream notices = new ByteArrayOutputStream();
         ProxyServer server = ProxyServer.start(new ProxyServer.Options(tmp.resolve("data"), "127.0.0.1", 0,
-                TestProxy.TOKEN, dev.codeproxy.core.event.ProxyListener.NONE, claude,
+                TestProxy.TOKEN, ProxyListener.NONE, claude,
                 new PrintStream(notices, true, StandardCharsets.UTF_8)));
         try {
             String said = notices.toString(StandardCharsets.UTF_8);

@@ -3,10 +3,13 @@ package dev.codeproxy.app;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,7 +59,7 @@ class CliDailyUseTest {
         // the key from standard input with --key -
         var stdin = System.in;
         try {
-            System.setIn(new java.io.ByteArrayInputStream("sk-ant-from-stdin-000000000000-STDN\n".getBytes()));
+            System.setIn(new ByteArrayInputStream("sk-ant-from-stdin-000000000000-STDN\n".getBytes()));
             var fromStdin = run("endpoint", "set", "second", "--key", "-", "--enable", "--data-dir", data());
             assertEquals(0, fromStdin.code(), fromStdin.err());
             assertEquals("", fromStdin.err(), "no warning for a key from standard input");
@@ -103,8 +106,8 @@ class CliDailyUseTest {
         Path typo = dir.resolve("dta");
         for (String[] args : new String[][] {{"export"}, {"endpoint", "list"}, {"token", "list"}, {"settings", "get"},
                 {"endpoint", "remove", "x"}, {"endpoint", "set", "x", "--weight", "2"}, {"token", "revoke", "x"}}) {
-            String[] full = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                    java.util.stream.Stream.of("--data-dir", typo.toString())).toArray(String[]::new);
+            String[] full = Stream.concat(Arrays.stream(args),
+                    Stream.of("--data-dir", typo.toString())).toArray(String[]::new);
             var r = run(full);
             assertEquals(1, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().contains(typo + ": no Code Proxy data there"), r.err());
@@ -146,14 +149,14 @@ class CliDailyUseTest {
         assertTrue(root.out().contains("Exit codes: 0 success, 2 usage error"), root.out());
         for (String[] cmd : new String[][] {{"serve"}, {"import"}, {"export"}, {"endpoint"}, {"endpoint", "add"},
                 {"endpoint", "set"}, {"settings", "set"}, {"claude", "apply"}, {"token", "create"}, {"version"}}) {
-            String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            String[] args = Arrays.copyOf(cmd, cmd.length + 1);
             args[cmd.length] = "--help";
             var h = run(args);
             assertEquals(0, h.code(), String.join(" ", args));
             assertFalse(h.out().contains("-V") || h.out().contains("--version"),
                     String.join(" ", cmd) + " lists a -V that does nothing: " + h.out());
             // a subcommand's -V is refused rather than silently ignored
-            String[] v = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+            String[] v = Arrays.copyOf(cmd, cmd.length + 1);
             v[cmd.length] = "-V";
             assertEquals(2, run(v).code(), String.join(" ", v));
         }

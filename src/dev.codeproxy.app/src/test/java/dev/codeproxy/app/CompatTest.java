@@ -4,10 +4,12 @@ import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.RecordedRequest;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -83,7 +85,7 @@ class CompatTest extends AdminServerTest {
         String without = body.replaceFirst(",\"context_management\":\\{\"edits\":\\[\\{\"type\":\"clear_thinking_20251015\","
                 + "\"keep\":\"all\"}]}", "");
         assertEquals(without, sent);
-        jakarta.json.Json.createReader(new java.io.StringReader(sent)).readObject();
+        Json.createReader(new StringReader(sent)).readObject();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.event.ProxyEvent;
+import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -52,15 +55,15 @@ class ConcurrencyTest {
             ConcurrentLinkedQueue<ProxyEvent> seen = new ConcurrentLinkedQueue<>();
             Path dir = Files.createTempDirectory("code-proxy-conc");
             try (Store s = new Store(dir)) {
-                s.settings.putAll(java.util.Map.of("retryCapMs", "200"));
+                s.settings.putAll(Map.of("retryCapMs", "200"));
             }
             ProxyServer server = ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TestProxy.TOKEN,
                     seen::add));
             try {
-                var repo = new dev.codeproxy.store.EndpointRepository(server.database().client());
-                repo.add(new dev.codeproxy.core.Endpoint(0, "flappy", "", true, 1, 1, flappy.baseUrl(), "k1",
+                var repo = new EndpointRepository(server.database().client());
+                repo.add(new Endpoint(0, "flappy", "", true, 1, 1, flappy.baseUrl(), "k1",
                         null, 600_000, null, false));
-                repo.add(new dev.codeproxy.core.Endpoint(0, "steady", "", true, 2, 1, steady.baseUrl(), "k2",
+                repo.add(new Endpoint(0, "steady", "", true, 2, 1, steady.baseUrl(), "k2",
                         null, 600_000, null, false));
                 server.config().reload();
 

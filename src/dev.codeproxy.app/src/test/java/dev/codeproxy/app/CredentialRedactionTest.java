@@ -11,6 +11,7 @@ import dev.codeproxy.testkit.SseFixtures;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,13 +144,13 @@ class CredentialRedactionTest {
         String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
         // the dashboard's live channel, listening from before the first request
-        List<String> live = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.net.http.WebSocket ws = http.newWebSocketBuilder().header("authorization", "Bearer " + ADMIN)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/_/ws"), new java.net.http.WebSocket.Listener() {
+        List<String> live = new CopyOnWriteArrayList<>();
+        WebSocket ws = http.newWebSocketBuilder().header("authorization", "Bearer " + ADMIN)
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/_/ws"), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
                     @Override
-                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data,
                                                                           boolean last) {
                         partial.append(data);
                         if (last) {
@@ -190,7 +196,7 @@ class CredentialRedactionTest {
         JsonObject detail = json(api("/_/api/logs/" + withQuery.getJsonNumber("id").longValue()));
         JsonObject req = detail.getJsonObject("requestHeaders");
         for (String name : HEADERS.keySet()) {
-            assertEquals(List.of("[redacted]"), strings(req.getJsonArray(name.toLowerCase(java.util.Locale.ROOT))),
+            assertEquals(List.of("[redacted]"), strings(req.getJsonArray(name.toLowerCase(Locale.ROOT))),
                     name + " stored redacted: " + req);
         }
         assertEquals(List.of("[redacted]"), strings(req.getJsonArray("x-api-key")), "the client token");
@@ -307,13 +313,13 @@ class CredentialRedactionTest {
         List<String> out = new ArrayList<>();
         if (a != null) {
             for (JsonValue v : a) {
-                out.add(((jakarta.json.JsonString) v).getString());
+                out.add(((JsonString) v).getString());
             }
         }
         return out;
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void await(BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
@@ -17,6 +18,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ class DoctorTest {
 
     @TempDir
     Path dir;
-    private final List<FakeUpstream> upstreams = new java.util.ArrayList<>();
+    private final List<FakeUpstream> upstreams = new ArrayList<>();
 
     @AfterEach
     void close() {
@@ -172,7 +174,7 @@ class DoctorTest {
         ok.enqueue(Reply.json(200, "{}"), Reply.json(200, "{\"input_tokens\":5}"),
                 Reply.sse(SseFixtures.message("claude-haiku-4-5", 1)));
         try (ProxyServer server = ProxyServer.start(new ProxyServer.Options(dir.resolve("data"), "127.0.0.1", 0,
-                "cp-doctor-client-token", dev.codeproxy.core.event.ProxyListener.NONE, dir.resolve("claude"),
+                "cp-doctor-client-token", ProxyListener.NONE, dir.resolve("claude"),
                 System.err))) {
             Run r = doctor(Map.of("CODE_PROXY_PORT", Integer.toString(server.port())), "--json", "--live");
             assertEquals(0, r.code(), r.out());

@@ -2,6 +2,7 @@ package dev.codeproxy.app;
 
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.routing.Breaker;
+import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -46,7 +48,7 @@ class FailoverTest {
         proxy = TestProxy.start(settings);
         Endpoint b = proxy.addEndpoint("bad", bad.baseUrl());
         if (badTimeoutMs > 0) {
-            new dev.codeproxy.store.EndpointRepository(proxy.server.database().client()).update(new Endpoint(b.id(),
+            new EndpointRepository(proxy.server.database().client()).update(new Endpoint(b.id(),
                     b.name(), "", true, 1, 1, b.baseUrl(), "", b.authStyle(), badTimeoutMs, b.models(), false));
         }
         proxy.addEndpoint("good", good.baseUrl());
@@ -159,7 +161,7 @@ class FailoverTest {
     }
 
     @ParameterizedTest(name = "{0} is returned as is")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {400, 404, 413, 422})
+    @ValueSource(ints = {400, 404, 413, 422})
     void clientErrorsAreReturnedUnchangedWithoutFailover(int status) {
         start(Map.of(), 0);
         bad.enqueue(Reply.error(status, "invalid_request_error", "bad request " + status).header("request-id", "req_x"));

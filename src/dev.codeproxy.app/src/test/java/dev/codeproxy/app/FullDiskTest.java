@@ -1,5 +1,7 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.log.LogHealth;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
@@ -22,6 +24,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -69,12 +73,12 @@ class FullDiskTest {
         try (FakeUpstream up = FakeUpstream.start()) {
             up.setDefault(Reply.sse(SseFixtures.message("claude-sonnet-4-5", 2)));
             try (Store s = new Store(data)) {
-                s.settings.putAll(java.util.Map.of("claudeConfig", "false"));
-                s.endpoints.add(new dev.codeproxy.core.Endpoint(0, "main", "", true, 1, 1, up.baseUrl(), "k-1", null,
+                s.settings.putAll(Map.of("claudeConfig", "false"));
+                s.endpoints.add(new Endpoint(0, "main", "", true, 1, 1, up.baseUrl(), "k-1", null,
                         600_000, null, false));
             }
             ProxyServer server = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN,
-                    dev.codeproxy.core.event.ProxyListener.NONE, claude, System.err, ADMIN));
+                    ProxyListener.NONE, claude, System.err, ADMIN));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             SplittableRandom random = new SplittableRandom(3);
             try {
@@ -177,7 +181,7 @@ class FullDiskTest {
                 out.write(chunk);
             }
         } catch (IOException full) {
-            assertTrue(String.valueOf(full.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("space"),
+            assertTrue(String.valueOf(full.getMessage()).toLowerCase(Locale.ROOT).contains("space"),
                     "filled up: " + full);
         }
     }

@@ -5,6 +5,9 @@ import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.RecordedRequest;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,14 +27,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -243,9 +256,9 @@ class ImageTest {
             String banner = out.firstLine.completeOnTimeout(null, START.toSeconds(), TimeUnit.SECONDS).get();
             assertTrue(banner != null && banner.contains("http://"), "banner: " + banner);
             String base = banner.substring(banner.indexOf("http://")).strip();
-            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger done = new AtomicInteger();
             try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                 var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                 var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int t = 0; t < 8; t++) {
                     pool.submit(() -> {
                         while (server.isAlive()) {
@@ -271,8 +284,8 @@ class ImageTest {
             }
             assertTrue(done.get() > 0, "requests went through before the kill");
         }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("code-proxy.db"));
-             java.sql.Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("code-proxy.db"));
+             Statement st = c.createStatement()) {
             try (var rs = st.executeQuery("PRAGMA integrity_check")) {
                 rs.next();
                 assertEquals("ok", rs.getString(1));
@@ -348,7 +361,7 @@ class ImageTest {
                 "A start, B start, A stop, B stop", "A start, B start, B kill, A stop");
         for (String order : orders) {
             Files.writeString(settings, original);
-            Map<String, Served> running = new java.util.HashMap<>();
+            Map<String, Served> running = new HashMap<>();
             for (String step : order.split(", ")) {
                 String who = step.substring(0, 1);
                 Path data = who.equals("A") ? a : b;
@@ -488,9 +501,9 @@ class ImageTest {
         assertTrue(err.text().contains("code-proxy: warning: endpoint 'nokey' has no API key"), err.text());
 
         String own = null;
-        for (var ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-            for (var a : java.util.Collections.list(ni.getInetAddresses())) {
-                if (ni.isUp() && a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+        for (var ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (var a : Collections.list(ni.getInetAddresses())) {
+                if (ni.isUp() && a instanceof Inet4Address && !a.isLoopbackAddress()) {
                     own = a.getHostAddress();
                 }
             }
@@ -504,7 +517,7 @@ class ImageTest {
         assertEquals(403, ServeDailyUseTest.status(ServeDailyUseTest.rawHead(port, "GET", "/observe/health",
                 "rebind.example")));
 
-        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         // not closed with try-with-resources: close() waits for the open stream if an assertion fails
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -540,8 +553,8 @@ class ImageTest {
         assertEquals(130, server.exitValue());
         String lines = out.finish();
         assertTrue(lines.contains(" POST /v1/messages fake " + MODEL + " 200 "), "the headless line: " + lines);
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + data.resolve("code-proxy.db"));
-             java.sql.Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("code-proxy.db"));
+             Statement st = c.createStatement();
              var rs = st.executeQuery("SELECT count(*) FROM requests WHERE path = '/v1/messages'")) {
             rs.next();
             assertEquals(1, rs.getLong(1), "the cut stream has its log row");
@@ -707,8 +720,8 @@ class ImageTest {
         Served served = serve(data);
         // opted in: Claude Code's settings get the image's launcher as statusLine (the user had none)
         String applied = Files.readString(claudeSettings);
-        jakarta.json.JsonObject settingsJson;
-        try (var r = jakarta.json.Json.createReader(new java.io.StringReader(applied))) {
+        JsonObject settingsJson;
+        try (var r = Json.createReader(new StringReader(applied))) {
             settingsJson = r.readObject();
         }
         String command = settingsJson.getJsonObject("statusLine").getString("command");
@@ -761,7 +774,7 @@ class ImageTest {
         // as Claude Code runs its statusLine: sh -c COMMAND, with the settings' env
         Map<String, String> fromSettings = new HashMap<>();
         fromSettings.put("CODE_PROXY_CLIENT_TOKEN", null);
-        settingsJson.getJsonObject("env").forEach((k, v) -> fromSettings.put(k, ((jakarta.json.JsonString) v).getString()));
+        settingsJson.getJsonObject("env").forEach((k, v) -> fromSettings.put(k, ((JsonString) v).getString()));
         Result viaSettings = statusLineCommand(command, claudeJson, fromSettings);
         assertTrue(viaSettings.stdout().matches(expected), "the command Claude Code runs: " + viaSettings);
 

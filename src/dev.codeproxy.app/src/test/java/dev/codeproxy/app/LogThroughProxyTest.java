@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.store.stats.StatsQueries;
 import dev.codeproxy.store.stats.StatsRange;
 import dev.codeproxy.store.stats.Summary;
@@ -58,9 +59,9 @@ class LogThroughProxyTest {
             try (Store s = new Store(dir)) {
                 s.settings.putAll(Map.of("logRetention", "100000", "retryCapMs", "0", "breakerThreshold", "1000",
                         "captureMode", "none"));
-                s.endpoints.add(new dev.codeproxy.core.Endpoint(0, "flaky", "", true, 1, 1, flaky.baseUrl(), "k-1",
+                s.endpoints.add(new Endpoint(0, "flaky", "", true, 1, 1, flaky.baseUrl(), "k-1",
                         null, 600_000, null, false));
-                s.endpoints.add(new dev.codeproxy.core.Endpoint(0, "good", "", true, 2, 1, good.baseUrl(), "k-2",
+                s.endpoints.add(new Endpoint(0, "good", "", true, 2, 1, good.baseUrl(), "k-2",
                         null, 600_000, null, false));
             }
             ProxyServer server = ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TestProxy.TOKEN));

@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.InstanceLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class OneServerPerDataDirTest {
         Path data = dir.resolve("data");
         Path claude = dir.resolve("claude");
         first = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN,
-                dev.codeproxy.core.event.ProxyListener.NONE, claude, System.err, null));
+                ProxyListener.NONE, claude, System.err, null));
         byte[] settings = Files.readAllBytes(claude.resolve("settings.json"));
         assertTrue(new String(settings, StandardCharsets.UTF_8).contains(first.url()), "the first points Claude Code");
 

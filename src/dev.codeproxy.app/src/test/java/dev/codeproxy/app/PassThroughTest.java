@@ -10,9 +10,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +94,7 @@ class PassThroughTest {
         assertNull(got.header("x-api-key"));
 
         // a client may send its token as a bearer token too
-        HttpResponse<byte[]> r2 = proxy.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        HttpResponse<byte[]> r2 = proxy.send(HttpRequest.newBuilder(URI.create(
                         proxy.url("/v1/messages"))).header("authorization", "Bearer " + TestProxy.TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertEquals(200, r2.statusCode());
@@ -147,7 +149,7 @@ class PassThroughTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertEquals(200, r.statusCode());
         assertEquals("gzip", r.headers().firstValue("content-encoding").orElse(null));
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
             assertEquals(reply, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         // the proxy reads usage from responses, so it asks upstreams not to compress them
@@ -157,7 +159,7 @@ class PassThroughTest {
         upstream.enqueue(Reply.sse(events).gzip());
         HttpResponse<byte[]> s = proxy.send(proxy.request("/v1/messages").header("accept-encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(s.body()))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(s.body()))) {
             assertEquals(String.join("", events), new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
@@ -177,10 +179,10 @@ class PassThroughTest {
 
     @Test
     void headRootAnswers200AndRootServesTheDashboard() {
-        HttpResponse<byte[]> head = proxy.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(proxy.url("/")))
+        HttpResponse<byte[]> head = proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/")))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(200, head.statusCode());
-        HttpResponse<byte[]> get = proxy.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(proxy.url("/")))
+        HttpResponse<byte[]> get = proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/")))
                 .GET().build());
         assertEquals(200, get.statusCode());
         assertTrue(get.headers().firstValue("content-type").orElse("").startsWith("text/html"));

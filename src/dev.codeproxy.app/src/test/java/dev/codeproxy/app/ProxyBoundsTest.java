@@ -3,6 +3,10 @@ package dev.codeproxy.app;
 import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.config.ConfigException;
+import dev.codeproxy.core.config.ConfigParser;
+import dev.codeproxy.core.config.ConfigWriter;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.log.LogEntry;
 import dev.codeproxy.store.log.LogFilter;
@@ -13,12 +17,14 @@ import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
 import dev.codeproxy.testkit.StreamOutcome;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,15 +98,15 @@ class ProxyBoundsTest {
         proxy = TestProxy.start();
         String file = "{\"format\":\"code-proxy/1\",\"endpoints\":[{\"name\":\"a\",\"baseUrl\":\"" + first.baseUrl()
                 + "\"},{\"name\":\"b\",\"baseUrl\":\"" + second.baseUrl() + "\",\"headersTimeoutMs\":2500}]}";
-        var parsed = dev.codeproxy.core.config.ConfigParser.parse(file);
+        var parsed = ConfigParser.parse(file);
         assertEquals(60_000, parsed.endpoints().get(0).headersTimeoutMs());
         assertEquals(2_500, parsed.endpoints().get(1).headersTimeoutMs());
-        var bad = org.junit.jupiter.api.Assertions.assertThrows(dev.codeproxy.core.config.ConfigException.class,
-                () -> dev.codeproxy.core.config.ConfigParser.parse(file.replace("2500", "5")));
+        var bad = Assertions.assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(file.replace("2500", "5")));
         assertTrue(bad.getMessage().contains("headersTimeoutMs: is 5; expected an integer from 100 to 3600000"),
                 bad.getMessage());
-        String exported = dev.codeproxy.core.config.ConfigWriter.write(dev.codeproxy.core.Settings.fromMap(
-                parsed.settings()), parsed.endpoints(), false, java.time.Instant.now());
+        String exported = ConfigWriter.write(Settings.fromMap(
+                parsed.settings()), parsed.endpoints(), false, Instant.now());
         assertTrue(exported.contains("\"headersTimeoutMs\": 2500"), exported);
     }
 

@@ -1,5 +1,7 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import org.junit.jupiter.api.AfterEach;
@@ -99,8 +101,8 @@ class ProxyErrorsTest {
     void noResponseHeadersWithinTheEndpointTimeoutIs504() {
         proxy = TestProxy.start();
         var e = proxy.addEndpoint("slow", upstream.baseUrl());
-        new dev.codeproxy.store.EndpointRepository(proxy.server.database().client()).update(
-                new dev.codeproxy.core.Endpoint(e.id(), e.name(), "", true, 1, 1, e.baseUrl(), "", e.authStyle(),
+        new EndpointRepository(proxy.server.database().client()).update(
+                new Endpoint(e.id(), e.name(), "", true, 1, 1, e.baseUrl(), "", e.authStyle(),
                         1_000, e.models(), false));
         proxy.server.config().reload();
         upstream.enqueue(Reply.hang());

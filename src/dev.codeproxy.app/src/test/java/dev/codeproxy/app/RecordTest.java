@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.usage.Usage;
@@ -39,9 +40,9 @@ class RecordTest {
             if (!settings.isEmpty()) {
                 s.settings.putAll(settings);
             }
-            s.endpoints.add(new dev.codeproxy.core.Endpoint(0, "bad", "", true, 1, 1, bad.baseUrl(), TestProxy.KEY,
+            s.endpoints.add(new Endpoint(0, "bad", "", true, 1, 1, bad.baseUrl(), TestProxy.KEY,
                     null, 600_000, null, false));
-            s.endpoints.add(new dev.codeproxy.core.Endpoint(0, "good", "", true, 2, 1, good.baseUrl(), TestProxy.KEY,
+            s.endpoints.add(new Endpoint(0, "good", "", true, 2, 1, good.baseUrl(), TestProxy.KEY,
                     null, 600_000, null, false));
         }
         server = ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TestProxy.TOKEN, events::add));

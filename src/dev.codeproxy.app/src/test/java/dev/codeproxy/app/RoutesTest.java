@@ -5,6 +5,7 @@ import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.RecordedRequest;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -253,7 +254,7 @@ class RoutesTest extends AdminServerTest {
     }
 
     private static String quote(String s) {
-        return jakarta.json.Json.createValue(s).toString();
+        return Json.createValue(s).toString();
     }
 
     @Test

@@ -1,6 +1,11 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.core.AuthStyle;
+import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
@@ -18,11 +23,15 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +47,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -81,7 +91,7 @@ class ServeDailyUseTest {
     /** Head and (Content-Length) body. */
     static String response(InputStream in) throws IOException {
         String head = head(in);
-        var len = java.util.regex.Pattern.compile("(?im)^content-length: *(\\d+)").matcher(head);
+        var len = Pattern.compile("(?im)^content-length: *(\\d+)").matcher(head);
         return len.find() ? head + new String(in.readNBytes(Integer.parseInt(len.group(1))), StandardCharsets.UTF_8) : head;
     }
 
@@ -137,7 +147,7 @@ class ServeDailyUseTest {
     void healthAnswers503FromTheMomentShutdownStarts() throws Exception {
         try (FakeUpstream up = FakeUpstream.start(); TestProxy proxy = TestProxy.start()) {
             proxy.addEndpoint("main", up.baseUrl());
-            assertEquals(204, proxy.send(HttpRequest.newBuilder(java.net.URI.create(proxy.url("/observe/health")))
+            assertEquals(204, proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/observe/health")))
                     .build()).statusCode());
             CountDownLatch gate = new CountDownLatch(1);
             up.enqueue(Reply.sse(SseFixtures.message("claude-sonnet-4-5", 3)).pauseBeforeEvent(3, gate));
@@ -148,7 +158,7 @@ class ServeDailyUseTest {
             int health = 0;
             long end = System.nanoTime() + 5_000_000_000L;
             while (health != 503 && System.nanoTime() < end) {
-                health = proxy.send(HttpRequest.newBuilder(java.net.URI.create(proxy.url("/observe/health"))).build())
+                health = proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/observe/health"))).build())
                         .statusCode();
             }
             assertEquals(503, health, "draining shows in health while the listener still answers");
@@ -188,8 +198,8 @@ class ServeDailyUseTest {
                 assertTrue(body.endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
                         + "\"message\":\"Code Proxy is shutting down; stream ended\"}}\n\n"), body);
                 first.get(10, TimeUnit.SECONDS);
-                try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
-                     java.sql.Statement st = c.createStatement();
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                     Statement st = c.createStatement();
                      var rs = st.executeQuery("SELECT count(*), max(status), max(endpoint) FROM requests")) {
                     rs.next();
                     assertEquals(1, rs.getLong(1), "the cut stream has its log row");
@@ -213,14 +223,14 @@ class ServeDailyUseTest {
             assertTrue(body.startsWith("{\"type\":\"error\",\"error\":{\"type\":\"permission_error\",\"message\":\"Code Proxy "
                     + "has no enabled endpoint"), body);
             // nothing about the configuration for clients without a valid token
-            HttpResponse<byte[]> noToken = proxy.send(HttpRequest.newBuilder(java.net.URI.create(proxy.url("/v1/messages")))
+            HttpResponse<byte[]> noToken = proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/v1/messages")))
                     .header("x-api-key", "cp-wrong").POST(HttpRequest.BodyPublishers.ofString("{}")).build());
             assertEquals(401, noToken.statusCode());
             var e = proxy.addEndpoint("main", up.baseUrl());
-            new dev.codeproxy.store.EndpointRepository(proxy.server.database().client()).setEnabled(e.id(), false);
+            new EndpointRepository(proxy.server.database().client()).setEnabled(e.id(), false);
             proxy.server.config().reload();
             assertEquals(403, proxy.post("/v1/messages", "{}").statusCode(), "a disabled endpoint is not usable");
-            new dev.codeproxy.store.EndpointRepository(proxy.server.database().client()).setEnabled(e.id(), true);
+            new EndpointRepository(proxy.server.database().client()).setEnabled(e.id(), true);
             proxy.server.config().reload();
             up.enqueue(Reply.json(200, "{\"type\":\"message\"}"));
             assertEquals(200, proxy.post("/v1/messages", ClaudeCodeBodies.minimal("claude-sonnet-4-5", false)).statusCode());
@@ -283,10 +293,10 @@ class ServeDailyUseTest {
         RequestLines json = new RequestLines(new PrintStream(jsonBuf, true, StandardCharsets.UTF_8),
                 RequestLines.Format.JSON, r -> null);
         try (FakeUpstream up = FakeUpstream.start()) {
-            ProxyServer s = start("127.0.0.1", List.of(), dev.codeproxy.core.event.Listeners.of(lines, json));
-            new dev.codeproxy.store.EndpointRepository(s.database().client()).add(new dev.codeproxy.core.Endpoint(0, "main",
-                    "", true, 1, 1, up.baseUrl(), TestProxy.KEY, dev.codeproxy.core.AuthStyle.X_API_KEY, 600_000,
-                    dev.codeproxy.core.ModelMap.EMPTY, false));
+            ProxyServer s = start("127.0.0.1", List.of(), Listeners.of(lines, json));
+            new EndpointRepository(s.database().client()).add(new Endpoint(0, "main",
+                    "", true, 1, 1, up.baseUrl(), TestProxy.KEY, AuthStyle.X_API_KEY, 600_000,
+                    ModelMap.EMPTY, false));
             s.config().reload();
             up.setDefault(Reply.json(200, "{\"type\":\"message\"}"));
             // a model with a newline, a forged line, ANSI escapes, a bidi override and a line separator

@@ -3,6 +3,7 @@ package dev.codeproxy.app;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.ModelMap;
 import dev.codeproxy.core.routing.Breaker;
+import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.RecordedRequest;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,7 @@ class StreamCommitTest {
         proxy.addEndpoint("first", first.baseUrl());
         proxy.addEndpoint("second", second.baseUrl());
         List<String> events = SseFixtures.message("claude-sonnet-5", 6);
-        List<String> withError = new java.util.ArrayList<>(events.subList(0, 4));
+        List<String> withError = new ArrayList<>(events.subList(0, 4));
         withError.add(SseFixtures.errorEvent("overloaded_error", "Overloaded"));
         first.enqueue(Reply.sse(withError));
         HttpResponse<byte[]> r = proxy.post("/v1/messages", ClaudeCodeBodies.minimal("claude-sonnet-5", true));
@@ -95,7 +97,7 @@ class StreamCommitTest {
     void modelMappingRewritesOnlyTheTopLevelModelOfAClaudeCodeSizedBody() {
         proxy = TestProxy.start();
         Endpoint e = proxy.addEndpoint("glm", first.baseUrl());
-        new dev.codeproxy.store.EndpointRepository(proxy.server.database().client()).update(new Endpoint(e.id(),
+        new EndpointRepository(proxy.server.database().client()).update(new Endpoint(e.id(),
                 e.name(), "", true, 1, 1, e.baseUrl(), "", e.authStyle(), e.timeoutMs(),
                 new ModelMap("glm-4.6", "glm-4.5-air", "", "glm-4.6", "glm-5"), false));
         proxy.server.config().reload();

@@ -3,7 +3,9 @@ package dev.codeproxy.app;
 import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.store.EndpointRepository;
+import org.junit.jupiter.api.Assertions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,7 +95,7 @@ final class TestProxy implements AutoCloseable {
      * Waits (up to 5 s) for a breaker state: the breaker records an attempt's outcome right after
      * the client has its response, so a test that checks at once can be a moment early.
      */
-    static void awaitState(dev.codeproxy.core.routing.Breaker breaker, dev.codeproxy.core.routing.Breaker.State state) {
+    static void awaitState(Breaker breaker, Breaker.State state) {
         long end = System.nanoTime() + 5_000_000_000L;
         while (breaker.state() != state && System.nanoTime() < end) {
             try {
@@ -103,7 +105,7 @@ final class TestProxy implements AutoCloseable {
                 break;
             }
         }
-        org.junit.jupiter.api.Assertions.assertEquals(state, breaker.state());
+        Assertions.assertEquals(state, breaker.state());
     }
 
     @Override

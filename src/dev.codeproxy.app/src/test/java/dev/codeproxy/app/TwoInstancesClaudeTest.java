@@ -1,6 +1,7 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.claude.ClaudeSettings;
+import dev.codeproxy.core.event.ProxyListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,11 +9,16 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +73,7 @@ class TwoInstancesClaudeTest {
         void start() {
             notices.reset();
             server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, TestProxy.TOKEN,
-                    dev.codeproxy.core.event.ProxyListener.NONE, claudeDir,
+                    ProxyListener.NONE, claudeDir,
                     new PrintStream(notices, true, StandardCharsets.UTF_8), null));
             lastUrl = server.url();
         }
@@ -113,7 +119,7 @@ class TwoInstancesClaudeTest {
             table.addAll(sequences(n));
         }
         List<List<String>> six = sequences(6);
-        java.util.Collections.shuffle(six, new Random(10));
+        Collections.shuffle(six, new Random(10));
         table.addAll(six.subList(0, 30));
         assertEquals(4 + 32 + 30, table.size());
         for (List<String> seq : table) {
@@ -133,12 +139,12 @@ class TwoInstancesClaudeTest {
 
         // B's dashboard: 409 naming A
         String admin = Files.readString(b.dataDir.resolve(ProxyServer.ADMIN_TOKEN_FILE)).strip();
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(b.server.url()
+        try (var http = HttpClient.newHttpClient()) {
+            var r = http.send(HttpRequest.newBuilder(URI.create(b.server.url()
                             + "/_/api/claude/apply")).header("authorization", "Bearer " + admin)
                             .header("content-type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(409, r.statusCode(), r.body());
             assertTrue(r.body().contains("another Code Proxy that is running") && r.body().contains(a.lastUrl), r.body());
         }

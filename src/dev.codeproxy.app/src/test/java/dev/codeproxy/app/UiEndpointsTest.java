@@ -1,6 +1,8 @@
 package dev.codeproxy.app;
 
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.RecordedRequest;
 import jakarta.json.JsonObject;
@@ -33,8 +35,8 @@ class UiEndpointsTest extends UiServerTest {
         Locator rows = page.locator("[data-testid=endpoint-list] > li");
         assertThat(rows).hasCount(1);
 
-        page.locator("a.btn.primary", new com.microsoft.playwright.Page.LocatorOptions().setHasText("Add endpoint")).click();
-        Locator dialog = page.getByRole(com.microsoft.playwright.options.AriaRole.DIALOG);
+        page.locator("a.btn.primary", new Page.LocatorOptions().setHasText("Add endpoint")).click();
+        Locator dialog = page.getByRole(AriaRole.DIALOG);
         assertThat(dialog).isVisible();
         Locator submit = dialog.locator("button[type=submit]");
 
@@ -110,10 +112,10 @@ class UiEndpointsTest extends UiServerTest {
         assertEquals(List.of("Gateway", "Existing"), endpointNames());
 
         // enable toggle
-        row.getByRole(com.microsoft.playwright.options.AriaRole.SWITCH).click();
+        row.getByRole(AriaRole.SWITCH).click();
         assertThat(row.locator("[data-testid=endpoint-state]")).hasAttribute("data-state", "disabled");
         assertFalse(endpoint("Gateway").getBoolean("enabled"));
-        row.getByRole(com.microsoft.playwright.options.AriaRole.SWITCH).click();
+        row.getByRole(AriaRole.SWITCH).click();
         assertThat(row.locator("[data-testid=endpoint-state]")).hasAttribute("data-state", "healthy");
 
         // edit: the key field starts empty (the stored key is kept), Escape closes without saving

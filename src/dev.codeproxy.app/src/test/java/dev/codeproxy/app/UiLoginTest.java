@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import com.microsoft.playwright.options.AriaRole;
 import org.junit.jupiter.api.Test;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -13,7 +14,7 @@ class UiLoginTest extends UiServerTest {
         // the API's 401s (and the refused live channel) are the point of this test
         tab.allowHttpError(401, "/_/api/").allow("WebSocket connection to .*/_/ws.* failed");
         page.navigate(base() + "/");
-        assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.HEADING))
+        assertThat(page.getByRole(AriaRole.HEADING))
                 .hasText("Open the login link printed by code-proxy");
         assertThat(page.locator("form[action='/_/login'] input[name=code]")).isVisible();
         assertThat(page.locator("form[action='/_/login'] input[name=token]")).hasCount(0);

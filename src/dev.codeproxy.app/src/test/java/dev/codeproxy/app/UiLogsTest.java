@@ -1,6 +1,7 @@
 package dev.codeproxy.app;
 
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.testkit.FakeUpstream;
@@ -119,7 +120,7 @@ class UiLogsTest extends UiServerTest {
         assertEquals(404, send(false).statusCode());
         assertThat(done).hasCount(2);
         assertThat(done.first()).containsText("404");
-        page.getByText("Clear", new com.microsoft.playwright.Page.GetByTextOptions().setExact(true)).click();
+        page.getByText("Clear", new Page.GetByTextOptions().setExact(true)).click();
         assertThat(done).hasCount(5);
     }
 
@@ -138,8 +139,8 @@ class UiLogsTest extends UiServerTest {
         Locator done = page.locator("[data-testid=log-table] tr[data-state=done]");
         assertThat(done).hasCount(50);
         assertThat(done.first()).hasAttribute("data-request-id", "1059");
-        Locator older = page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions().setName("Older →"));
-        Locator newer = page.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Page.GetByRoleOptions().setName("← Newer"));
+        Locator older = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Older →"));
+        Locator newer = page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("← Newer"));
         assertThat(newer).isDisabled();
         older.click();
         assertThat(done).hasCount(10);

@@ -1,6 +1,7 @@
 package dev.codeproxy.app;
 
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.options.AriaRole;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import jakarta.json.JsonArray;
@@ -58,7 +59,7 @@ class UiRoutesTest extends UiServerTest {
 
         // a pasted body: Claude Code's title request takes the background rule
         editor.locator("#route-test-body").fill(ClaudeCodeBodies.titleRequest("claude-haiku-4-5-20251001"));
-        editor.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        editor.getByRole(AriaRole.BUTTON,
                 new Locator.GetByRoleOptions().setName("Test").setExact(true)).click();
         assertThat(byTest("route-test-result")).containsText("Route background (rule 2) → cheap");
         assertThat(byTest("route-test-result")).containsText("0 tools");

@@ -14,6 +14,9 @@ import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -178,12 +181,12 @@ class UiScreenshotsTest extends UiServerTest {
             String body = "{\"model\":\"" + model + "\",\"max_tokens\":4096,\"stream\":true,\"system\":[{\"type\":\"text\","
                     + "\"text\":\"You are Claude Code.\"}],\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
                     + "\"text\":\"Make the config parser's errors name the field\"}]}]}";
-            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base() + "/v1/messages"))
+            var req = HttpRequest.newBuilder(URI.create(base() + "/v1/messages"))
                     .header("x-api-key", CLIENT).header("content-type", "application/json")
                     .header("anthropic-version", "2023-06-01").header("user-agent", "claude-cli/2.1.197 (external, cli)")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             try {
-                http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+                http.send(req, HttpResponse.BodyHandlers.ofString());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

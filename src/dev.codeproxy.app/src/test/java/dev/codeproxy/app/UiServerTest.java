@@ -7,7 +7,11 @@ import com.microsoft.playwright.options.ColorScheme;
 import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.event.AttemptRecord;
+import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.FakeUpstream;
 import jakarta.json.Json;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.TestInfo;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -104,7 +109,7 @@ abstract class UiServerTest {
                 // what the page showed last, for a failing test (target/screenshots/last/)
                 try {
                     tab.screenshot("last/" + getClass().getSimpleName() + "-"
-                            + info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("test"));
+                            + info.getTestMethod().map(Method::getName).orElse("test"));
                 } catch (RuntimeException e) {
                     // the page is gone: nothing to show
                 }
@@ -162,15 +167,15 @@ abstract class UiServerTest {
      * A finished request handed to the request log as the proxy hands it (aggregates included),
      * e.g. to fill the log or the history without sending traffic.
      */
-    void recordFinished(long id, long startedAtEpochMs, String model, dev.codeproxy.core.usage.Usage usage, int status) {
+    void recordFinished(long id, long startedAtEpochMs, String model, Usage usage, int status) {
         long total = 1_200;
-        var attempts = java.util.List.of(new dev.codeproxy.core.event.AttemptRecord(1, "Anthropic", model,
+        var attempts = List.of(new AttemptRecord(1, "Anthropic", model,
                 status == 200 ? "ok" : "http_" + status, status, 0, 300, total));
-        var rec = new dev.codeproxy.core.event.RequestRecord(id, startedAtEpochMs, "POST", "/v1/messages", null, model,
+        var rec = new RequestRecord(id, startedAtEpochMs, "POST", "/v1/messages", null, model,
                 model, true, status, "Anthropic", 1, false, 300, status == 200 ? 700 : -1, total, usage,
                 status == 200 ? null : "upstream 'Anthropic' answered " + status, attempts, Map.of(), Map.of(), Map.of(),
                 null, false, null, false);
-        server.requestLog().onEvent(new dev.codeproxy.core.event.ProxyEvent.RequestCompleted(rec));
+        server.requestLog().onEvent(new ProxyEvent.RequestCompleted(rec));
     }
 
     static String messages(boolean stream) {

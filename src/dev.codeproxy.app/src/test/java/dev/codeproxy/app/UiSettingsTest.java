@@ -3,12 +3,18 @@ package dev.codeproxy.app;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.ColorScheme;
 import dev.codeproxy.testkit.FakeUpstream;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -216,10 +222,10 @@ class UiSettingsTest extends UiServerTest {
         login();
         // a second browser session, opened by a script with another login code
         String other = server.loginUrl();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         try {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(other)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            var r = http.send(HttpRequest.newBuilder(URI.create(other)).build(),
+                    HttpResponse.BodyHandlers.discarding());
             assertEquals(303, r.statusCode());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -233,12 +239,12 @@ class UiSettingsTest extends UiServerTest {
         page.locator("#section-sessions").scrollIntoViewIfNeeded();
         tab.screenshot("settings-sessions");
         tab.allowHttpError(401, "/_/api/").allow("WebSocket connection to .*/_/ws.* failed");
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        page.getByRole(AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Log out everywhere")).click();
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        page.getByRole(AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Yes")).click();
         // the page reloads onto the login screen (named: the Settings page's own headings may still be there)
-        assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.HEADING,
+        assertThat(page.getByRole(AriaRole.HEADING,
                 new Page.GetByRoleOptions().setName("Open the login link printed by code-proxy"))).isVisible();
     }
 
@@ -248,12 +254,12 @@ class UiSettingsTest extends UiServerTest {
         login();
         go("/settings");
         page.locator("#section-selftest").scrollIntoViewIfNeeded();
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+        page.getByRole(AriaRole.BUTTON,
                 new Page.GetByRoleOptions().setName("Run self-test")).click();
         Locator results = page.locator("[data-testid=selftest-results] li");
         assertThat(results.first()).isVisible();
         assertThat(page.locator("[data-testid=selftest-summary]")).containsText("Every scenario behaves as documented",
-                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+                new LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
         assertThat(results).hasCount(9);
         // one endpoint and the default retries: a 401 reaches Claude Code, and the page says what to change
         assertThat(results.filter(new Locator.FilterOptions().setHasText("401 key refused"))).containsText("second endpoint");

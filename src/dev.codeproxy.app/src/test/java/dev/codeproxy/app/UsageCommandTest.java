@@ -9,6 +9,7 @@ import dev.codeproxy.store.Database;
 import dev.codeproxy.store.log.RequestLog;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,8 +127,8 @@ class UsageCommandTest {
         assertEquals(5000, d.getInt("cacheReadTokens"));
         assertEquals(12900, d.getInt("totalTokens"));
         assertEquals(dec("0.0381"), d.getJsonNumber("totalCost").bigDecimalValue());
-        assertEquals(List.of(SONNET), d.getJsonArray("modelsUsed").getValuesAs(jakarta.json.JsonString.class).stream()
-                .map(jakarta.json.JsonString::getString).toList());
+        assertEquals(List.of(SONNET), d.getJsonArray("modelsUsed").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList());
         JsonObject b = d.getJsonArray("modelBreakdowns").getJsonObject(0);
         assertEquals(SONNET, b.getString("modelName"));
         assertEquals(1200, b.getInt("inputTokens"));

@@ -6,12 +6,17 @@ import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -403,7 +410,7 @@ public final class Bench {
         private void claude(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort, Path data,
                             List<Target> targets) throws Exception {
             int[] sizes = {50_000, 200_000};
-            Map<Integer, Path> files = new java.util.HashMap<>();
+            Map<Integer, Path> files = new HashMap<>();
             for (int size : sizes) {
                 for (boolean stream : new boolean[] {false, true}) {
                     Path f = env.tmp.resolve("body-" + size + (stream ? "-sse" : "-json") + ".json");
@@ -587,7 +594,7 @@ public final class Bench {
             double max = 0;
             int count = 0;
             int over = 0;
-            java.util.regex.Pattern pause = java.util.regex.Pattern.compile("Pause .* ([0-9.]+)ms$");
+            Pattern pause = Pattern.compile("Pause .* ([0-9.]+)ms$");
             try {
                 for (String line : Files.readAllLines(log)) {
                     var m = pause.matcher(line);
@@ -713,7 +720,7 @@ public final class Bench {
         }
 
         /** Counts samples above {@code limit} per target; the proxy's are listed in the log. */
-        private <T> void countStalls(String where, Map<String, T> results, java.util.function.Function<T, Samples> f,
+        private <T> void countStalls(String where, Map<String, T> results, Function<T, Samples> f,
                                      long limit) {
             Samples p = f.apply(results.get("proxy"));
             int count = p.countAbove(limit);
@@ -777,13 +784,13 @@ public final class Bench {
 
         /** Switches the proxy's request log on or off through its admin API (admin token from the data dir). */
         private static boolean setRequestLog(int port, Path data, boolean on) {
-            try (var http = java.net.http.HttpClient.newHttpClient()) {
-                String token = java.nio.file.Files.readString(data.resolve("admin-token")).strip();
-                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            try (var http = HttpClient.newHttpClient()) {
+                String token = Files.readString(data.resolve("admin-token")).strip();
+                var r = http.send(HttpRequest.newBuilder(URI.create(
                                 "http://127.0.0.1:" + port + "/_/api/settings"))
                         .header("authorization", "Bearer " + token).header("content-type", "application/json")
-                        .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"requestLog\":" + on + "}"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"requestLog\":" + on + "}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     System.out.println("    could not switch the request log: " + r.statusCode() + " " + r.body());
                 }

@@ -3,6 +3,12 @@ package dev.codeproxy.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * How much CPU other processes used while the benchmark ran: busy time of the whole machine
@@ -52,7 +58,7 @@ final class CpuLoad {
         if (sum < 0) {
             return -1;
         }
-        for (ProcessHandle h : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
+        for (ProcessHandle h : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
             long t = processTicks(h.pid());
             if (t > 0) {
                 sum += t;
@@ -75,9 +81,9 @@ final class CpuLoad {
      * CPU ticks per thread group of a live process, from {@code /proc/PID/task/*}: thread names
      * with digits removed ("C2 CompilerThre", "ForkJoinPool-" ...). Empty when unknown.
      */
-    static java.util.Map<String, Long> ticksByThread(long pid) {
-        java.util.Map<String, Long> m = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+    static Map<String, Long> ticksByThread(long pid) {
+        Map<String, Long> m = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path t : tasks.toList()) {
                 try {
                     String name = group(Files.readString(t.resolve("comm")).strip());
@@ -112,17 +118,17 @@ final class CpuLoad {
     }
 
     /** Per-group difference {@code after - before}, largest first, as "name 45%, ..." of {@code total}. */
-    static String share(java.util.Map<String, Long> before, java.util.Map<String, Long> after, int top) {
-        java.util.Map<String, Long> d = new java.util.HashMap<>();
+    static String share(Map<String, Long> before, Map<String, Long> after, int top) {
+        Map<String, Long> d = new HashMap<>();
         after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0L)));
         long total = d.values().stream().mapToLong(Long::longValue).filter(v -> v > 0).sum();
         if (total <= 0) {
             return "n/a";
         }
         return d.entrySet().stream().filter(e -> e.getValue() > 0)
-                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
                 .map(e -> e.getKey() + " " + Math.round(100.0 * e.getValue() / total) + "%")
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     /** Ticks of this process and its reaped children. */

@@ -1,6 +1,7 @@
 package dev.codeproxy.bench;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** A growable list of nanosecond samples with nearest-rank percentiles. */
 final class Samples {
@@ -44,7 +45,7 @@ final class Samples {
 
     /** A one-line summary for the log: n, p50, p90, p99, p99.9, max in ms. */
     String summary() {
-        return String.format(java.util.Locale.ROOT, "n=%d p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f ms (>1 ms: %d)",
+        return String.format(Locale.ROOT, "n=%d p50=%.3f p90=%.3f p99=%.3f p99.9=%.3f max=%.3f ms (>1 ms: %d)",
                 size, ms(50), ms(90), ms(99), ms(99.9), maxMs(), countAbove(1_000_000L));
     }
 
@@ -55,7 +56,7 @@ final class Samples {
         int shown = 0;
         for (int i = 0; i < size && shown < 20; i++) {
             if (values[i] > nanos) {
-                sb.append(shown++ == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.1f", values[i] / 1e6));
+                sb.append(shown++ == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", values[i] / 1e6));
             }
         }
         return sb.toString();

@@ -5,6 +5,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -50,7 +51,7 @@ record Claim(Path dataDir, long pid, String url) {
         } else {
             b.add("url", url);
         }
-        return (SettingsJson.print((jakarta.json.JsonValue) b.build()) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (SettingsJson.print((JsonValue) b.build()) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The claim in a file's bytes, or null when empty or not a claim (then nobody is taken to hold it). */

@@ -2,7 +2,11 @@ package dev.codeproxy.claude;
 
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Settings;
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,11 +81,11 @@ public final class ClaudeEnv {
      * the launcher finds the running server's URL; the token comes from Claude Code's own
      * environment ({@code ANTHROPIC_AUTH_TOKEN}), never from the command line.
      */
-    public static LinkedHashMap<String, jakarta.json.JsonValue> topLevel(Settings settings, java.nio.file.Path launcher,
-                                                                       java.nio.file.Path dataDir) {
-        LinkedHashMap<String, jakarta.json.JsonValue> m = new LinkedHashMap<>();
+    public static LinkedHashMap<String, JsonValue> topLevel(Settings settings, Path launcher,
+                                                                       Path dataDir) {
+        LinkedHashMap<String, JsonValue> m = new LinkedHashMap<>();
         if (settings.claudeStatusLine() && launcher != null) {
-            m.put(STATUS_LINE, jakarta.json.Json.createObjectBuilder()
+            m.put(STATUS_LINE, Json.createObjectBuilder()
                     .add("type", "command")
                     .add("command", shellQuote(launcher.toString()) + " --data-dir "
                             + shellQuote(dataDir.toAbsolutePath().toString()))
@@ -91,9 +95,9 @@ public final class ClaudeEnv {
     }
 
     /** The status line launcher beside this runtime's {@code java} (the image's bin), or null when absent. */
-    public static java.nio.file.Path statusLineLauncher() {
-        java.nio.file.Path p = java.nio.file.Path.of(System.getProperty("java.home"), "bin", STATUS_LINE_LAUNCHER);
-        return java.nio.file.Files.isExecutable(p) ? p : null;
+    public static Path statusLineLauncher() {
+        Path p = Path.of(System.getProperty("java.home"), "bin", STATUS_LINE_LAUNCHER);
+        return Files.isExecutable(p) ? p : null;
     }
 
     /** A POSIX shell word: single-quoted, with embedded quotes as '\''. */

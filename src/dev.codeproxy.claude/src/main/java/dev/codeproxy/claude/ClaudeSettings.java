@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -104,7 +105,7 @@ public final class ClaudeSettings {
      * @param isServing whether the Code Proxy of a data directory is running now (its data
      *                  directory lock is held)
      */
-    public record Owner(long pid, String url, java.util.function.Predicate<Path> isServing) {
+    public record Owner(long pid, String url, Predicate<Path> isServing) {
         /**
          * Without a way to tell, another data directory's instance counts as running: nothing
          * is taken over that might still be in use.

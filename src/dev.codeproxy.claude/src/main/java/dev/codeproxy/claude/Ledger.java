@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the proxy changed in one settings file, so that exactly that can be undone (also after a
@@ -123,7 +124,7 @@ record Ledger(Path target, Path file, boolean fileExisted, boolean dirCreated, b
                 JsonObject x = v.asJsonObject();
                 aside.add(new SetAside(x.getString("in"), x.getString("key"),
                         x.isNull("after") ? null : x.getString("after"),
-                        java.util.Objects.requireNonNull(x.get("value"), "value")));
+                        Objects.requireNonNull(x.get("value"), "value")));
             }
             LinkedHashMap<String, JsonValue> top = new LinkedHashMap<>();
             if (o.containsKey("top")) {

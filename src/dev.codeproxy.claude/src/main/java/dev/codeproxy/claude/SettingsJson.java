@@ -3,6 +3,7 @@ package dev.codeproxy.claude;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -17,6 +18,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -80,7 +82,7 @@ final class SettingsJson {
             return v;
         } catch (JsonParsingException e) {
             throw malformed(file, e.getLocation(), reason(e.getMessage()));
-        } catch (jakarta.json.JsonException e) {
+        } catch (JsonException e) {
             throw new ClaudeSettingsException(file, file + ": cannot be read as JSON; the file was left unchanged");
         }
     }
@@ -147,7 +149,7 @@ final class SettingsJson {
                 String list = m.substring(exp + "Expected tokens are: [".length());
                 list = list.substring(0, Math.max(0, list.indexOf(']')));
                 sb.append(", expected ").append(String.join(" or ",
-                        java.util.Arrays.stream(list.split(",\\s*")).map(SettingsJson::token).toList()));
+                        Arrays.stream(list.split(",\\s*")).map(SettingsJson::token).toList()));
             }
             return sb.toString();
         }

@@ -1,6 +1,7 @@
 package dev.codeproxy.claude;
 
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class SettingsJsonTest {
     void numbersKeepTheirSourceText() {
         assertEquals("{\n  \"a\": 1e5,\n  \"b\": -0,\n  \"c\": 1.50,\n  \"d\": 123456789012345678901234567890\n}\n",
                 roundTrip("{\"a\":1e5,\"b\":-0,\"c\":1.50,\"d\":123456789012345678901234567890}"));
-        var n = (jakarta.json.JsonNumber) SettingsJson.parseObject("{\"a\":1e5}".getBytes(StandardCharsets.UTF_8), F).get("a");
+        var n = (JsonNumber) SettingsJson.parseObject("{\"a\":1e5}".getBytes(StandardCharsets.UTF_8), F).get("a");
         assertEquals(100000, n.intValue());
     }
 

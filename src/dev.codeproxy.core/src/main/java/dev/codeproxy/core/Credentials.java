@@ -1,5 +1,7 @@
 package dev.codeproxy.core;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,7 +175,7 @@ public final class Credentials {
     }
 
     private static String decodeOnce(String s) {
-        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream(s.length());
+        ByteArrayOutputStream b = new ByteArrayOutputStream(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
@@ -182,11 +184,11 @@ public final class Credentials {
             } else if (c == '+') {
                 b.write(' ');
             } else {
-                byte[] bytes = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
                 b.write(bytes, 0, bytes.length);
             }
         }
-        return b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return b.toString(StandardCharsets.UTF_8);
     }
 
     private static int hex(char c) {

@@ -1,11 +1,16 @@
 package dev.codeproxy.core;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What an Anthropic-compatible endpoint accepts of the {@code anthropic-beta} values and top-level
@@ -64,7 +69,7 @@ public record EndpointCompat(List<String> dropBetas, List<String> allowBetas, Li
         for (String f : dropFields) {
             if (ESSENTIAL.contains(f)) {
                 errors.put("compat.dropFields", "'" + f + "' cannot be dropped: every Messages request needs "
-                        + String.join(", ", new java.util.TreeSet<>(ESSENTIAL)));
+                        + String.join(", ", new TreeSet<>(ESSENTIAL)));
             }
         }
         return errors;
@@ -93,14 +98,14 @@ public record EndpointCompat(List<String> dropBetas, List<String> allowBetas, Li
         if (json == null || json.isBlank()) {
             return NONE;
         }
-        try (var r = Json.provider().createReader(new java.io.StringReader(json))) {
+        try (var r = Json.provider().createReader(new StringReader(json))) {
             var o = r.readObject();
             Map<String, List<String>> m = new LinkedHashMap<>();
             for (String k : KEYS) {
                 List<String> l = new ArrayList<>();
-                if (o.get(k) instanceof jakarta.json.JsonArray a) {
+                if (o.get(k) instanceof JsonArray a) {
                     for (var v : a) {
-                        if (v instanceof jakarta.json.JsonString s) {
+                        if (v instanceof JsonString s) {
                             l.add(s.getString());
                         }
                     }

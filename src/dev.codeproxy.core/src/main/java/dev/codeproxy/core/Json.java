@@ -1,5 +1,7 @@
 package dev.codeproxy.core;
 
+import jakarta.json.spi.JsonProvider;
+
 /**
  * The one JSON string escaper for hand-built small documents on the hot path, and the one JSON-P
  * provider: {@code jakarta.json.Json.createParser} and friends look the provider up with a
@@ -7,13 +9,13 @@ package dev.codeproxy.core;
  * hot path asks this holder instead, which looked it up once.
  */
 public final class Json {
-    private static final jakarta.json.spi.JsonProvider PROVIDER = jakarta.json.spi.JsonProvider.provider();
+    private static final JsonProvider PROVIDER = JsonProvider.provider();
 
     private Json() {
     }
 
     /** The JSON-P provider, found once. */
-    public static jakarta.json.spi.JsonProvider provider() {
+    public static JsonProvider provider() {
         return PROVIDER;
     }
 

@@ -1,6 +1,11 @@
 package dev.codeproxy.core;
 
+import java.io.ByteArrayOutputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What the proxy needs from a Messages request body, found by one pass over the bytes of the
@@ -70,7 +75,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
      * refuse some fields); the same array when none is dropped or the body is not a JSON object.
      * Used only for such endpoints, so it may scan again.
      */
-    public static byte[] withoutFields(byte[] body, java.util.function.Predicate<String> drop) {
+    public static byte[] withoutFields(byte[] body, Predicate<String> drop) {
         try {
             return new Scanner(body).without(drop);
         } catch (RuntimeException e) {
@@ -79,15 +84,15 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
     }
 
     /** The top-level keys of a JSON object body, in order (empty when it is not one). */
-    public static java.util.List<String> topLevelKeys(byte[] body) {
-        java.util.List<String> keys = new java.util.ArrayList<>();
+    public static List<String> topLevelKeys(byte[] body) {
+        List<String> keys = new ArrayList<>();
         try {
             new Scanner(body).without(k -> {
                 keys.add(k);
                 return false;
             });
         } catch (RuntimeException e) {
-            return java.util.List.of();
+            return List.of();
         }
         return keys;
     }
@@ -442,10 +447,10 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
         }
 
         /** The object without the members whose key {@code drop} accepts (the same array when none is). */
-        byte[] without(java.util.function.Predicate<String> drop) {
+        byte[] without(Predicate<String> drop) {
             ws();
             expect('{');
-            java.io.ByteArrayOutputStream out = null;
+            ByteArrayOutputStream out = null;
             int copied = 0;
             boolean firstKept = true;
             while (true) {
@@ -468,7 +473,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                 }
                 if (drop.test(key)) {
                     if (out == null) {
-                        out = new java.io.ByteArrayOutputStream(b.length);
+                        out = new ByteArrayOutputStream(b.length);
                     }
                     // copy what came before this member, then skip it (and its comma)
                     out.write(b, copied, ms - copied);
@@ -567,7 +572,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
             if (raw.indexOf('\\') < 0) {
                 return raw;
             }
-            try (var r = Json.provider().createReader(new java.io.StringReader("[" + new String(b, start, end - start,
+            try (var r = Json.provider().createReader(new StringReader("[" + new String(b, start, end - start,
                     StandardCharsets.UTF_8) + "]"))) {
                 return r.readArray().getString(0);
             }

@@ -1,6 +1,7 @@
 package dev.codeproxy.core;
 
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
@@ -36,7 +37,7 @@ public final class SelfLoop {
             if (listenHost.equals("0.0.0.0") || listenHost.equals("::")) {
                 InetAddress a = InetAddress.getByName(host.replace("[", "").replace("]", ""));
                 return a.isLoopbackAddress() || a.isAnyLocalAddress()
-                        || java.net.NetworkInterface.getByInetAddress(a) != null;
+                        || NetworkInterface.getByInetAddress(a) != null;
             }
             return false;
         } catch (Exception e) {

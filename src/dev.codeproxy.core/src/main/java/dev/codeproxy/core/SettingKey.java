@@ -1,5 +1,9 @@
 package dev.codeproxy.core;
 
+import dev.codeproxy.core.routes.RouteException;
+import dev.codeproxy.core.routes.RouteKind;
+import dev.codeproxy.core.routes.Routes;
+
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -36,7 +40,7 @@ public enum SettingKey {
     CLAUDE_SONNET_MODEL("claudeSonnetModel", Kind.STRING, "", 0, 200, Settings::claudeSonnetModel),
     CLAUDE_OPUS_MODEL("claudeOpusModel", Kind.STRING, "", 0, 200, Settings::claudeOpusModel),
     /** Routes by request kind: a JSON array of rules (see {@link dev.codeproxy.core.routes.Routes}). */
-    ROUTES("routes", Kind.ROUTES, dev.codeproxy.core.routes.Routes.NONE, 0, 0, Settings::routes),
+    ROUTES("routes", Kind.ROUTES, Routes.NONE, 0, 0, Settings::routes),
     CLAUDE_STATUS_LINE("claudeStatusLine", Kind.BOOL, false, 0, 0, Settings::claudeStatusLine),
     LOG_MAX_BYTES("logMaxBytes", Kind.LONG, 2L * 1024 * 1024 * 1024, 1024L * 1024, 1024L * 1024 * 1024 * 1024,
             Settings::logMaxBytes);
@@ -114,7 +118,7 @@ public enum SettingKey {
             case STRING -> s.length() > max || s.chars().anyMatch(c -> c < 0x20) ? Optional.empty() : Optional.of(s);
             case ROUTES -> {
                 try {
-                    yield Optional.of(dev.codeproxy.core.routes.Routes.parse(s.isEmpty() ? "[]" : s));
+                    yield Optional.of(Routes.parse(s.isEmpty() ? "[]" : s));
                 } catch (IllegalArgumentException e) {
                     yield Optional.empty();
                 }
@@ -127,7 +131,7 @@ public enum SettingKey {
         if (value instanceof RoutingMode m) {
             return m.wire();
         }
-        if (value instanceof dev.codeproxy.core.routes.Routes r) {
+        if (value instanceof Routes r) {
             return r.json();
         }
         return value instanceof CaptureMode c ? c.wire() : String.valueOf(value);
@@ -143,7 +147,7 @@ public enum SettingKey {
             case BOOL -> "true or false";
             case STRING -> "text of at most " + max + " characters without control characters";
             case ROUTES -> "a JSON array of rules {\"match\", \"endpoints\": [names], \"minInputTokens\", \"model\"}"
-                    + " with match one of " + dev.codeproxy.core.routes.RouteKind.accepted();
+                    + " with match one of " + RouteKind.accepted();
         };
     }
 
@@ -151,8 +155,8 @@ public enum SettingKey {
     public String describeError(String raw) {
         if (kind == Kind.ROUTES) {
             try {
-                dev.codeproxy.core.routes.Routes.parse(raw);
-            } catch (dev.codeproxy.core.routes.RouteException e) {
+                Routes.parse(raw);
+            } catch (RouteException e) {
                 return key + ": " + e.getMessage();
             }
         }

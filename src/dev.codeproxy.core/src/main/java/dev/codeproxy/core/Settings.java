@@ -1,5 +1,7 @@
 package dev.codeproxy.core;
 
+import dev.codeproxy.core.routes.Routes;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,7 +64,7 @@ public record Settings(String host,
                        String claudeHaikuModel,
                        String claudeSonnetModel,
                        String claudeOpusModel,
-                       dev.codeproxy.core.routes.Routes routes,
+                       Routes routes,
                        boolean claudeStatusLine,
                        long logMaxBytes) {
 
@@ -102,7 +104,7 @@ public record Settings(String host,
                 (String) v.get(SettingKey.CLAUDE_HAIKU_MODEL),
                 (String) v.get(SettingKey.CLAUDE_SONNET_MODEL),
                 (String) v.get(SettingKey.CLAUDE_OPUS_MODEL),
-                (dev.codeproxy.core.routes.Routes) v.get(SettingKey.ROUTES),
+                (Routes) v.get(SettingKey.ROUTES),
                 (Boolean) v.get(SettingKey.CLAUDE_STATUS_LINE),
                 (Long) v.get(SettingKey.LOG_MAX_BYTES));
     }

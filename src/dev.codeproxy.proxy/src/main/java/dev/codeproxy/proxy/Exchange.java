@@ -1,41 +1,55 @@
 package dev.codeproxy.proxy;
 
 import dev.codeproxy.core.ApiError;
+import dev.codeproxy.core.CaptureMode;
 import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.EndpointCompat;
 import dev.codeproxy.core.ModelMapper;
 import dev.codeproxy.core.RequestBody;
 import dev.codeproxy.core.SelfLoop;
 import dev.codeproxy.core.Settings;
-import dev.codeproxy.core.CaptureMode;
 import dev.codeproxy.core.event.AttemptOutcome;
-import dev.codeproxy.core.usage.UsageScanner;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.routes.Route;
+import dev.codeproxy.core.routes.Routes;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.core.routing.Breakers;
 import dev.codeproxy.core.routing.FailureClass;
 import dev.codeproxy.core.routing.RetryDecision;
 import dev.codeproxy.core.routing.RouteRequest;
 import dev.codeproxy.core.routing.Strategy;
+import dev.codeproxy.core.usage.UsageScanner;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.WritableHeaders;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLException;
 
 /**
  * The attempt loop of one client request: read it, choose candidates, try them with retries
@@ -49,13 +63,13 @@ final class Exchange {
 
     /** Collaborators shared by every exchange. */
     record Deps(Strategy strategy, Breakers breakers, Upstream upstream, IdleWatchdog watchdog, ProxyListener listener,
-                java.util.random.RandomGenerator random, String selfHost, int selfPort, BodyBudget budget,
+                RandomGenerator random, String selfHost, int selfPort, BodyBudget budget,
                 RouteTable routes, Compat compat) {
     }
 
     /** The response header naming the route a request took ({@code default} when no rule matched). */
     static final String ROUTE_HEADER = "x-code-proxy-route";
-    private static final io.helidon.http.HeaderName AGENT_ID = HeaderNames.create("x-claude-code-agent-id");
+    private static final HeaderName AGENT_ID = HeaderNames.create("x-claude-code-agent-id");
 
 
     /** What one attempt came to. */
@@ -97,7 +111,7 @@ final class Exchange {
     private String doneError;
     private RequestBody info;
     private RouteRequest route;
-    private dev.codeproxy.core.routes.Route rule;
+    private Route rule;
     private boolean compatRetried;
     private String method;
     private String target;
@@ -164,7 +178,7 @@ final class Exchange {
         route = new RouteRequest(sessionKey());
         // the route by request kind: the first rule that matches, else every endpoint as without routes
         rule = settings.routes().isEmpty() ? null : settings.routes().match(info, req.headers().contains(AGENT_ID));
-        String routeName = rule == null ? dev.codeproxy.core.routes.Routes.DEFAULT : rule.match();
+        String routeName = rule == null ? Routes.DEFAULT : rule.match();
         res.header(ROUTE_HEADER, routeName);
         trace.route(routeName);
         trace.started(method, path, query, req.headers(), info, body);
@@ -532,14 +546,14 @@ final class Exchange {
             return "beta:" + beta;
         }
         List<String> fields = new ArrayList<>(RequestBody.topLevelKeys(sentBody));
-        fields.removeAll(dev.codeproxy.core.EndpointCompat.ESSENTIAL);
+        fields.removeAll(EndpointCompat.ESSENTIAL);
         fields.removeAll(List.of("system", "tools"));
         String field = Compat.named(message, fields);
         return field == null ? null : "field:" + field;
     }
 
     /** Sends a whole upstream response (status, headers, body) to the client. */
-    private void deliver(int status, io.helidon.http.Headers headers, byte[] body, Endpoint ep, String model) {
+    private void deliver(int status, Headers headers, byte[] body, Endpoint ep, String model) {
         res.status(status);
         HeaderPolicy.responseHeaders(headers, (n, v) -> res.headers().add(HeaderNames.create(n), v));
         trace.committed(ep.name(), status, model, Trace.logged(headers));
@@ -571,7 +585,7 @@ final class Exchange {
             // the last upstream error, unchanged: clients know how to read (and retry) it
             res.status(lastError.status());
             for (Header h : lastError.headers()) {
-                HeaderPolicy.responseHeaders(io.helidon.http.WritableHeaders.create().set(h),
+                HeaderPolicy.responseHeaders(WritableHeaders.create().set(h),
                         (n, v) -> res.headers().add(HeaderNames.create(n), v));
             }
             res.header("x-code-proxy-endpoint", lastError.endpoint());
@@ -621,7 +635,7 @@ final class Exchange {
                 // the usual case: one array of the exact size, filled straight from the connection
                 byte[] b = new byte[(int) length];
                 if (in.readNBytes(b, 0, b.length) < b.length) {
-                    throw new java.io.EOFException("request body ended early");
+                    throw new EOFException("request body ended early");
                 }
                 return b;
             }
@@ -641,7 +655,7 @@ final class Exchange {
         if (length >= 0 && length <= MAX_BUFFERED_RESPONSE) {
             byte[] b = new byte[(int) length];
             int n = in.readNBytes(b, 0, b.length);
-            return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+            return n == b.length ? b : Arrays.copyOf(b, n);
         }
         return in.readNBytes(MAX_BUFFERED_RESPONSE + 1);
     }
@@ -670,7 +684,7 @@ final class Exchange {
             LOG.log(Level.FINE, "could not send error to client", e);
             sent = false;
         }
-        trace.responseBody(error.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        trace.responseBody(error.json().getBytes(StandardCharsets.UTF_8));
         trace.complete(sent ? error.status() : 499, ep == null ? null : ep.name(), error.message());
     }
 
@@ -686,11 +700,11 @@ final class Exchange {
 
     static Failure classify(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
                 return new Failure("timeout", true, "did not respond in time");
             }
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
-                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException
+                    || t instanceof ClosedByInterruptException) {
                 return new Failure("connect_error", false, "was cancelled");
             }
             if (t instanceof ConnectException) {
@@ -699,7 +713,7 @@ final class Exchange {
             if (t instanceof UnknownHostException) {
                 return new Failure("connect_error", false, "is unreachable (unknown host " + t.getMessage() + ")");
             }
-            if (t instanceof javax.net.ssl.SSLException) {
+            if (t instanceof SSLException) {
                 return new Failure("connect_error", false, "is unreachable (TLS failure: " + t.getMessage() + ")");
             }
         }

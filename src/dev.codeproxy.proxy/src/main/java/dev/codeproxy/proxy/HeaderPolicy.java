@@ -7,8 +7,12 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -90,14 +94,14 @@ public final class HeaderPolicy {
             "proxy-authorization");
 
     /** Headers as the log may keep them: credentials replaced by {@code [redacted]}. */
-    public static java.util.Map<String, java.util.List<String>> redacted(Iterable<? extends Header> headers) {
-        java.util.Map<String, java.util.List<String>> m = new java.util.LinkedHashMap<>();
+    public static Map<String, List<String>> redacted(Iterable<? extends Header> headers) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
         for (Header h : headers) {
             String name = h.name().toLowerCase(Locale.ROOT);
-            java.util.List<String> values = SECRET_HEADERS.contains(name)
-                    ? java.util.List.of("[redacted]") : java.util.List.copyOf(h.allValues());
+            List<String> values = SECRET_HEADERS.contains(name)
+                    ? List.of("[redacted]") : List.copyOf(h.allValues());
             m.merge(name, values, (a, b) -> {
-                java.util.List<String> all = new java.util.ArrayList<>(a);
+                List<String> all = new ArrayList<>(a);
                 all.addAll(b);
                 return all;
             });
@@ -106,11 +110,11 @@ public final class HeaderPolicy {
     }
 
     /** The same for headers collected as name/value pairs. */
-    static java.util.Map<String, java.util.List<String>> redacted(java.util.List<String[]> pairs) {
-        java.util.Map<String, java.util.List<String>> m = new java.util.LinkedHashMap<>();
+    static Map<String, List<String>> redacted(List<String[]> pairs) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
         for (String[] p : pairs) {
             String name = p[0].toLowerCase(Locale.ROOT);
-            m.computeIfAbsent(name, k -> new java.util.ArrayList<>())
+            m.computeIfAbsent(name, k -> new ArrayList<>())
                     .add(SECRET_HEADERS.contains(name) ? "[redacted]" : p[1]);
         }
         return m;

@@ -1,5 +1,6 @@
 package dev.codeproxy.proxy;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,7 +86,7 @@ final class IdleWatchdog {
             return s == CLIENT_GONE || s == EXPIRED;
         }
 
-        private synchronized void check(long now, java.util.Map<ClientSockets.Key, Integer> sockets) {
+        private synchronized void check(long now, Map<ClientSockets.Key, Integer> sockets) {
             boolean gone = false;
             if (client != null && sockets != null) {
                 gone = ClientSockets.gone(sockets, client, seen);
@@ -200,7 +201,7 @@ final class IdleWatchdog {
             long now = System.nanoTime();
             // the kernel's socket table, read at most every CLIENT_SCAN_NANOS and only while requests wait
             // (only requests that have waited a while are looked at: most commit within milliseconds)
-            java.util.Map<ClientSockets.Key, Integer> sockets = null;
+            Map<ClientSockets.Key, Integer> sockets = null;
             if (ClientSockets.AVAILABLE && now - lastScan >= CLIENT_SCAN_NANOS && waiting(now)) {
                 lastScan = now;
                 sockets = ClientSockets.snapshot();

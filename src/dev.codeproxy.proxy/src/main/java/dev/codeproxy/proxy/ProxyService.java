@@ -5,6 +5,7 @@ import dev.codeproxy.core.ConfigSource;
 import dev.codeproxy.core.RoutingMode;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.routes.Routes;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.core.routing.Breakers;
 import dev.codeproxy.core.routing.Strategy;
@@ -14,6 +15,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
@@ -36,7 +41,7 @@ public final class ProxyService implements HttpService {
     private volatile Strategy strategy;
     private volatile String selfHost = "";
     private volatile int selfPort = -1;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile RouteTable routeTable;
     private final Compat compat = new Compat();
@@ -94,7 +99,7 @@ public final class ProxyService implements HttpService {
 
     private void handle(ServerRequest req, ServerResponse res) {
         // every response names its route; refusals before the body is read took none
-        res.header(Exchange.ROUTE_HEADER, dev.codeproxy.core.routes.Routes.DEFAULT);
+        res.header(Exchange.ROUTE_HEADER, Routes.DEFAULT);
         String token = HeaderPolicy.clientToken(req.headers());
         if (token == null) {
             ProxyErrors.send(res, ApiError.authentication(
@@ -128,7 +133,7 @@ public final class ProxyService implements HttpService {
      * What an endpoint taught the proxy about its compatibility (beta flags and body fields it
      * refused with a 400 and that are left out since): {@code betas} and {@code fields}.
      */
-    public java.util.Map<String, java.util.Set<String>> learnedCompat(String endpoint) {
+    public Map<String, Set<String>> learnedCompat(String endpoint) {
         return compat.learned(endpoint);
     }
 
@@ -141,7 +146,7 @@ public final class ProxyService implements HttpService {
      * Graceful stop, step one: new requests get a 503 with retry-after, requests in flight may
      * finish. Returns when none is left or the grace period is over; true when all finished.
      */
-    public boolean drain(java.time.Duration grace) {
+    public boolean drain(Duration grace) {
         draining = true;
         long end = System.nanoTime() + grace.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < end) {

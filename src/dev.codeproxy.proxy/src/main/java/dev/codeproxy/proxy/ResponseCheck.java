@@ -1,5 +1,6 @@
 package dev.codeproxy.proxy;
 
+import dev.codeproxy.core.Json;
 import jakarta.json.stream.JsonParser;
 
 import java.io.ByteArrayInputStream;
@@ -29,7 +30,7 @@ final class ResponseCheck {
                 // an encoding we cannot read (br, zstd): trust a non-empty body
                 return true;
             }
-            try (JsonParser p = dev.codeproxy.core.Json.provider().createParser(in)) {
+            try (JsonParser p = Json.provider().createParser(in)) {
                 if (!p.hasNext()) {
                     return false;
                 }

@@ -11,6 +11,7 @@ import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.session.SessionKeys;
 import dev.codeproxy.core.usage.Usage;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 
 import java.util.ArrayList;
@@ -197,7 +198,7 @@ final class Trace {
      */
     private String sessionId() {
         String header = requestHeaders == null ? null
-                : requestHeaders.first(io.helidon.http.HeaderNames.create("x-claude-code-session-id")).orElse(null);
+                : requestHeaders.first(HeaderNames.create("x-claude-code-session-id")).orElse(null);
         return SessionKeys.sessionId(header, info == null ? null : info.userId());
     }
 

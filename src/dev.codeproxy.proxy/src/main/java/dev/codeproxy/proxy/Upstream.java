@@ -2,8 +2,10 @@ package dev.codeproxy.proxy;
 
 import dev.codeproxy.core.Endpoint;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.http.media.MediaContext;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
@@ -43,7 +45,7 @@ public final class Upstream {
                             .sendExpectContinue(false)
                             // built once; nothing looked up with a ServiceLoader, now or per request
                             .servicesDiscoverServices(false)
-                            .mediaContext(io.helidon.http.media.MediaContext.builder()
+                            .mediaContext(MediaContext.builder()
                                     .mediaSupportsDiscoverServices(false).build())
                             .build()
                             .client(Http1Client.PROTOCOL);
@@ -70,7 +72,7 @@ public final class Upstream {
                 .uri(endpoint.baseUrl() + pathAndQuery)
                 .readTimeout(headerTimeout)
                 .followRedirects(false);
-        req.headers(h -> headers.accept((name, value) -> h.add(io.helidon.http.HeaderNames.create(name), value)));
+        req.headers(h -> headers.accept((name, value) -> h.add(HeaderNames.create(name), value)));
         if (body.length == 0 && (method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
             return req.request();
         }

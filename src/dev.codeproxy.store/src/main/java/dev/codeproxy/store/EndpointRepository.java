@@ -2,6 +2,7 @@ package dev.codeproxy.store;
 
 import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.EndpointCompat;
 import dev.codeproxy.core.ModelMap;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
@@ -9,6 +10,7 @@ import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,7 +111,7 @@ public final class EndpointRepository {
                 tx.delete("DELETE FROM endpoints");
             }
             List<Endpoint> sorted = new ArrayList<>(incoming);
-            sorted.sort(java.util.Comparator.comparingInt(Endpoint::priority));
+            sorted.sort(Comparator.comparingInt(Endpoint::priority));
             for (Endpoint e : sorted) {
                 Endpoint old = existing.get(e.name().toLowerCase(Locale.ROOT));
                 Endpoint withKey = e.apiKey().isEmpty() && old != null ? e.withApiKey(old.apiKey()) : e;
@@ -211,6 +213,6 @@ public final class EndpointRepository {
                         Rows.text(r, "model_opus")),
                 Rows.integer(r, "disable_nonessential") != 0,
                 Rows.lng(r, "headers_timeout_ms"),
-                dev.codeproxy.core.EndpointCompat.parseJson(Rows.text(r, "compat")));
+                EndpointCompat.parseJson(Rows.text(r, "compat")));
     }
 }

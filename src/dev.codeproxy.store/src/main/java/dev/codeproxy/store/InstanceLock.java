@@ -1,5 +1,9 @@
 package dev.codeproxy.store;
 
+import dev.codeproxy.core.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -136,12 +141,12 @@ public final class InstanceLock implements AutoCloseable {
      * The server running on this data directory as its {@value #INFO_FILE} names it, or empty
      * when none runs (or it has not said where it listens yet). Never creates anything.
      */
-    public static java.util.Optional<Info> running(Path dataDir) {
+    public static Optional<Info> running(Path dataDir) {
         if (!isServing(dataDir)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Info i = Info.read(dataDir);
-        return i.url() == null ? java.util.Optional.empty() : java.util.Optional.of(i);
+        return i.url() == null ? Optional.empty() : Optional.of(i);
     }
 
     /** Records the URL the server answers on (after it listens, and again when it moves). */
@@ -160,7 +165,7 @@ public final class InstanceLock implements AutoCloseable {
     }
 
     private void writeInfo(String url) {
-        String json = "{\"pid\":" + pid + ",\"url\":" + (url == null ? "null" : "\"" + dev.codeproxy.core.Json.escape(url)
+        String json = "{\"pid\":" + pid + ",\"url\":" + (url == null ? "null" : "\"" + Json.escape(url)
                 + "\"") + ",\"startedAt\":\"" + startedAt + "\"}\n";
         Path file = dir.resolve(INFO_FILE);
         try {
@@ -210,8 +215,8 @@ public final class InstanceLock implements AutoCloseable {
                 String s = Files.readString(dir.resolve(INFO_FILE), StandardCharsets.UTF_8);
                 try (var r = jakarta.json.Json.createReader(new StringReader(s))) {
                     var o = r.readObject();
-                    long pid = o.get("pid") instanceof jakarta.json.JsonNumber n ? n.longValue() : -1;
-                    String url = o.get("url") instanceof jakarta.json.JsonString u ? u.getString() : null;
+                    long pid = o.get("pid") instanceof JsonNumber n ? n.longValue() : -1;
+                    String url = o.get("url") instanceof JsonString u ? u.getString() : null;
                     return new Info(pid, url);
                 }
             } catch (IOException | RuntimeException e) {

@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -98,7 +100,7 @@ public final class Migrations {
 
     /** Every version a database can be at: 0 (empty) and each script's. */
     static List<Integer> versions() {
-        List<Integer> out = new java.util.ArrayList<>();
+        List<Integer> out = new ArrayList<>();
         out.add(0);
         SCRIPTS.forEach(s -> out.add(version(s)));
         return out;
@@ -160,7 +162,7 @@ public final class Migrations {
                 clean.append(line).append('\n');
             }
         }
-        return java.util.Arrays.stream(clean.toString().split(";\\s*\n"))
+        return Arrays.stream(clean.toString().split(";\\s*\n"))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .map(s -> s.endsWith(";") ? s.substring(0, s.length() - 1) : s)

@@ -1,5 +1,6 @@
 package dev.codeproxy.store;
 
+import dev.codeproxy.core.SettingKey;
 import dev.codeproxy.core.Settings;
 import io.helidon.dbclient.DbClient;
 
@@ -21,7 +22,7 @@ public final class SettingsRepository {
             rows.forEach(r -> m.put(Rows.text(r, "key"), Rows.text(r, "value")));
         }
         Map<String, String> valid = new LinkedHashMap<>();
-        m.forEach((k, v) -> dev.codeproxy.core.SettingKey.byKey(k)
+        m.forEach((k, v) -> SettingKey.byKey(k)
                 .filter(key -> key.parse(v).isPresent())
                 .ifPresent(key -> valid.put(k, v)));
         return Settings.fromMap(valid);

@@ -2,11 +2,13 @@ package dev.codeproxy.store;
 
 import dev.codeproxy.core.Endpoint;
 import dev.codeproxy.core.Settings;
+import dev.codeproxy.store.log.LogQueries;
 import dev.codeproxy.store.log.Rec;
 import dev.codeproxy.store.log.RequestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,7 +92,7 @@ class MigrationsTest {
                     assertEquals(9100, new SettingsRepository(db.client()).load().port());
                 }
                 if (from >= 2) {
-                    var old = new dev.codeproxy.store.log.LogQueries(db).detail(42).orElseThrow();
+                    var old = new LogQueries(db).detail(42).orElseThrow();
                     assertArrayEquals(OLD_REQUEST, old.requestBody(), "the old body is readable, from version " + from);
                     assertArrayEquals(OLD_RESPONSE, old.responseBody());
                 }
@@ -103,17 +107,17 @@ class MigrationsTest {
     }
 
     static final byte[] OLD_REQUEST = ("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\","
-            + "\"content\":\"caf\u00e9 日本\"}],\"stream\":true}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    static final byte[] OLD_RESPONSE = "event: message_stop\ndata: {}\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            + "\"content\":\"caf\u00e9 日本\"}],\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+    static final byte[] OLD_RESPONSE = "event: message_stop\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8);
 
     static byte[] deflate(byte[] raw) {
-        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED);
+        Deflater d = new Deflater(Deflater.BEST_SPEED);
         d.setInput(raw);
         d.finish();
         byte[] buf = new byte[raw.length + 64];
         int n = d.deflate(buf);
         d.end();
-        return java.util.Arrays.copyOf(buf, n);
+        return Arrays.copyOf(buf, n);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.codeproxy.store.log.TestStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -38,7 +39,7 @@ class PriceRepositoryTest {
             assertEquals(1, p.version());
             assertEquals(List.of(new PriceOverride("glm-4.6", GLM)), p.overrides());
             assertEquals(PriceSource.OVERRIDE, p.table().find("glm-4.6").orElseThrow().source());
-            assertEquals(0, new java.math.BigDecimal("2.2").compareTo(p.overrides().getFirst().price().output()),
+            assertEquals(0, new BigDecimal("2.2").compareTo(p.overrides().getFirst().price().output()),
                     "decimals survive exactly");
 
             p.put(new PriceOverride("glm-4.6", ModelPrice.of("1", "1", "1", "1", "1")));

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -83,7 +86,7 @@ public final class Api {
             if (b.length > MAX_BODY) {
                 throw tooLarge("more than " + MAX_BODY);
             }
-            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(b, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,12 +108,12 @@ public final class Api {
             if (v instanceof JsonObject o) {
                 return o;
             }
-            throw ApiException.badRequest("request body is " + v.getValueType().name().toLowerCase(java.util.Locale.ROOT)
+            throw ApiException.badRequest("request body is " + v.getValueType().name().toLowerCase(Locale.ROOT)
                     + "; expected a JSON object");
         } catch (JsonParsingException e) {
             throw ApiException.badRequest("request body is not valid JSON (line " + e.getLocation().getLineNumber()
                     + ", column " + e.getLocation().getColumnNumber() + ")");
-        } catch (jakarta.json.JsonException e) {
+        } catch (JsonException e) {
             throw ApiException.badRequest("request body is not valid JSON");
         }
     }

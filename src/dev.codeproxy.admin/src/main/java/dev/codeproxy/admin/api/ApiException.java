@@ -1,5 +1,7 @@
 package dev.codeproxy.admin.api;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,7 +21,7 @@ public final class ApiException extends RuntimeException {
     public ApiException(int status, String message, Map<String, String> fields, Object body) {
         super(message, null, false, false);
         this.status = status;
-        this.fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         this.body = body;
     }
 

@@ -15,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -133,7 +134,7 @@ final class Bodies {
         }
         for (var e : headers.entrySet()) {
             if (e.getKey().equalsIgnoreCase("content-type") && !e.getValue().isEmpty()) {
-                return e.getValue().getFirst().toLowerCase(java.util.Locale.ROOT);
+                return e.getValue().getFirst().toLowerCase(Locale.ROOT);
             }
         }
         return "";

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class ConfigResource implements HttpService {
 
     private static void refuse(List<String> problems) {
         List<ConfigDtos.Problem> list = new ArrayList<>();
-        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        Map<String, String> fields = new LinkedHashMap<>();
         for (String p : problems) {
             int at = p.indexOf(": ");
             String path = p.startsWith("$") && at > 0 ? p.substring(0, at) : "$";

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -61,7 +62,7 @@ public final class DoctorResource implements HttpService {
 
     private void selftest(ServerRequest req, ServerResponse res) {
         if (!selftest.tryAcquire()) {
-            throw new ApiException(409, "a self-test is running already; wait for it to finish", java.util.Map.of());
+            throw new ApiException(409, "a self-test is running already; wait for it to finish", Map.of());
         }
         try {
             res.status(Status.OK_200);

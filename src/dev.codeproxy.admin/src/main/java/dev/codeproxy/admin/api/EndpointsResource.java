@@ -3,6 +3,7 @@ package dev.codeproxy.admin.api;
 import dev.codeproxy.admin.api.dto.EndpointDtos;
 import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.EndpointCompat;
 import dev.codeproxy.core.EndpointRules;
 import dev.codeproxy.core.ModelMap;
 import dev.codeproxy.core.SelfLoop;
@@ -17,6 +18,7 @@ import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -215,26 +218,26 @@ public final class EndpointsResource implements HttpService {
                     mo.containsKey("smallFast") ? sf : models.smallFast(), mo.containsKey("haiku") ? h : models.haiku(),
                     mo.containsKey("sonnet") ? so : models.sonnet(), mo.containsKey("opus") ? op : models.opus());
         }
-        dev.codeproxy.core.EndpointCompat compat = b.compat();
+        EndpointCompat compat = b.compat();
         JsonObject co = f.object("compat");
         if (co != null) {
-            java.util.Map<String, List<String>> lists = new java.util.LinkedHashMap<>(compat.asMap());
+            Map<String, List<String>> lists = new LinkedHashMap<>(compat.asMap());
             for (var en : co.entrySet()) {
                 String field = "compat." + en.getKey();
-                if (!dev.codeproxy.core.EndpointCompat.KEYS.contains(en.getKey())) {
+                if (!EndpointCompat.KEYS.contains(en.getKey())) {
                     p.add(field, "unknown field; accepted fields are "
-                            + String.join(", ", dev.codeproxy.core.EndpointCompat.KEYS));
+                            + String.join(", ", EndpointCompat.KEYS));
                     continue;
                 }
-                if (!(en.getValue() instanceof jakarta.json.JsonArray arr)
-                        || arr.stream().anyMatch(v -> !(v instanceof jakarta.json.JsonString))) {
+                if (!(en.getValue() instanceof JsonArray arr)
+                        || arr.stream().anyMatch(v -> !(v instanceof JsonString))) {
                     p.add(field, Fields.describe(en.getValue()) + " is not accepted; expected an array of strings");
                     continue;
                 }
-                lists.put(en.getKey(), arr.getValuesAs(jakarta.json.JsonString.class).stream()
-                        .map(jakarta.json.JsonString::getString).toList());
+                lists.put(en.getKey(), arr.getValuesAs(JsonString.class).stream()
+                        .map(JsonString::getString).toList());
             }
-            compat = dev.codeproxy.core.EndpointCompat.of(lists);
+            compat = EndpointCompat.of(lists);
         }
         int prio = priority == null ? b.priority() : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, priority));
         int wt = weight == null ? b.weight() : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, weight));
@@ -293,9 +296,9 @@ public final class EndpointsResource implements HttpService {
     }
 
     /** What the endpoint taught the proxy since it started (flags and fields it refused with a 400). */
-    private java.util.Map<String, java.util.Set<String>> learned(Endpoint e) {
+    private Map<String, Set<String>> learned(Endpoint e) {
         var proxy = s.proxy().get();
-        return proxy == null ? java.util.Map.of("betas", java.util.Set.of(), "fields", java.util.Set.of())
+        return proxy == null ? Map.of("betas", Set.of(), "fields", Set.of())
                 : proxy.learnedCompat(e.name());
     }
 

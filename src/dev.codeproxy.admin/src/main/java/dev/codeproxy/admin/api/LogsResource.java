@@ -9,6 +9,7 @@ import dev.codeproxy.store.log.LogEntry;
 import dev.codeproxy.store.log.LogFilter;
 import dev.codeproxy.store.log.LogPage;
 import dev.codeproxy.store.log.LogQueries;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -108,11 +109,11 @@ public final class LogsResource implements HttpService {
             throw ApiException.notFound("request " + id + " has no stored body (capture mode, or pruned by the "
                     + "bodyRetention setting)");
         }
-        res.headers().set(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/octet-stream");
-        res.headers().set(io.helidon.http.HeaderNames.create("x-content-type-options"), "nosniff");
-        res.headers().set(io.helidon.http.HeaderNames.CONTENT_DISPOSITION,
+        res.headers().set(HeaderNames.CONTENT_TYPE, "application/octet-stream");
+        res.headers().set(HeaderNames.create("x-content-type-options"), "nosniff");
+        res.headers().set(HeaderNames.CONTENT_DISPOSITION,
                 "attachment; filename=\"request-" + id + (d.requestBodyTruncated() ? "-truncated" : "") + ".json\"");
-        res.headers().set(io.helidon.http.HeaderNames.CACHE_CONTROL, "no-store");
+        res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(d.requestBody());
     }
 

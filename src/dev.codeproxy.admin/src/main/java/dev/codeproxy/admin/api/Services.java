@@ -17,6 +17,7 @@ import dev.codeproxy.store.stats.StatsQueries;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  */
 public record Services(ConfigSnapshot config, LogQueries logs, StatsQueries stats, PriceRepository prices,
                        ClientTokens tokens, EventBroker broker, Supplier<ProxyService> proxy, ServerControl server,
-                       Clock clock, java.util.function.Consumer<PriceTable> pricesChanged) {
+                       Clock clock, Consumer<PriceTable> pricesChanged) {
 
     public Breakers breakers() {
         ProxyService p = proxy.get();

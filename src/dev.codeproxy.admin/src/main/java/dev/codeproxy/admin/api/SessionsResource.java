@@ -12,6 +12,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who is logged in and how to get in:
@@ -77,7 +78,7 @@ public final class SessionsResource implements HttpService {
             auth.rotate(t.token());
             file = t.file();
         } catch (IllegalStateException e) {
-            throw new ApiException(409, e.getMessage(), java.util.Map.of());
+            throw new ApiException(409, e.getMessage(), Map.of());
         }
         Api.ok(res, new SessionDtos.Rotated(file, ended));
     }

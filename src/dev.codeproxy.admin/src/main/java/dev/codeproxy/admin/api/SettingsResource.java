@@ -1,9 +1,11 @@
 package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.ServerControl;
+import dev.codeproxy.admin.api.dto.RouteDtos;
 import dev.codeproxy.admin.api.dto.SettingsDtos;
 import dev.codeproxy.core.SettingKey;
 import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.routes.Routes;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code /_/api/settings}: every setting with its value; {@code PUT} or {@code PATCH} with some of
@@ -65,7 +68,7 @@ public final class SettingsResource implements HttpService {
                 continue;
             }
             String raw = raw(e.getValue());
-            var parsed = raw == null ? java.util.Optional.empty() : key.get().parse(raw);
+            var parsed = raw == null ? Optional.empty() : key.get().parse(raw);
             if (parsed.isEmpty()) {
                 p.add(e.getKey(), key.get().describeError(raw == null ? e.getValue().toString() : raw));
                 continue;
@@ -134,8 +137,8 @@ public final class SettingsResource implements HttpService {
     }
 
     private static Object typed(SettingKey k, Object v) {
-        if (v instanceof dev.codeproxy.core.routes.Routes r) {
-            return dev.codeproxy.admin.api.dto.RouteDtos.Routes.of(r).routes();
+        if (v instanceof Routes r) {
+            return RouteDtos.Routes.of(r).routes();
         }
         if (k.numeric()) {
             return ((Number) v).longValue();

@@ -6,6 +6,7 @@ import dev.codeproxy.store.stats.EndpointStats;
 import dev.codeproxy.store.stats.HeatmapDay;
 import dev.codeproxy.store.stats.Latency;
 import dev.codeproxy.store.stats.ModelStats;
+import dev.codeproxy.store.stats.RouteStats;
 import dev.codeproxy.store.stats.SeriesPoint;
 import dev.codeproxy.store.stats.StatsQueries;
 import dev.codeproxy.store.stats.StatsRange;
@@ -102,7 +103,7 @@ public final class StatsResource implements HttpService {
     private void routes(ServerRequest req, ServerResponse res) {
         StatsRange range = range(req, StatsRange.TODAY);
         List<StatsDtos.RouteRow> out = new ArrayList<>();
-        for (dev.codeproxy.store.stats.RouteStats r : s.stats().byRoute(range)) {
+        for (RouteStats r : s.stats().byRoute(range)) {
             out.add(new StatsDtos.RouteRow(r.route(), r.requests(), r.errors(), Shared.Tokens.of(r.tokens()),
                     r.costMicros(), r.unpriced()));
         }

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Instant;
 import java.util.Locale;
 
 /** {@code GET /_/api/status}: version, where the server listens, load, and how this request authenticated. */
@@ -20,7 +21,7 @@ public final class StatusResource implements HttpService {
 
     /** When this process started (the dashboard's uptime card). */
     private static final long STARTED = ProcessHandle.current().info().startInstant()
-            .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+            .map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
 
     @Override
     public void routing(HttpRules rules) {

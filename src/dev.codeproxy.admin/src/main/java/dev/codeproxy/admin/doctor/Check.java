@@ -1,5 +1,9 @@
 package dev.codeproxy.admin.doctor;
 
+import dev.codeproxy.core.Json;
+
+import java.util.List;
+
 /**
  * One line of the doctor's report: ✓ or ✗, one line of detail, and for ✗ a hint that says what
  * to change. A check that was not run (it would cost tokens without {@code --live}) is ok, with
@@ -20,13 +24,13 @@ public record Check(String name, boolean ok, String detail, String hint) {
 
     /** This check as one JSON object: {@code {"name","ok","detail","hint"}}. */
     public String json() {
-        return "{\"name\":\"" + dev.codeproxy.core.Json.escape(name) + "\",\"ok\":" + ok + ",\"detail\":\""
-                + dev.codeproxy.core.Json.escape(detail) + "\",\"hint\":"
-                + (hint == null ? "null" : "\"" + dev.codeproxy.core.Json.escape(hint) + "\"") + "}";
+        return "{\"name\":\"" + Json.escape(name) + "\",\"ok\":" + ok + ",\"detail\":\""
+                + Json.escape(detail) + "\",\"hint\":"
+                + (hint == null ? "null" : "\"" + Json.escape(hint) + "\"") + "}";
     }
 
     /** The report of the contract: {@code {"checks":[...]}}. */
-    public static String report(java.util.List<Check> checks) {
+    public static String report(List<Check> checks) {
         StringBuilder b = new StringBuilder("{\"checks\":[");
         for (int i = 0; i < checks.size(); i++) {
             b.append(i == 0 ? "" : ",").append(checks.get(i).json());

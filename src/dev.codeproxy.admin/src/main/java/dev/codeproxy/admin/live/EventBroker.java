@@ -2,6 +2,7 @@ package dev.codeproxy.admin.live;
 
 import dev.codeproxy.admin.api.dto.LiveDtos;
 import dev.codeproxy.admin.api.dto.Shared;
+import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.pricing.PriceTable;
@@ -113,7 +114,7 @@ public final class EventBroker implements ProxyListener, AutoCloseable {
     public void onEvent(ProxyEvent event) {
         switch (event) {
             case ProxyEvent.RequestStarted e -> {
-                String path = dev.codeproxy.core.Credentials.path(e.path());
+                String path = Credentials.path(e.path());
                 inFlight.put(e.requestId(), new LiveDtos.InFlight(e.requestId(), e.startedAtEpochMs(), e.method(),
                         path, e.model(), e.stream(), "waiting", null, 0));
                 publish(() -> new LiveDtos.Started("request_started", e.requestId(), e.startedAtEpochMs(), e.method(),

@@ -2,6 +2,7 @@ package dev.codeproxy.admin.live;
 
 import dev.codeproxy.admin.api.dto.LiveDtos;
 import dev.codeproxy.admin.api.dto.Shared;
+import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.pricing.PriceTable;
@@ -14,7 +15,7 @@ public final class LiveMessages {
     static LiveDtos.Completed completed(RequestRecord r, PriceTable prices) {
         Cost cost = Cost.of(r, prices);
         return new LiveDtos.Completed("completed", r.id(), r.startedAtEpochMs(), r.method(),
-                dev.codeproxy.core.Credentials.path(r.path()), r.model(),
+                Credentials.path(r.path()), r.model(),
                 r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.outcomeClass(),
                 r.headersMs(), r.firstTokenMs(), r.totalMs(), Shared.Tokens.of(r.usage()), cost.micros(), cost.priced(),
                 r.error(), r.route());

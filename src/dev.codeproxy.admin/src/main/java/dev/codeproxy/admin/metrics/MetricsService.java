@@ -8,11 +8,14 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -112,11 +115,11 @@ public final class MetricsService implements HttpService {
         return b.toString();
     }
 
-    private static void labeled(StringBuilder b, String name, Map<String, java.util.concurrent.atomic.LongAdder> values,
+    private static void labeled(StringBuilder b, String name, Map<String, LongAdder> values,
                                 String... labelNames) {
         new TreeMap<>(values).forEach((k, v) -> {
             String[] parts = Metrics.Key.split(k);
-            Map<String, String> labels = new java.util.LinkedHashMap<>();
+            Map<String, String> labels = new LinkedHashMap<>();
             for (int i = 0; i < labelNames.length; i++) {
                 labels.put(labelNames[i], i < parts.length ? parts[i] : "");
             }
@@ -168,7 +171,7 @@ public final class MetricsService implements HttpService {
     }
 
     static Map<String, String> ordered(String k1, String v1, String k2, String v2) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         m.put(k1, v1);
         m.put(k2, v2);
         return m;
@@ -183,6 +186,6 @@ public final class MetricsService implements HttpService {
     }
 
     private static String usd(long micros) {
-        return java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,9 +1,12 @@
 package dev.codeproxy.admin.metrics;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,7 +28,7 @@ final class ProcessMetrics {
             MetricsService.head(b, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.");
             b.append("process_cpu_seconds_total ").append(decimal(d.toNanos() / 1e9)).append('\n');
         });
-        long startMs = info.startInstant().map(java.time.Instant::toEpochMilli)
+        long startMs = info.startInstant().map(Instant::toEpochMilli)
                 .orElse(ManagementFactory.getRuntimeMXBean().getStartTime());
         MetricsService.head(b, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
         b.append("process_start_time_seconds ").append(decimal(startMs / 1000.0)).append('\n');
@@ -52,7 +55,7 @@ final class ProcessMetrics {
 
     /** VmRSS, VmSize ... of /proc/self/status in kB; empty off Linux. */
     private static Map<String, Long> status() {
-        Map<String, Long> m = new java.util.HashMap<>();
+        Map<String, Long> m = new HashMap<>();
         try (Stream<String> lines = Files.lines(PROC.resolve("status"))) {
             lines.filter(l -> l.startsWith("Vm")).forEach(l -> {
                 String[] p = l.split("[:\\s]+");
@@ -64,7 +67,7 @@ final class ProcessMetrics {
                     }
                 }
             });
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return Map.of();
         }
         return m;

@@ -3,6 +3,7 @@ package dev.codeproxy.admin.security;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -126,7 +127,7 @@ public final class HostCheck {
         }
         try {
             return InetAddress.getByAddress(InetAddress.ofLiteral(n).getAddress());
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+        } catch (IllegalArgumentException | UnknownHostException e) {
             return null;
         }
     }

@@ -4,6 +4,7 @@ import dev.codeproxy.proxy.TokenCheck;
 import dev.codeproxy.store.usage.Block;
 import dev.codeproxy.store.usage.SessionUsage;
 import dev.codeproxy.store.usage.UsageQueries;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class StatuslineService implements HttpService {
     public static final String PATH = "/_/statusline";
-    private static final io.helidon.http.HeaderName X_API_KEY = HeaderNames.create("x-api-key");
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
 
     private final UsageQueries usage;
     private final TokenCheck tokens;

@@ -1,6 +1,11 @@
 package dev.codeproxy.admin.security;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,17 +70,17 @@ class SessionStoreTest {
     }
 
     @Test
-    void sessionsSurviveARestartThroughAFileOfHashesOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void sessionsSurviveARestartThroughAFileOfHashesOnly(@TempDir Path dir)
             throws Exception {
-        java.nio.file.Path file = dir.resolve(SessionStore.FILE);
+        Path file = dir.resolve(SessionStore.FILE);
         SessionStore first = new SessionStore(clock, file);
         String kept = first.create("127.0.0.1", "Chromium/150");
         String ended = first.create("127.0.0.1", "curl/8");
         first.revoke(ended);
-        String text = java.nio.file.Files.readString(file);
+        String text = Files.readString(file);
         assertFalse(text.contains(kept) || text.contains(ended), "no session id is written: " + text);
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                java.nio.file.Files.getPosixFilePermissions(file)));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
 
         SessionStore second = new SessionStore(clock, file);
         assertTrue(second.touch(kept), "the session outlives the process");
@@ -85,7 +90,7 @@ class SessionStoreTest {
         clock.advance(SessionStore.IDLE_MS);
         assertFalse(new SessionStore(clock, file).touch(kept), "expiry holds across restarts");
 
-        java.nio.file.Files.writeString(file, "{not json");
+        Files.writeString(file, "{not json");
         SessionStore corrupt = new SessionStore(clock, file);
         assertEquals(0, corrupt.list().size(), "an unreadable file is left aside: everyone logs in again");
         String fresh = corrupt.create("r", "u");

@@ -1,7 +1,11 @@
 package dev.codeproxy.core.config;
 
 import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.routes.RouteException;
+import dev.codeproxy.core.routes.Routes;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,20 +29,20 @@ public record ConfigFile(Map<String, String> settings, List<Endpoint> endpoints,
      * problems; empty when the file has no routes or they are all fine.
      */
     public List<String> routeProblems(List<String> storedNames, boolean replace) {
-        String routes = settings.get(dev.codeproxy.core.SettingKey.ROUTES.key());
+        String routes = settings.get(SettingKey.ROUTES.key());
         if (routes == null) {
             return List.of();
         }
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         endpoints.forEach(e -> names.add(e.name()));
         if (!replace) {
             names.addAll(storedNames);
         }
         try {
-            dev.codeproxy.core.routes.Routes.parse(routes, names);
+            Routes.parse(routes, names);
             return List.of();
-        } catch (dev.codeproxy.core.routes.RouteException e) {
-            List<String> out = new java.util.ArrayList<>();
+        } catch (RouteException e) {
+            List<String> out = new ArrayList<>();
             e.problems().forEach((k, v) -> out.add("$.settings." + k + ": " + v));
             return out;
         }

@@ -2,9 +2,12 @@ package dev.codeproxy.core.config;
 
 import dev.codeproxy.core.AuthStyle;
 import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.EndpointCompat;
 import dev.codeproxy.core.EndpointRules;
 import dev.codeproxy.core.ModelMap;
 import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.routes.RouteException;
+import dev.codeproxy.core.routes.Routes;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -18,8 +21,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads an import file: our format ({@code "format": "code-proxy/1"}) strictly — unknown keys are
@@ -173,7 +179,7 @@ public final class ConfigParser {
                 problems.add(path + ".models: expected an object with keys " + sorted(MODEL_KEYS));
             }
         }
-        dev.codeproxy.core.EndpointCompat compat = compat(o.get("compat"), path + ".compat");
+        EndpointCompat compat = compat(o.get("compat"), path + ".compat");
         if (problems.size() > before || name == null || baseUrl == null) {
             return null;
         }
@@ -185,19 +191,19 @@ public final class ConfigParser {
     }
 
     /** An endpoint's {@code compat} object: lists of strings under {@link dev.codeproxy.core.EndpointCompat#KEYS}. */
-    private dev.codeproxy.core.EndpointCompat compat(JsonValue v, String path) {
+    private EndpointCompat compat(JsonValue v, String path) {
         if (v == null || v == JsonValue.NULL) {
-            return dev.codeproxy.core.EndpointCompat.NONE;
+            return EndpointCompat.NONE;
         }
         if (!(v instanceof JsonObject o)) {
-            problems.add(path + ": expected an object with keys " + String.join(", ", dev.codeproxy.core.EndpointCompat.KEYS));
-            return dev.codeproxy.core.EndpointCompat.NONE;
+            problems.add(path + ": expected an object with keys " + String.join(", ", EndpointCompat.KEYS));
+            return EndpointCompat.NONE;
         }
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (var e : o.entrySet()) {
-            if (!dev.codeproxy.core.EndpointCompat.KEYS.contains(e.getKey())) {
+            if (!EndpointCompat.KEYS.contains(e.getKey())) {
                 problems.add(path + "." + e.getKey() + ": unknown key; accepted keys are "
-                        + String.join(", ", dev.codeproxy.core.EndpointCompat.KEYS));
+                        + String.join(", ", EndpointCompat.KEYS));
                 continue;
             }
             List<String> l = new ArrayList<>();
@@ -216,7 +222,7 @@ public final class ConfigParser {
             }
             m.put(e.getKey(), l);
         }
-        return dev.codeproxy.core.EndpointCompat.of(m);
+        return EndpointCompat.of(m);
     }
 
     private ConfigFile seed(JsonObject obj) {
@@ -372,47 +378,47 @@ public final class ConfigParser {
         return "";
     }
 
-    private java.util.Optional<String> settingValue(SettingKey key, JsonValue v, String path) {
+    private Optional<String> settingValue(SettingKey key, JsonValue v, String path) {
         String raw;
         if (key == SettingKey.ROUTES) {
             // an array of rules; endpoint names are checked where the import is applied (merge or replace)
             try {
-                return java.util.Optional.of(dev.codeproxy.core.routes.Routes.of(v, path, null).json());
-            } catch (dev.codeproxy.core.routes.RouteException e) {
+                return Optional.of(Routes.of(v, path, null).json());
+            } catch (RouteException e) {
                 e.problems().forEach((field, problem) -> problems.add(field + ": " + problem));
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
         if (key.numeric()) {
             if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
                 problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             raw = n.bigIntegerValue().toString();
         } else if (key.bool()) {
             if (v != JsonValue.TRUE && v != JsonValue.FALSE) {
                 problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             raw = v.toString();
         } else {
             if (!(v instanceof JsonString s)) {
                 problems.add(path + ": " + describe(v) + " is not accepted; expected " + key.accepted());
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             raw = s.getString();
         }
         if (key.parse(raw).isEmpty()) {
             problems.add(path + ": '" + raw + "' is not accepted; expected " + key.accepted());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(key.format(key.parse(raw).get()));
+        return Optional.of(key.format(key.parse(raw).get()));
     }
 
     private void checkUniqueNames(List<Endpoint> endpoints) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < endpoints.size(); i++) {
-            if (!seen.add(endpoints.get(i).name().toLowerCase(java.util.Locale.ROOT))) {
+            if (!seen.add(endpoints.get(i).name().toLowerCase(Locale.ROOT))) {
                 problems.add("$.endpoints: the name '" + endpoints.get(i).name()
                         + "' appears more than once; endpoint names must be unique");
             }
@@ -474,7 +480,7 @@ public final class ConfigParser {
     }
 
     private static String sorted(Set<String> keys) {
-        return String.join(", ", new java.util.TreeSet<>(keys));
+        return String.join(", ", new TreeSet<>(keys));
     }
 
     private static String settingKeys() {

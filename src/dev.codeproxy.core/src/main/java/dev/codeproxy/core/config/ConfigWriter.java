@@ -1,12 +1,13 @@
 package dev.codeproxy.core.config;
 
 import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.stream.JsonGenerator;
 
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +29,7 @@ public final class ConfigWriter {
                 s.add(k.key(), (Boolean) v);
             } else if (k == SettingKey.ROUTES) {
                 // routes are a JSON array in the file, not a string
-                try (var r = Json.createReader(new java.io.StringReader(k.format(v)))) {
+                try (var r = Json.createReader(new StringReader(k.format(v)))) {
                     s.add(k.key(), r.readArray());
                 }
             } else {

@@ -1,5 +1,7 @@
 package dev.codeproxy.core.pricing;
 
+import dev.codeproxy.core.event.RequestRecord;
+
 /**
  * The cost of one request in whole micro-USD (rounded once, half up).
  *
@@ -14,7 +16,7 @@ public record Cost(long micros, boolean priced) {
      * ({@code sentModel}, else the client's {@code model}) for the usage it reported. The request
      * log, the live feed, the headless request lines and the metrics all use this.
      */
-    public static Cost of(dev.codeproxy.core.event.RequestRecord r, PriceTable prices) {
+    public static Cost of(RequestRecord r, PriceTable prices) {
         String billed = r.sentModel() == null || r.sentModel().isEmpty() ? r.model() : r.sentModel();
         if (billed == null || r.usage() == null || prices == null) {
             return UNPRICED;

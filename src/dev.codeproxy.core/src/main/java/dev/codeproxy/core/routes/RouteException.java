@@ -1,5 +1,7 @@
 package dev.codeproxy.core.routes;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Rules that cannot be accepted: problems keyed by field path, e.g. {@code routes[1].endpoints}. */
@@ -8,7 +10,7 @@ public class RouteException extends IllegalArgumentException {
 
     public RouteException(Map<String, String> problems) {
         super(describe(problems));
-        this.problems = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(problems));
+        this.problems = Collections.unmodifiableMap(new LinkedHashMap<>(problems));
     }
 
     public Map<String, String> problems() {

@@ -3,6 +3,7 @@ package dev.codeproxy.core.routing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One endpoint's circuit breaker. Closed until {@code threshold} consecutive failures; then open
@@ -22,7 +23,7 @@ public final class Breaker {
         CLOSED, OPEN, HALF_OPEN, COOLDOWN, AUTH_FAILED;
 
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

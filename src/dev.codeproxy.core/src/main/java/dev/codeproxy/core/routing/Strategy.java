@@ -1,9 +1,12 @@
 package dev.codeproxy.core.routing;
 
 import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.RoutingMode;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 
 /** Orders the upstream candidates for one request. One small type per policy. */
 public interface Strategy {
@@ -20,7 +23,7 @@ public interface Strategy {
     }
 
     /** The strategy for a routing setting. */
-    static Strategy of(dev.codeproxy.core.RoutingMode mode, java.util.random.RandomGenerator random) {
+    static Strategy of(RoutingMode mode, RandomGenerator random) {
         return switch (mode) {
             case FAILOVER -> new FailoverStrategy();
             case WEIGHTED -> new WeightedStrategy(random);
@@ -32,7 +35,7 @@ public interface Strategy {
     static List<Endpoint> enabledByPriority(List<Endpoint> endpoints) {
         return endpoints.stream()
                 .filter(Endpoint::enabled)
-                .sorted(java.util.Comparator.comparingInt(Endpoint::priority).thenComparingLong(Endpoint::id))
+                .sorted(Comparator.comparingInt(Endpoint::priority).thenComparingLong(Endpoint::id))
                 .toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.codeproxy.core.session;
 
 import dev.codeproxy.core.Json;
+import jakarta.json.JsonString;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ public final class SessionKeys {
             try (var r = Json.provider().createReader(new StringReader(u))) {
                 var o = r.readObject();
                 var v = o.get("session_id");
-                if (v instanceof jakarta.json.JsonString s && !s.getString().isBlank()) {
+                if (v instanceof JsonString s && !s.getString().isBlank()) {
                     return clip(s.getString().strip(), MAX_ID);
                 }
             } catch (RuntimeException e) {

@@ -1,7 +1,9 @@
 package dev.codeproxy.core.usage;
 
+import dev.codeproxy.core.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 
@@ -29,10 +31,10 @@ public final class UsageScanner {
         if (!name.equals("message_start") && !name.equals("message_delta")) {
             return;
         }
-        try (var r = dev.codeproxy.core.Json.provider().createReader(new StringReader(data))) {
+        try (var r = Json.provider().createReader(new StringReader(data))) {
             JsonObject o = r.readObject();
             if (name.equals("message_start") && o.get("message") instanceof JsonObject m) {
-                if (m.get("model") instanceof jakarta.json.JsonString s) {
+                if (m.get("model") instanceof JsonString s) {
                     model = s.getString();
                 }
                 if (m.get("usage") instanceof JsonObject u) {
@@ -56,7 +58,7 @@ public final class UsageScanner {
         if (body.length == 0) {
             return false;
         }
-        try (JsonParser p = dev.codeproxy.core.Json.provider().createParser(new ByteArrayInputStream(body))) {
+        try (JsonParser p = Json.provider().createParser(new ByteArrayInputStream(body))) {
             if (!p.hasNext()) {
                 return false;
             }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,7 +52,7 @@ class SseFramerTest {
                 System.arraycopy(all, i, scratch, 0, n);
                 f.feed(scratch, 0, n, (b, off, len, name) -> out.add(new Ev(name, new String(b, off, len,
                         StandardCharsets.UTF_8))));
-                java.util.Arrays.fill(scratch, (byte) 'X');
+                Arrays.fill(scratch, (byte) 'X');
             }
             assertEquals(List.of(new Ev("content_block_delta", "event: content_block_delta\r\ndata: {\"d\":\"é\"}\r\n\r\n"),
                     new Ev("custom_thing", "event: custom_thing\rdata: x\r\r"),

@@ -2,6 +2,7 @@ package dev.codeproxy.store.log;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -129,7 +130,7 @@ final class BodyParts {
     }
 
     private static boolean is(byte[] b, int from, int to, byte[] key) {
-        return to - from == key.length && java.util.Arrays.equals(b, from, to, key, 0, key.length);
+        return to - from == key.length && Arrays.equals(b, from, to, key, 0, key.length);
     }
 
     private static int ws(byte[] b, int i) {

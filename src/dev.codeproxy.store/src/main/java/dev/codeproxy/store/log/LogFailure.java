@@ -1,6 +1,8 @@
 package dev.codeproxy.store.log;
 
+import java.io.IOException;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.Locale;
 
 /**
@@ -17,7 +19,7 @@ final class LogFailure {
 
     static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientException || t instanceof java.io.IOException) {
+            if (t instanceof SQLTransientException || t instanceof IOException) {
                 return true;
             }
             String m = t.getMessage() == null ? "" : t.getMessage().toUpperCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package dev.codeproxy.store.log;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Filters of the log list; null fields do not filter.
@@ -24,7 +25,7 @@ public record LogFilter(String statusClass, String outcome, String endpoint, Str
                      Instant to, String text) {
         this(statusClass, outcome, endpoint, model, stream, from, to, text, null);
     }
-    private static final java.util.Set<String> OUTCOMES = java.util.Set.of("success", "failed_over", "client_error",
+    private static final Set<String> OUTCOMES = Set.of("success", "failed_over", "client_error",
             "upstream_error");
 
     public LogFilter {

@@ -1,17 +1,19 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.store.Rows;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.Rows;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads the request log: filtered pages (newest first, cursor by id) and one request's details. */
 public final class LogQueries {
@@ -170,7 +172,7 @@ public final class LogQueries {
                 }
             }
         } else {
-            java.util.Set<Long> held = new java.util.HashSet<>(before);
+            Set<Long> held = new HashSet<>(before);
             for (int i = 0; i < mine.size(); i++) {
                 if (!held.contains(mine.get(i))) {
                     fresh.add(i);

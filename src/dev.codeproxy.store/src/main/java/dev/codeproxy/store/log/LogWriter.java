@@ -3,12 +3,14 @@ package dev.codeproxy.store.log;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.store.Database;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -68,7 +70,7 @@ final class LogWriter implements AutoCloseable {
         this.database = database;
     }
 
-    java.nio.file.Path file() {
+    Path file() {
         return database.file();
     }
 
@@ -351,7 +353,7 @@ final class LogWriter implements AutoCloseable {
         Connection con = connection();
         histograms.clear();
         long hourlyBefore = Aggregates.hourStart(nowMs) - HOURLY_KEEP_DAYS * 24L * Aggregates.HOUR_MS;
-        String dailyBefore = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(nowMs), zone)
+        String dailyBefore = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), zone)
                 .minusDays(DAILY_KEEP_DAYS).toString();
         try (PreparedStatement h = con.prepareStatement("DELETE FROM stats_hourly WHERE hour_start < ?");
              PreparedStatement d = con.prepareStatement("DELETE FROM stats_daily WHERE day < ?");

@@ -1,5 +1,6 @@
 package dev.codeproxy.store.log;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ final class PartPreparer {
 
     private record Key(long a, long b, long c, long d) {
         static Key of(byte[] h) {
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(h);
+            ByteBuffer bb = ByteBuffer.wrap(h);
             return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
         }
     }

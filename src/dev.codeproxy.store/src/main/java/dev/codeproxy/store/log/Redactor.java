@@ -1,7 +1,9 @@
 package dev.codeproxy.store.log;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -130,7 +132,7 @@ final class Redactor {
         if (body == null) {
             return null;
         }
-        java.io.ByteArrayOutputStream out = null;
+        ByteArrayOutputStream out = null;
         int copied = 0;
         int last = body.length - 1;
         int i = 0;
@@ -156,7 +158,7 @@ final class Redactor {
                 continue;
             }
             if (out == null) {
-                out = new java.io.ByteArrayOutputStream(body.length);
+                out = new ByteArrayOutputStream(body.length);
             }
             out.write(body, copied, i - copied);
             out.write(MASK_BYTES, 0, MASK_BYTES.length);
@@ -215,7 +217,7 @@ final class Redactor {
          * is masked whatever its length.
          */
         static byte[] mask(byte[] in, boolean cut) {
-            java.io.ByteArrayOutputStream out = null;
+            ByteArrayOutputStream out = null;
             int copied = 0;
             int i = 0;
             while (i < in.length) {
@@ -225,7 +227,7 @@ final class Redactor {
                     continue;
                 }
                 if (out == null) {
-                    out = new java.io.ByteArrayOutputStream(in.length);
+                    out = new ByteArrayOutputStream(in.length);
                 }
                 out.write(in, copied, i - copied);
                 out.write(MASK_BYTES, 0, MASK_BYTES.length);
@@ -261,14 +263,14 @@ final class Redactor {
                     return j;
                 }
             } else if (cut && c == 's' && in.length - i < ANTHROPIC.length
-                    && java.util.Arrays.equals(in, i, in.length, ANTHROPIC, 0, in.length - i) && in.length - i >= 4) {
+                    && Arrays.equals(in, i, in.length, ANTHROPIC, 0, in.length - i) && in.length - i >= 4) {
                 return in.length; // "sk-a" at the very end of a cut body
             }
             return -1;
         }
 
         private static boolean startsWith(byte[] in, int at, byte[] p) {
-            return in.length - at >= p.length && java.util.Arrays.equals(in, at, at + p.length, p, 0, p.length);
+            return in.length - at >= p.length && Arrays.equals(in, at, at + p.length, p, 0, p.length);
         }
 
         private static boolean keyChar(byte b) {
@@ -296,6 +298,6 @@ final class Redactor {
     }
 
     private static boolean regionEquals(byte[] a, int aFrom, byte[] b, int bFrom, int len) {
-        return java.util.Arrays.equals(a, aFrom, aFrom + len, b, bFrom, bFrom + len);
+        return Arrays.equals(a, aFrom, aFrom + len, b, bFrom, bFrom + len);
     }
 }

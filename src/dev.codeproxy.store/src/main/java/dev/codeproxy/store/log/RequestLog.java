@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -381,7 +383,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         int keepFrom = (int) Math.max(0, Math.min(batch.size(),
                 (long) batch.size() + behind - Math.max(0, s.bodyRetention())));
         if (keepFrom > 0) {
-            batch.sort(java.util.Comparator.comparingLong(RequestRecord::id));
+            batch.sort(Comparator.comparingLong(RequestRecord::id));
         }
         Future<Prepared> f = preparer.submit(() -> {
             List<LogRow> rows = new ArrayList<>(batch.size());
@@ -585,7 +587,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     private Redactor redactor() {
         try {
             Collection<String> raw = secrets.get();
-            List<String> now = raw == null ? List.of() : raw.stream().filter(java.util.Objects::nonNull).toList();
+            List<String> now = raw == null ? List.of() : raw.stream().filter(Objects::nonNull).toList();
             if (!now.equals(lastSecrets)) {
                 redactor = Redactor.of(now);
                 lastSecrets = now;

@@ -1,5 +1,6 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.store.stats.Histogram;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class AggregatesMatchRowsTest {
             List<RequestRecord> recs = mix.records(N, 1_000_000, TestStore.NOW.toEpochMilli(),
                     Duration.ofDays(10).toMillis(), 7);
             for (RequestRecord r : recs) {
-                s.log.onEvent(new dev.codeproxy.core.event.ProxyEvent.RequestCompleted(r));
+                s.log.onEvent(new ProxyEvent.RequestCompleted(r));
             }
             s.log.flush();
 

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +31,7 @@ class ConcurrentProducersTest {
             List<RequestRecord> recs = mix.records(threads * each, 1, TestStore.NOW.toEpochMilli(),
                     Duration.ofHours(5).toMillis(), 11);
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-                List<Future<?>> fs = new java.util.ArrayList<>();
+                List<Future<?>> fs = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     List<RequestRecord> mine = recs.subList(t * each, (t + 1) * each);
                     fs.add(ex.submit(() -> mine.forEach(r -> s.log.onEvent(new ProxyEvent.RequestCompleted(r)))));

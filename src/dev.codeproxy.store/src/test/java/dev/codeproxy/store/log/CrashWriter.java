@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Child process of {@link KillTest}: logs requests without end until it is killed. */
 public final class CrashWriter {
@@ -15,7 +16,7 @@ public final class CrashWriter {
 
     public static void main(String[] args) throws Exception {
         Database db = Database.open(Path.of(args[0]));
-        Settings s = Settings.DEFAULTS.with(java.util.Map.of("logRetention", "2000", "bodyRetention", "300"));
+        Settings s = Settings.DEFAULTS.with(Map.of("logRetention", "2000", "bodyRetention", "300"));
         RequestLog log = new RequestLog(db, () -> s, List::of, Clock.systemUTC());
         Mix mix = new Mix();
         long id;

@@ -6,6 +6,7 @@ import dev.codeproxy.core.pricing.PriceTable;
 import dev.codeproxy.core.usage.Usage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -48,7 +49,7 @@ final class Mix {
                 r.status(200, null);
             } else if (kind < 80) {
                 r.status(200, null);
-                String first = ENDPOINTS[(java.util.Arrays.asList(ENDPOINTS).indexOf(r.endpoint) + 1) % ENDPOINTS.length];
+                String first = ENDPOINTS[(Arrays.asList(ENDPOINTS).indexOf(r.endpoint) + 1) % ENDPOINTS.length];
                 r.failedOverFrom(first, rnd.nextBoolean() ? "http_529" : "connect_error", rnd.nextBoolean() ? 529 : 0);
             } else if (kind < 85) {
                 r.status(400, "invalid_request_error: bad");

@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.Secrets;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -64,7 +67,7 @@ class RedactorTest {
 
     @Test
     void credentialShapesAreMaskedWithoutBeingKnown() {
-        String token = dev.codeproxy.core.Secrets.newToken("cp-");
+        String token = Secrets.newToken("cp-");
         String key = "sk-ant-api03-" + "A1b2C3d4E5f6G7h8I9j0_-x";
         Redactor none = Redactor.of(List.of());
         assertEquals("auth [redacted] and [redacted].", s(none.bytes(b("auth " + token + " and " + key + "."))));
@@ -89,7 +92,7 @@ class RedactorTest {
         String[] parts = {"plain text ", "é日本 ", "gw-secret-token-1234", "wxyz", "wxy ", "abcd", "sk-endpoint-key-000",
                 "sk-ant-api03-" + "x".repeat(40), "sk-ant-short ", "cp-" + "0123456789abcdef".repeat(4),
                 "cp-" + "0123456789abcdef".repeat(3), "xcp-" + "a".repeat(64), " sk-", "\"model\":\"x\", ", "c", "s"};
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         for (int round = 0; round < 2000; round++) {
             StringBuilder sb = new StringBuilder();
             int n = random.nextInt(12);
@@ -105,7 +108,7 @@ class RedactorTest {
             }
             byte[] out = r.bytes(b(glued.toString()));
             for (String secret : secrets) {
-                org.junit.jupiter.api.Assertions.assertFalse(s(out).contains(secret), "body: " + glued);
+                Assertions.assertFalse(s(out).contains(secret), "body: " + glued);
             }
         }
         // a secret inside a token shape: the separate passes cut the token into visible pieces, one pass masks it whole

@@ -1,16 +1,20 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.store.Database;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -72,7 +76,7 @@ public final class RequestLogBench {
 
     /** CPU time of the writer and preparer threads so far (ns); a shared machine makes wall time noisy. */
     static long logThreadsCpu() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("request-log-")) {
@@ -93,7 +97,7 @@ public final class RequestLogBench {
                 + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Sure, here is the change.\"}}\n\n").repeat(7);
         List<RequestRecord> out = new ArrayList<>(n);
         for (RequestRecord r : base) {
-            Map<String, List<String>> h = new java.util.LinkedHashMap<>();
+            Map<String, List<String>> h = new LinkedHashMap<>();
             h.put("anthropic-version", List.of("2023-06-01"));
             h.put("anthropic-beta", List.of("claude-code-20250219,context-1m-2025-08-07,interleaved-thinking-2025-05-14"));
             h.put("authorization", List.of("[redacted]"));
@@ -113,8 +117,8 @@ public final class RequestLogBench {
                     r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.headersMs(),
                     r.firstTokenMs(), r.totalMs(), r.usage(), r.error(), r.attemptList(), h, h,
                     Map.of("request-id", List.of("req_011CV" + r.id()), "content-type", List.of("text/event-stream")),
-                    requestBody.getBytes(java.nio.charset.StandardCharsets.UTF_8), false,
-                    responseBody.getBytes(java.nio.charset.StandardCharsets.UTF_8), false));
+                    requestBody.getBytes(StandardCharsets.UTF_8), false,
+                    responseBody.getBytes(StandardCharsets.UTF_8), false));
         }
         return out;
     }

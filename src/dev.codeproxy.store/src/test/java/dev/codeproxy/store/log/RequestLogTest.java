@@ -1,6 +1,8 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.ProxyEvent;
+import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +45,8 @@ class RequestLogTest {
         Rec r = Rec.of(42).at(TestStore.NOW.toEpochMilli()).usage(1000, 2000, 3000, 4000, 5000)
                 .model("claude-opus-4-8", "claude-opus-4-1-20250805").times(150, 700, 9000);
         r.failedOver = true;
-        r.attempts = List.of(new dev.codeproxy.core.event.AttemptRecord(1, "backup", r.sentModel, "http_529", 529, 0, 30, 35),
-                new dev.codeproxy.core.event.AttemptRecord(2, "anthropic", r.sentModel, "ok", 200, 40, 110, 8960));
+        r.attempts = List.of(new AttemptRecord(1, "backup", r.sentModel, "http_529", 529, 0, 30, 35),
+                new AttemptRecord(2, "anthropic", r.sentModel, "ok", 200, 40, 110, 8960));
         s.write(r);
         assertEquals(1, s.log.written());
         LogDetail d = q.detail(42).orElseThrow();
@@ -63,7 +67,7 @@ class RequestLogTest {
         assertEquals(150, e.headersMs());
         assertEquals(700, e.firstTokenMs());
         assertEquals(9000, e.totalMs());
-        assertEquals(new dev.codeproxy.core.usage.Usage(1000, 2000, 3000, 4000, 5000), e.tokens());
+        assertEquals(new Usage(1000, 2000, 3000, 4000, 5000), e.tokens());
         // priced by the model sent (Opus 4.1): 1000*15 + 2000*75 + 3000*18.75 + 4000*30 + 5000*1.5
         assertEquals(348_750, e.costMicros());
         assertTrue(e.priced());
@@ -202,7 +206,7 @@ class RequestLogTest {
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         s.close();
-        try (TestStore tiny = new TestStore(dir.resolve("tiny"), java.time.ZoneOffset.UTC, 1)) {
+        try (TestStore tiny = new TestStore(dir.resolve("tiny"), ZoneOffset.UTC, 1)) {
             int n = 2000;
             int accepted = 0;
             for (int i = 1; i <= n; i++) {
@@ -258,7 +262,7 @@ class RequestLogTest {
                 rs.next();
                 assertEquals(3000, rs.getLong(1));
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new AssertionError(e);
         }
         s = new TestStore(dir.resolve("other"));

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -190,7 +191,7 @@ class RequestPartsTest {
     static long refsInLayouts(TestStore s) {
         long n = 0;
         for (List<Object> row : s.rows("SELECT request_layout FROM request_bodies WHERE request_layout IS NOT NULL")) {
-            Map<Long, Integer> refs = new java.util.HashMap<>();
+            Map<Long, Integer> refs = new HashMap<>();
             BodyLayout.decode((byte[]) row.get(0)).countRefs(refs);
             n += refs.values().stream().mapToInt(Integer::intValue).sum();
         }

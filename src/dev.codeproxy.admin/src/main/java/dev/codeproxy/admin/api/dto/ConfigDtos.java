@@ -1,6 +1,7 @@
 package dev.codeproxy.admin.api.dto;
 
 import java.util.List;
+import java.util.Map;
 
 /** {@code /_/api/import}: what an import changes (dry run) or changed. */
 public final class ConfigDtos {
@@ -12,7 +13,7 @@ public final class ConfigDtos {
     }
 
     /** @param fields the same problems keyed by path (the shape of every other API error) */
-    public record Refused(String error, java.util.Map<String, String> fields, List<Problem> problems) {
+    public record Refused(String error, Map<String, String> fields, List<Problem> problems) {
     }
 
     public record SettingChange(String key, String from, String to) {

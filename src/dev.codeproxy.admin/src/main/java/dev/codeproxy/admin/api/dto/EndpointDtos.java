@@ -3,6 +3,8 @@ package dev.codeproxy.admin.api.dto;
 import jakarta.json.bind.annotation.JsonbProperty;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** {@code /_/api/endpoints}. Keys are never returned: {@code apiKey} is masked (first 7 and last 4 characters). */
 public final class EndpointDtos {
@@ -38,8 +40,8 @@ public final class EndpointDtos {
     public record View(long id, String name, String note, boolean enabled, int priority, int weight, String baseUrl,
                        String apiKey, boolean hasKey, String authHeader, long timeoutMs, Models models,
                        boolean disableNonessentialTraffic, Shared.EndpointState state, Recent lastHour, Recent today,
-                       long headersTimeoutMs, java.util.Map<String, List<String>> compat,
-                       java.util.Map<String, java.util.Set<String>> learned) {
+                       long headersTimeoutMs, Map<String, List<String>> compat,
+                       Map<String, Set<String>> learned) {
     }
 
     public record ListView(List<View> endpoints) {
