@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.JsonBytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -142,18 +144,11 @@ final class BodyParts {
 
     /** The end (exclusive) of the string starting at {@code i}, or -1. */
     private static int string(byte[] b, int i) {
-        i++;
-        while (i < b.length) {
-            byte c = b[i];
-            if (c == '\\') {
-                i += 2;
-            } else if (c == '"') {
-                return i + 1;
-            } else {
-                i++;
-            }
+        try {
+            return JsonBytes.stringEnd(b, i + 1); // eight bytes at a time, as the proxy's own scan
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return -1; // not closed
         }
-        return -1;
     }
 
     /** The end (exclusive) of the value starting at {@code i}, or -1 when it is not one. */

@@ -60,7 +60,7 @@ final class LogRow {
                   boolean responseBodyTruncated, PartPreparer.Prepared requestParts) {
     }
 
-    private LogRow(RequestRecord r, Redactor red, PriceTable prices) {
+    private LogRow(RequestRecord r, Redactor red, PriceTable prices, PartPreparer parts) {
         id = r.id();
         startedAt = r.startedAtEpochMs();
         method = nn(red.text(r.method()));
@@ -97,7 +97,7 @@ final class LogRow {
         sessionId = nn(red.text(r.sessionId()));
         // the proxy leaves the project to this (preparer) thread when the record holds the whole body
         project = nn(red.text(r.project() != null || sessionId.isEmpty() ? r.project()
-                : SessionKeys.project(r.requestBody())));
+                : parts != null ? parts.project(sessionId, r.requestBody()) : SessionKeys.project(r.requestBody())));
         billedModel = sentModel.isEmpty() ? model : sentModel;
         cacheWriteCostMicros = usage.cacheWrite5m() + usage.cacheWrite1h() == 0 || !priced || prices == null ? 0
                 : prices.cost(billedModel, new Usage(0, 0, usage.cacheWrite5m(), usage.cacheWrite1h(), 0)).micros();
@@ -106,7 +106,7 @@ final class LogRow {
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */
     static LogRow of(RequestRecord r, Redactor red, PriceTable prices, Settings s, boolean keepDetail, BodyCodec codec,
                      PartPreparer parts) {
-        LogRow row = new LogRow(r, red, prices);
+        LogRow row = new LogRow(r, red, prices, parts);
         if (keepDetail) {
             boolean served = row.outcome.equals("success") || row.outcome.equals("failed_over");
             boolean bodies = switch (s.captureMode() == null ? CaptureMode.ALL : s.captureMode()) {

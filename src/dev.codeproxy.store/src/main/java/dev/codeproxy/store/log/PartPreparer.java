@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.session.SessionKeys;
+
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -63,6 +65,29 @@ final class PartPreparer {
         }
     };
     private Redactor knownFor;
+    /**
+     * The project of each recent session: a Claude Code session keeps its working directory, so
+     * the body is searched once per session instead of on every request of it.
+     */
+    private final Map<String, String> projects = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 1024;
+        }
+    };
+
+    /** The project of {@code body}'s session, searched for only when the session is new here. */
+    String project(String sessionId, byte[] body) {
+        String p = projects.get(sessionId);
+        if (p == null) {
+            p = SessionKeys.project(body);
+            if (p == null) {
+                return null; // not found (yet): looked for again on the session's next request
+            }
+            projects.put(sessionId, p);
+        }
+        return p;
+    }
     /** Parts redacted and compressed, and parts found remembered (tests and the benchmark read them). */
     volatile long prepared;
     volatile long reused;
