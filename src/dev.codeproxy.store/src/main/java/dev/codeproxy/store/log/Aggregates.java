@@ -33,13 +33,7 @@ final class Aggregates {
         long stream;
         long attempts;
         long attemptFailures;
-        long input;
-        long output;
-        long cacheWrite5m;
-        long cacheWrite1h;
-        long cacheRead;
-        long cost;
-        long unpriced;
+        final TokenSums tokens = new TokenSums();
         long totalSum;
         long totalMax;
         long firstTokenSum;
@@ -58,15 +52,7 @@ final class Aggregates {
             if (r.stream) {
                 stream++;
             }
-            input += r.usage.input();
-            output += r.usage.output();
-            cacheWrite5m += r.usage.cacheWrite5m();
-            cacheWrite1h += r.usage.cacheWrite1h();
-            cacheRead += r.usage.cacheRead();
-            cost += r.costMicros;
-            if (!r.priced) {
-                unpriced++;
-            }
+            tokens.add(r);
             if (served(r.outcome)) {
                 long t = Math.max(0, r.totalMs);
                 total.add(t);
@@ -255,13 +241,8 @@ final class Aggregates {
                 up.setLong(i++, s.stream);
                 up.setLong(i++, s.attempts);
                 up.setLong(i++, s.attemptFailures);
-                up.setLong(i++, s.input);
-                up.setLong(i++, s.output);
-                up.setLong(i++, s.cacheWrite5m);
-                up.setLong(i++, s.cacheWrite1h);
-                up.setLong(i++, s.cacheRead);
-                up.setLong(i++, s.cost);
-                up.setLong(i++, s.unpriced);
+                i = s.tokens.bind(up, i);
+                up.setLong(i++, s.tokens.unpriced);
                 up.setLong(i++, s.totalSum);
                 up.setLong(i++, s.totalMax);
                 up.setString(i++, totalEnc);
@@ -280,13 +261,8 @@ final class Aggregates {
                 day.setLong(i++, s.failedOver);
                 day.setLong(i++, s.clientError);
                 day.setLong(i++, s.upstreamError);
-                day.setLong(i++, s.input);
-                day.setLong(i++, s.output);
-                day.setLong(i++, s.cacheWrite5m);
-                day.setLong(i++, s.cacheWrite1h);
-                day.setLong(i++, s.cacheRead);
-                day.setLong(i++, s.cost);
-                day.setLong(i, s.unpriced);
+                i = s.tokens.bind(day, i);
+                day.setLong(i, s.tokens.unpriced);
                 day.addBatch();
             }
             day.executeBatch();
@@ -300,13 +276,8 @@ final class Aggregates {
                     rt.setString(i++, e.getKey().route());
                     rt.setLong(i++, s.requests);
                     rt.setLong(i++, s.clientError + s.upstreamError);
-                    rt.setLong(i++, s.input);
-                    rt.setLong(i++, s.output);
-                    rt.setLong(i++, s.cacheWrite5m);
-                    rt.setLong(i++, s.cacheWrite1h);
-                    rt.setLong(i++, s.cacheRead);
-                    rt.setLong(i++, s.cost);
-                    rt.setLong(i, s.unpriced);
+                    i = s.tokens.bind(rt, i);
+                    rt.setLong(i, s.tokens.unpriced);
                     rt.addBatch();
                 }
                 rt.executeBatch();

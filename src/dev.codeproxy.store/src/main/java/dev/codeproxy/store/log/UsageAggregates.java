@@ -32,13 +32,7 @@ final class UsageAggregates {
         long requests;
         long errors;
         long failedOver;
-        long input;
-        long output;
-        long cacheWrite5m;
-        long cacheWrite1h;
-        long cacheRead;
-        long cost;
-        long unpriced;
+        final TokenSums tokens = new TokenSums();
         long firstAt = Long.MAX_VALUE;
         long lastAt = Long.MIN_VALUE;
 
@@ -50,15 +44,7 @@ final class UsageAggregates {
             if (r.outcome.equals("failed_over")) {
                 failedOver++;
             }
-            input += r.usage.input();
-            output += r.usage.output();
-            cacheWrite5m += r.usage.cacheWrite5m();
-            cacheWrite1h += r.usage.cacheWrite1h();
-            cacheRead += r.usage.cacheRead();
-            cost += r.costMicros;
-            if (!r.priced) {
-                unpriced++;
-            }
+            tokens.add(r);
             firstAt = Math.min(firstAt, r.startedAt);
             lastAt = Math.max(lastAt, end);
         }
@@ -192,7 +178,7 @@ final class UsageAggregates {
                 up.setLong(i++, e.getKey().hour());
                 up.setString(i++, e.getKey().model());
                 i = tokens(up, i, s);
-                up.setLong(i++, s.unpriced);
+                up.setLong(i++, s.tokens.unpriced);
                 up.setLong(i++, s.firstAt);
                 up.setLong(i, s.lastAt);
                 up.addBatch();
@@ -224,13 +210,8 @@ final class UsageAggregates {
                 up.setLong(i++, m.requests);
                 up.setLong(i++, m.errors);
                 up.setLong(i++, m.failedOver);
-                up.setLong(i++, m.input);
-                up.setLong(i++, m.output);
-                up.setLong(i++, m.cacheWrite5m);
-                up.setLong(i++, m.cacheWrite1h);
-                up.setLong(i++, m.cacheRead);
-                up.setLong(i++, m.cost);
-                up.setLong(i++, m.unpriced);
+                i = m.tokens.bind(up, i);
+                up.setLong(i++, m.tokens.unpriced);
                 up.setLong(i++, s.switches);
                 up.setLong(i++, s.failoverTokens);
                 up.setLong(i++, s.failoverCost);
@@ -245,12 +226,6 @@ final class UsageAggregates {
     /** requests, the five token kinds and the cost, from parameter {@code i}; returns the next index. */
     private static int tokens(PreparedStatement p, int i, Sums s) throws SQLException {
         p.setLong(i++, s.requests);
-        p.setLong(i++, s.input);
-        p.setLong(i++, s.output);
-        p.setLong(i++, s.cacheWrite5m);
-        p.setLong(i++, s.cacheWrite1h);
-        p.setLong(i++, s.cacheRead);
-        p.setLong(i++, s.cost);
-        return i;
+        return s.tokens.bind(p, i);
     }
 }
