@@ -29,9 +29,9 @@ module dev.codeproxy.admin {
     requires java.management;
 
     // the doctor's endpoint checks (the command line and the dashboard run the same ones)
-    exports dev.codeproxy.admin.doctor;
+    exports dev.codeproxy.admin.doctor to dev.codeproxy.app;
     // ControlPlane and ServerControl (what the app wires), WebUi
-    exports dev.codeproxy.admin;
+    exports dev.codeproxy.admin to dev.codeproxy.app;
     // JSON-B reads and writes the API's records reflectively
     // Yasson reads the DTO records through MethodHandles.publicLookup(), which needs the package
     // exported to everyone (opening it to Yasson alone fails in the jlink image)

@@ -6,5 +6,5 @@ module dev.codeproxy.claude {
     // Settings and Endpoint appear in ClaudeEnv's signature
     requires transitive dev.codeproxy.core;
 
-    exports dev.codeproxy.claude;
+    exports dev.codeproxy.claude to dev.codeproxy.admin, dev.codeproxy.app;
 }

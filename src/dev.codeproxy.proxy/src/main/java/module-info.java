@@ -12,5 +12,5 @@ module dev.codeproxy.proxy {
     requires java.logging;
 
     // the HttpService the app registers, and the small interfaces it is wired with
-    exports dev.codeproxy.proxy;
+    exports dev.codeproxy.proxy to dev.codeproxy.admin, dev.codeproxy.app;
 }

@@ -12,13 +12,13 @@ module dev.codeproxy.store {
     requires org.xerial.sqlitejdbc;
     requires java.logging;
 
-    exports dev.codeproxy.store;
+    exports dev.codeproxy.store to dev.codeproxy.admin, dev.codeproxy.app;
     // the request log (writer the app wires as a ProxyListener) and its list/detail queries
-    exports dev.codeproxy.store.log;
+    exports dev.codeproxy.store.log to dev.codeproxy.admin, dev.codeproxy.app;
     // dashboard statistics read from the aggregates
-    exports dev.codeproxy.store.stats;
+    exports dev.codeproxy.store.stats to dev.codeproxy.admin, dev.codeproxy.app;
     // sessions and usage reports (code-proxy usage, the Sessions page, the status line)
-    exports dev.codeproxy.store.usage;
+    exports dev.codeproxy.store.usage to dev.codeproxy.admin, dev.codeproxy.app;
     // migrations are read as resources of this module
     opens dev.codeproxy.store.migrations;
 }

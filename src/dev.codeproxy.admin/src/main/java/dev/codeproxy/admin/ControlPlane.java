@@ -32,7 +32,7 @@ import dev.codeproxy.admin.security.SecurityFilter;
 import dev.codeproxy.admin.security.SessionStore;
 import dev.codeproxy.admin.statusline.StatuslineService;
 import dev.codeproxy.admin.tokens.ClientTokens;
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.pricing.PriceTable;

@@ -1,9 +1,9 @@
 package dev.codeproxy.app;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 import java.util.ArrayList;
 import java.util.List;

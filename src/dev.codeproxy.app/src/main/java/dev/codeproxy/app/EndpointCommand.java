@@ -1,9 +1,9 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.EndpointRules;
-import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.EndpointRules;
+import dev.codeproxy.core.endpoint.ModelMap;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,8 +1,8 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.ApiError;
-import dev.codeproxy.core.ConfigSource;
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.ConfigSource;
+import dev.codeproxy.core.wire.ApiError;
 import dev.codeproxy.proxy.HeaderPolicy;
 import dev.codeproxy.proxy.ProxyErrors;
 import io.helidon.webserver.http.Handler;

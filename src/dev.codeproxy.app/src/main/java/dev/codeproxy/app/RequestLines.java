@@ -1,11 +1,11 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Credentials;
-import dev.codeproxy.core.Json;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.secret.Credentials;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.Json;
 
 import java.io.PrintStream;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.routes.Route;
 import dev.codeproxy.core.routes.RouteException;
 import dev.codeproxy.core.routes.RouteKind;
 import dev.codeproxy.core.routes.Routes;
+import dev.codeproxy.core.settings.SettingKey;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.admin.doctor.Check;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;

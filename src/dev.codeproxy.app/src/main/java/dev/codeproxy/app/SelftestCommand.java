@@ -1,8 +1,8 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.admin.doctor.Check;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

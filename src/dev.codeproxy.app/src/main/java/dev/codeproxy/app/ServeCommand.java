@@ -1,9 +1,9 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.claude.ClaudeSettings;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.settings.SettingKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

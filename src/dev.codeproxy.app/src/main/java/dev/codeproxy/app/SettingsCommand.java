@@ -1,7 +1,7 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.SettingKey;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.core.settings.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,7 +1,7 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SelfLoop;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.SelfLoop;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.SettingsRepository;

@@ -1,7 +1,7 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Json;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.Json;
 import dev.codeproxy.store.usage.Block;
 import dev.codeproxy.store.usage.ModelUsage;
 import dev.codeproxy.store.usage.PeriodUsage;

@@ -1,8 +1,8 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.CaptureMode;
-import dev.codeproxy.core.RoutingMode;
-import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.settings.CaptureMode;
+import dev.codeproxy.core.settings.RoutingMode;
+import dev.codeproxy.core.settings.SettingKey;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.ClaudeCodeBodies;

@@ -1,6 +1,6 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.log.LogHealth;
 import dev.codeproxy.testkit.FakeUpstream;

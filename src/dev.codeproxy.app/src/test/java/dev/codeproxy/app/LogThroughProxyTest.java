@@ -1,6 +1,6 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.store.stats.StatsQueries;
 import dev.codeproxy.store.stats.StatsRange;
 import dev.codeproxy.store.stats.Summary;

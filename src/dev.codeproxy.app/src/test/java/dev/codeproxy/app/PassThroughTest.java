@@ -1,6 +1,6 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.AuthStyle;
+import dev.codeproxy.core.endpoint.AuthStyle;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.RecordedRequest;

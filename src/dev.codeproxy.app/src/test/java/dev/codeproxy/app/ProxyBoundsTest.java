@@ -1,12 +1,12 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.config.ConfigException;
 import dev.codeproxy.core.config.ConfigParser;
 import dev.codeproxy.core.config.ConfigWriter;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.log.LogEntry;
 import dev.codeproxy.store.log.LogFilter;

@@ -1,6 +1,6 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.usage.Usage;

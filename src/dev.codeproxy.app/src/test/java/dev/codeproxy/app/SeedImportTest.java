@@ -1,8 +1,8 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.testkit.ClaudeCodeBodies;

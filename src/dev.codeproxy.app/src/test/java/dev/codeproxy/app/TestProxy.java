@@ -1,8 +1,8 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.store.EndpointRepository;
 import org.junit.jupiter.api.Assertions;

@@ -1,10 +1,10 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.Json;
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.Json;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.log.RequestLog;
 import jakarta.json.JsonArray;

@@ -1,7 +1,7 @@
 package dev.codeproxy.claude;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonValue;
 

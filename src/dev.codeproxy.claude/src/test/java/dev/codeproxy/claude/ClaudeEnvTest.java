@@ -1,9 +1,9 @@
 package dev.codeproxy.claude;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
+import dev.codeproxy.core.settings.Settings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

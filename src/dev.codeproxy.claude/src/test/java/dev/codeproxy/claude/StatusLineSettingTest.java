@@ -1,6 +1,6 @@
 package dev.codeproxy.claude;
 
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.settings.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

@@ -1,8 +1,8 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.EndpointCompat;
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.EndpointCompat;
+import dev.codeproxy.core.wire.Json;
 
 import java.io.ByteArrayInputStream;
 import java.util.HashSet;

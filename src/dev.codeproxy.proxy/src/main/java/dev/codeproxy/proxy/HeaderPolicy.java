@@ -1,7 +1,7 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

@@ -1,6 +1,6 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.ApiError;
+import dev.codeproxy.core.wire.ApiError;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerResponse;

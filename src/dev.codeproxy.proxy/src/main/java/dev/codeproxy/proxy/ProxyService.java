@@ -1,14 +1,14 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.ApiError;
-import dev.codeproxy.core.ConfigSource;
-import dev.codeproxy.core.RoutingMode;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.routes.Routes;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.core.routing.Breakers;
 import dev.codeproxy.core.routing.Strategy;
+import dev.codeproxy.core.settings.ConfigSource;
+import dev.codeproxy.core.settings.RoutingMode;
+import dev.codeproxy.core.wire.ApiError;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

@@ -1,6 +1,6 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.Json;
 import jakarta.json.stream.JsonParser;
 
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.routes.Route;
 import dev.codeproxy.core.routes.Routes;
 

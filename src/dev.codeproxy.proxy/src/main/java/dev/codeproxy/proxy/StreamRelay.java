@@ -1,8 +1,8 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.ApiError;
 import dev.codeproxy.core.sse.SseFramer;
 import dev.codeproxy.core.usage.UsageScanner;
+import dev.codeproxy.core.wire.ApiError;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webserver.http.ServerResponse;

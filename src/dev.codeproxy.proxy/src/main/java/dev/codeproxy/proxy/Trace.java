@@ -1,15 +1,15 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.CaptureMode;
-import dev.codeproxy.core.RequestBody;
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.AttemptOutcome;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.session.SessionKeys;
+import dev.codeproxy.core.settings.CaptureMode;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.RequestBody;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;

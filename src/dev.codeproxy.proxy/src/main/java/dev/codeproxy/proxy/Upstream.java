@@ -1,6 +1,6 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;

@@ -1,11 +1,11 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.ConfigSource;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
 import dev.codeproxy.core.event.ProxyEvent;
+import dev.codeproxy.core.settings.ConfigSource;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;

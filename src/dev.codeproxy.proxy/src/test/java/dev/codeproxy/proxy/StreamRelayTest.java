@@ -1,10 +1,10 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.ApiError;
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.ApiError;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;

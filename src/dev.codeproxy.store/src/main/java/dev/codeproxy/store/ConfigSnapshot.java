@@ -1,8 +1,8 @@
 package dev.codeproxy.store;
 
-import dev.codeproxy.core.ConfigSource;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.ConfigSource;
+import dev.codeproxy.core.settings.Settings;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

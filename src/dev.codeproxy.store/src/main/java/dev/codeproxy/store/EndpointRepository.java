@@ -1,9 +1,9 @@
 package dev.codeproxy.store;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.EndpointCompat;
-import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.EndpointCompat;
+import dev.codeproxy.core.endpoint.ModelMap;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;

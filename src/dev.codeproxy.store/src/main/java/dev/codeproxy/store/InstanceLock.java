@@ -1,6 +1,6 @@
 package dev.codeproxy.store;
 
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 

@@ -1,7 +1,7 @@
 package dev.codeproxy.store;
 
-import dev.codeproxy.core.SettingKey;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.core.settings.Settings;
 import io.helidon.dbclient.DbClient;
 
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ public final class SettingsRepository {
         return Settings.fromMap(valid);
     }
 
-    /** Stores validated string forms (see {@link dev.codeproxy.core.SettingKey}). */
+    /** Stores validated string forms (see {@link dev.codeproxy.core.settings.SettingKey}). */
     public void putAll(Map<String, String> values) {
         Settings.DEFAULTS.with(values); // validates; throws IllegalArgumentException naming the bad value
         Transactions.inTransaction(db, tx -> {

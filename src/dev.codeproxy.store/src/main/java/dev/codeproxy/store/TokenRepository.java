@@ -1,6 +1,6 @@
 package dev.codeproxy.store;
 
-import dev.codeproxy.core.Secrets;
+import dev.codeproxy.core.secret.Secrets;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 

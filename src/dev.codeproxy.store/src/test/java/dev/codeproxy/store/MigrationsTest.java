@@ -1,7 +1,7 @@
 package dev.codeproxy.store;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.log.LogQueries;
 import dev.codeproxy.store.log.Rec;
 import dev.codeproxy.store.log.RequestLog;

@@ -1,14 +1,14 @@
 package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.ConfigDtos;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SelfLoop;
-import dev.codeproxy.core.SettingKey;
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.config.ConfigException;
 import dev.codeproxy.core.config.ConfigFile;
 import dev.codeproxy.core.config.ConfigParser;
 import dev.codeproxy.core.config.ConfigWriter;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.SelfLoop;
+import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.core.settings.Settings;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

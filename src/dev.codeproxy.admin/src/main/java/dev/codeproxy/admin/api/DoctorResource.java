@@ -2,8 +2,8 @@ package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.admin.doctor.EndpointDoctor;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SelfLoop;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.SelfLoop;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;

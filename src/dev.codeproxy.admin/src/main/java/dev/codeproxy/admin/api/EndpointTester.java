@@ -2,9 +2,9 @@ package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.EndpointDtos;
 import dev.codeproxy.admin.doctor.EndpointDoctor;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.Json;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.Settings;
+import dev.codeproxy.core.wire.Json;
 
 import java.io.IOException;
 import java.net.URI;

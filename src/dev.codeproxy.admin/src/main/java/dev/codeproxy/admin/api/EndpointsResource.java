@@ -1,13 +1,13 @@
 package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.EndpointDtos;
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.EndpointCompat;
-import dev.codeproxy.core.EndpointRules;
-import dev.codeproxy.core.ModelMap;
-import dev.codeproxy.core.SelfLoop;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.EndpointCompat;
+import dev.codeproxy.core.endpoint.EndpointRules;
+import dev.codeproxy.core.endpoint.ModelMap;
+import dev.codeproxy.core.endpoint.SelfLoop;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.stats.EndpointStats;
 import dev.codeproxy.store.stats.StatsRange;

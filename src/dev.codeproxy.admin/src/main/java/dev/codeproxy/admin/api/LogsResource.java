@@ -2,8 +2,8 @@ package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.LogDtos;
 import dev.codeproxy.admin.api.dto.Shared;
-import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.event.AttemptRecord;
+import dev.codeproxy.core.secret.Credentials;
 import dev.codeproxy.store.log.LogDetail;
 import dev.codeproxy.store.log.LogEntry;
 import dev.codeproxy.store.log.LogFilter;

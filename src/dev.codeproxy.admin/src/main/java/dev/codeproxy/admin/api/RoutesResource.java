@@ -1,12 +1,12 @@
 package dev.codeproxy.admin.api;
 
 import dev.codeproxy.admin.api.dto.RouteDtos;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.RequestBody;
-import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.routes.Route;
 import dev.codeproxy.core.routes.RouteException;
 import dev.codeproxy.core.routes.Routes;
+import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.core.wire.RequestBody;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;

@@ -4,7 +4,7 @@ import dev.codeproxy.admin.ServerControl;
 import dev.codeproxy.admin.api.dto.Shared;
 import dev.codeproxy.admin.live.EventBroker;
 import dev.codeproxy.admin.tokens.ClientTokens;
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.pricing.PriceTable;
 import dev.codeproxy.core.routing.Breaker;
 import dev.codeproxy.core.routing.Breakers;

@@ -1,6 +1,6 @@
 package dev.codeproxy.admin.doctor;
 
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.Json;
 
 import java.util.List;
 

@@ -2,10 +2,10 @@ package dev.codeproxy.admin.live;
 
 import dev.codeproxy.admin.api.dto.LiveDtos;
 import dev.codeproxy.admin.api.dto.Shared;
-import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.secret.Credentials;
 
 import java.util.ArrayList;
 import java.util.Comparator;

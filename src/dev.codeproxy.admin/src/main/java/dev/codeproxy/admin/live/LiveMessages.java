@@ -2,10 +2,10 @@ package dev.codeproxy.admin.live;
 
 import dev.codeproxy.admin.api.dto.LiveDtos;
 import dev.codeproxy.admin.api.dto.Shared;
-import dev.codeproxy.core.Credentials;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.secret.Credentials;
 
 /** ProxyEvent fields as the live channel and the API name them. */
 public final class LiveMessages {

@@ -1,7 +1,7 @@
 package dev.codeproxy.admin.security;
 
-import dev.codeproxy.core.ApiError;
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.ApiError;
+import dev.codeproxy.core.wire.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 

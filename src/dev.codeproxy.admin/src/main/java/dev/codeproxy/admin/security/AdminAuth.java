@@ -1,6 +1,6 @@
 package dev.codeproxy.admin.security;
 
-import dev.codeproxy.core.Secrets;
+import dev.codeproxy.core.secret.Secrets;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 

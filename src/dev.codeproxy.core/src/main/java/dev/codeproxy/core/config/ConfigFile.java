@@ -1,9 +1,9 @@
 package dev.codeproxy.core.config;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.routes.RouteException;
 import dev.codeproxy.core.routes.Routes;
+import dev.codeproxy.core.settings.SettingKey;
 
 import java.util.ArrayList;
 import java.util.List;

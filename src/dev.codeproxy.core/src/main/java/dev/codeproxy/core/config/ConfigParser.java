@@ -1,13 +1,13 @@
 package dev.codeproxy.core.config;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.EndpointCompat;
-import dev.codeproxy.core.EndpointRules;
-import dev.codeproxy.core.ModelMap;
-import dev.codeproxy.core.SettingKey;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.EndpointCompat;
+import dev.codeproxy.core.endpoint.EndpointRules;
+import dev.codeproxy.core.endpoint.ModelMap;
 import dev.codeproxy.core.routes.RouteException;
 import dev.codeproxy.core.routes.Routes;
+import dev.codeproxy.core.settings.SettingKey;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -190,7 +190,7 @@ public final class ConfigParser {
         return e;
     }
 
-    /** An endpoint's {@code compat} object: lists of strings under {@link dev.codeproxy.core.EndpointCompat#KEYS}. */
+    /** An endpoint's {@code compat} object: lists of strings under {@link dev.codeproxy.core.endpoint.EndpointCompat#KEYS}. */
     private EndpointCompat compat(JsonValue v, String path) {
         if (v == null || v == JsonValue.NULL) {
             return EndpointCompat.NONE;

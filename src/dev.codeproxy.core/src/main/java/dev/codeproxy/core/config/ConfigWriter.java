@@ -1,8 +1,8 @@
 package dev.codeproxy.core.config;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.SettingKey;
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.core.settings.Settings;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.stream.JsonGenerator;

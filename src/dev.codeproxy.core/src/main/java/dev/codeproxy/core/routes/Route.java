@@ -1,6 +1,6 @@
 package dev.codeproxy.core.routes;
 
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.Json;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.codeproxy.core.routes;
 
-import dev.codeproxy.core.RequestBody;
+import dev.codeproxy.core.wire.RequestBody;
 
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package dev.codeproxy.core.routes;
 
-import dev.codeproxy.core.Json;
-import dev.codeproxy.core.RequestBody;
+import dev.codeproxy.core.wire.Json;
+import dev.codeproxy.core.wire.RequestBody;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

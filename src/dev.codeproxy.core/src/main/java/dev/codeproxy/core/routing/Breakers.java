@@ -1,6 +1,6 @@
 package dev.codeproxy.core.routing;
 
-import dev.codeproxy.core.Endpoint;
+import dev.codeproxy.core.endpoint.Endpoint;
 
 import java.time.Clock;
 import java.time.Instant;

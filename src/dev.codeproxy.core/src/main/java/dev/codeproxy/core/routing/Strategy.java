@@ -1,7 +1,7 @@
 package dev.codeproxy.core.routing;
 
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.RoutingMode;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.settings.RoutingMode;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.codeproxy.core.session;
 
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.Json;
 import jakarta.json.JsonString;
 
 import java.io.StringReader;

@@ -1,6 +1,6 @@
 package dev.codeproxy.core.usage;
 
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.wire.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

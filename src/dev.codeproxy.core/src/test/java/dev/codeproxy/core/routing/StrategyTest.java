@@ -1,8 +1,8 @@
 package dev.codeproxy.core.routing;
 
-import dev.codeproxy.core.AuthStyle;
-import dev.codeproxy.core.Endpoint;
-import dev.codeproxy.core.ModelMap;
+import dev.codeproxy.core.endpoint.AuthStyle;
+import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.endpoint.ModelMap;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

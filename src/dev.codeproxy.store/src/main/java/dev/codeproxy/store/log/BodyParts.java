@@ -1,6 +1,6 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.JsonBytes;
+import dev.codeproxy.core.wire.JsonBytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.Credentials;
-import dev.codeproxy.core.Json;
+import dev.codeproxy.core.secret.Credentials;
+import dev.codeproxy.core.wire.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

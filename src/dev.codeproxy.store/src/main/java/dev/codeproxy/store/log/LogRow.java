@@ -1,13 +1,13 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.CaptureMode;
-import dev.codeproxy.core.Credentials;
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.secret.Credentials;
 import dev.codeproxy.core.session.SessionKeys;
+import dev.codeproxy.core.settings.CaptureMode;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.core.usage.Usage;
 
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.ProxyEvent;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.PriceTable;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.PriceRepository;
 

@@ -1,8 +1,8 @@
 package dev.codeproxy.store.stats;
 
-import dev.codeproxy.store.Rows;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.Rows;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 

@@ -1,8 +1,8 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.testkit.Conversation;

@@ -1,6 +1,6 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.Secrets;
+import dev.codeproxy.core.secret.Secrets;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.Settings;
 import dev.codeproxy.core.event.RequestRecord;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.Database;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.core.Settings;
+import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.Database;
 
 import java.nio.file.Path;

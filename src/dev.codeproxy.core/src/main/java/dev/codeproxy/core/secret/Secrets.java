@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.secret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

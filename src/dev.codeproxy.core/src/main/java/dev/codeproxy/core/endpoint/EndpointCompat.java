@@ -1,5 +1,6 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.endpoint;
 
+import dev.codeproxy.core.wire.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 

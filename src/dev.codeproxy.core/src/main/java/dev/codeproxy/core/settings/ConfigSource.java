@@ -1,4 +1,6 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.settings;
+
+import dev.codeproxy.core.endpoint.Endpoint;
 
 import java.util.List;
 

@@ -1,5 +1,7 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
 
+import dev.codeproxy.core.endpoint.ModelMap;
+import dev.codeproxy.core.endpoint.SelfLoop;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,6 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
+
+import dev.codeproxy.core.endpoint.ModelMap;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
 
 /**
  * The Anthropic error envelope, used for the proxy's own errors so every client understands them:

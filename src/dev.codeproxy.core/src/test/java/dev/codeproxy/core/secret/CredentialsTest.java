@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.secret;
 
 import org.junit.jupiter.api.Test;
 

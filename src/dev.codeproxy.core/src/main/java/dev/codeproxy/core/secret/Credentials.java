@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.secret;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

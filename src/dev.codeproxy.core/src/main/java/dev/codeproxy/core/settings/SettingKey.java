@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.settings;
 
 import dev.codeproxy.core.routes.RouteException;
 import dev.codeproxy.core.routes.RouteKind;

@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
 
 import jakarta.json.spi.JsonProvider;
 

@@ -1,23 +1,25 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.settings;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Which bodies the request log keeps: every request's, only failed ones', or none. */
-public enum CaptureMode {
-    ALL, ERRORS, NONE;
+/** The routing strategy setting. {@code failover} is the default: it keeps one upstream's prompt cache warm. */
+public enum RoutingMode {
+    FAILOVER,
+    WEIGHTED,
+    SESSION;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Optional<CaptureMode> parse(String s) {
+    public static Optional<RoutingMode> parse(String s) {
         if (s == null) {
             return Optional.empty();
         }
-        for (CaptureMode m : values()) {
+        for (RoutingMode m : values()) {
             if (m.wire().equalsIgnoreCase(s.trim())) {
                 return Optional.of(m);
             }
@@ -26,6 +28,6 @@ public enum CaptureMode {
     }
 
     public static String accepted() {
-        return Arrays.stream(values()).map(CaptureMode::wire).collect(Collectors.joining(", "));
+        return Arrays.stream(values()).map(RoutingMode::wire).collect(Collectors.joining(", "));
     }
 }

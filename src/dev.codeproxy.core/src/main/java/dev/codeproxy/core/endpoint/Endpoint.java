@@ -1,4 +1,6 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.endpoint;
+
+import dev.codeproxy.core.secret.Secrets;
 
 import java.util.Objects;
 

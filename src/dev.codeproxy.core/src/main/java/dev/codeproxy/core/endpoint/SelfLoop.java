@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.endpoint;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;

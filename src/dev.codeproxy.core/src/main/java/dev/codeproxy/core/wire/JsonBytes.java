@@ -1,4 +1,4 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

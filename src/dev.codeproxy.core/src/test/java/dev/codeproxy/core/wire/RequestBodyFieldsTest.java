@@ -1,5 +1,6 @@
-package dev.codeproxy.core;
+package dev.codeproxy.core.wire;
 
+import dev.codeproxy.core.endpoint.EndpointCompat;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
