@@ -60,6 +60,9 @@ public final class FakeUpstream implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_HEADERS = 256;
     private static final long GATE_POLL_MILLIS = 5;
+    /** A stream held at a gate longer than this polls its peer every {@link #GATE_SLOW_POLL_MILLIS}. */
+    private static final long GATE_FAST_NANOS = 250_000_000L;
+    private static final long GATE_SLOW_POLL_MILLIS = 100;
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -766,8 +769,13 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Waits for the gate while watching the peer; false if the peer went away or the upstream closed. */
         boolean awaitGate(CountDownLatch gate) {
+            long start = System.nanoTime();
             while (gate.getCount() > 0) {
-                if (closed || !poll(GATE_POLL_MILLIS)) {
+                // short polls first, so a gate opened soon is noticed at once; then longer ones, so a
+                // thousand held streams do not keep the test's (or the benchmark's) CPU busy with timeouts
+                long waited = System.nanoTime() - start;
+                long pollMs = waited < GATE_FAST_NANOS ? GATE_POLL_MILLIS : GATE_SLOW_POLL_MILLIS;
+                if (closed || !poll(pollMs)) {
                     return false;
                 }
             }
