@@ -1,6 +1,7 @@
 package dev.codeproxy.core.session;
 
 import dev.codeproxy.core.wire.Json;
+import dev.codeproxy.core.wire.JsonBytes;
 import jakarta.json.JsonString;
 
 import java.io.StringReader;
@@ -100,21 +101,7 @@ public final class SessionKeys {
     }
 
     static int indexOf(byte[] hay, byte[] needle, int from) {
-        byte first = needle[0];
-        int last = hay.length - needle.length;
-        outer:
-        for (int i = from; i <= last; i++) {
-            if (hay[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        return JsonBytes.indexOf(hay, needle, from);
     }
 
     private static String clip(String s, int max) {

@@ -3,6 +3,7 @@ package dev.codeproxy.core.wire;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The inner loop of the proxy's one pass over a request body: finding the end of a JSON string.
@@ -48,6 +49,38 @@ public final class JsonBytes {
             // a backslash escapes the next byte; anything else (the tail of the array) one by one
             j += c == '\\' ? 2 : 1;
         }
+    }
+
+    /**
+     * The first index at or after {@code from} where {@code needle} (not empty) occurs in
+     * {@code hay}, or -1. Looks for the needle's first byte eight bytes at a time, the way
+     * {@link #stringEnd} looks for a quote, and compares the rest only there.
+     */
+    public static int indexOf(byte[] hay, byte[] needle, int from) {
+        int last = hay.length - needle.length;
+        long firsts = ONES * (needle[0] & 0xff);
+        int i = Math.max(0, from);
+        while (i <= last) {
+            if (i + 8 <= hay.length) {
+                long hit = zeroByte((long) LONGS.get(hay, i) ^ firsts);
+                if (hit == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += Long.numberOfTrailingZeros(hit) >>> 3;
+                if (i > last) {
+                    return -1;
+                }
+            } else if (hay[i] != needle[0]) {
+                i++;
+                continue;
+            }
+            if (hay[i] == needle[0] && Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
     }
 
     /** A word with the high bit set in every byte of {@code v} that is zero (and maybe in bytes above one). */

@@ -65,4 +65,48 @@ class JsonBytesTest {
         byte[] a = "\"never closed, not even by \\\"".getBytes(StandardCharsets.UTF_8);
         assertThrows(ArrayIndexOutOfBoundsException.class, () -> JsonBytes.stringEnd(a, 1));
     }
+
+    private static int naiveIndexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void indexOfAgreesWithTheByteLoopAtEveryPlaceAndAlignment() {
+        Random r = new Random(7);
+        byte[] alphabet = "Pri mary:\\\"working directory".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 4000; round++) {
+            byte[] hay = new byte[r.nextInt(80)];
+            for (int i = 0; i < hay.length; i++) {
+                hay[i] = alphabet[r.nextInt(alphabet.length)];
+            }
+            byte[] needle = new byte[1 + r.nextInt(4)];
+            for (int i = 0; i < needle.length; i++) {
+                needle[i] = alphabet[r.nextInt(alphabet.length)];
+            }
+            if (r.nextBoolean() && hay.length >= needle.length) {
+                System.arraycopy(needle, 0, hay, r.nextInt(hay.length - needle.length + 1), needle.length);
+            }
+            int from = r.nextInt(hay.length + 2) - 1;
+            assertEquals(naiveIndexOf(hay, needle, from), JsonBytes.indexOf(hay, needle, from),
+                    () -> new String(hay, StandardCharsets.UTF_8) + " / " + new String(needle, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void indexOfFindsANeedleAtTheVeryEndAndNotPastIt() {
+        byte[] hay = "0123456789abcdefPrimary working directory: ".getBytes(StandardCharsets.UTF_8);
+        byte[] needle = "Primary working directory: ".getBytes(StandardCharsets.UTF_8);
+        assertEquals(16, JsonBytes.indexOf(hay, needle, 0));
+        assertEquals(-1, JsonBytes.indexOf(hay, needle, 17));
+        assertEquals(-1, JsonBytes.indexOf("Primary".getBytes(StandardCharsets.UTF_8), needle, 0));
+    }
 }

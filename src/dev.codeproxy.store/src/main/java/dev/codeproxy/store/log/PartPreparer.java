@@ -65,6 +65,28 @@ final class PartPreparer {
         }
     };
     private Redactor knownFor;
+
+    /** A part of a session's previous body: its place there and what preparing it gave. */
+    private record Seen(int start, int end, Key rawKey, Known known) {
+    }
+
+    /** A session's previous body (the same array the request carried, not a copy) and its parts. */
+    private record Previous(byte[] body, Seen[] parts) {
+    }
+
+    /**
+     * The previous body of the last {@value #SESSIONS} sessions. Claude Code resends the whole
+     * conversation every turn, so most of a body equals the previous one byte for byte: a part that
+     * lies wholly inside the common prefix, at the same place, is the same part, and is found
+     * without hashing it ({@link Arrays#mismatch} reads the bytes many times faster than SHA-256).
+     */
+    static final int SESSIONS = 32;
+    private final Map<String, Previous> previous = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Previous> eldest) {
+            return size() > SESSIONS;
+        }
+    };
     /**
      * The project of each recent session: a Claude Code session keeps its working directory, so
      * the body is searched once per session instead of on every request of it.
@@ -91,6 +113,8 @@ final class PartPreparer {
     /** Parts redacted and compressed, and parts found remembered (tests and the benchmark read them). */
     volatile long prepared;
     volatile long reused;
+    /** Of the reused, those found in place in the session's previous body (not hashed). */
+    volatile long inPlace;
 
     /** The body by parts, or null when it is not one JSON object (it is then stored whole). */
     Prepared prepare(byte[] body, Map<String, List<String>> headers, String sessionId, Redactor red) {
@@ -100,29 +124,67 @@ final class PartPreparer {
         }
         if (red != knownFor) {
             known.clear();
+            previous.clear();
             knownFor = red;
         }
         byte[] envelope = split.envelope(body);
         Part env = part(envelope, 0, envelope.length, red);
         int size = env.size();
-        List<Placed> placed = new ArrayList<>(split.parts().size());
+        String slot = sessionId == null ? "" : sessionId;
+        Previous prev = previous.get(slot);
+        // bytes before `common` are the previous body's; a part must end before it to be the same
+        int common = 0;
+        if (prev != null) {
+            int m = Arrays.mismatch(prev.body(), body);
+            common = m < 0 ? body.length : m;
+        }
+        List<BodyParts.Span> spans = split.parts();
+        List<Placed> placed = new ArrayList<>(spans.size());
+        Seen[] seen = new Seen[spans.size()];
         int removed = 0;
         int last = 0;
-        for (BodyParts.Span s : split.parts()) {
-            int at = s.start() - removed;
-            Part p = part(body, s.start(), s.end(), red);
-            placed.add(new Placed(s.kind(), p, at - last));
+        int pi = 0;
+        for (int i = 0; i < spans.size(); i++) {
+            BodyParts.Span sp = spans.get(i);
+            int at = sp.start() - removed;
+            Seen same = null;
+            if (sp.end() < common) {
+                // the previous body's parts are in order: walk to this place
+                while (pi < prev.parts().length && prev.parts()[pi].start() < sp.start()) {
+                    pi++;
+                }
+                if (pi < prev.parts().length && prev.parts()[pi].start() == sp.start() && prev.parts()[pi].end() == sp.end()) {
+                    same = prev.parts()[pi];
+                }
+            }
+            Part p;
+            if (same != null) {
+                known.get(same.rawKey()); // keeps it among the recently used
+                reused++;
+                inPlace++;
+                p = new Part(same.known().hash(), same.known().size(), null, body, sp.start(), sp.end(), red);
+                seen[i] = new Seen(sp.start(), sp.end(), same.rawKey(), same.known());
+            } else {
+                p = part(body, sp.start(), sp.end(), red);
+                seen[i] = new Seen(sp.start(), sp.end(), lastKey, new Known(p.hash(), p.size()));
+            }
+            placed.add(new Placed(sp.kind(), p, at - last));
             size += p.size();
-            removed += s.end() - s.start();
+            removed += sp.end() - sp.start();
             last = at;
         }
+        previous.put(slot, new Previous(body, seen));
         return new Prepared(env, placed, size, SessionKey.of(sessionId, headers, body, split));
     }
+
+    /** The raw-bytes key of the part {@link #part} looked at last. */
+    private Key lastKey;
 
     private Part part(byte[] src, int from, int to, Redactor red) {
         sha.update(src, from, to - from);
         byte[] rawHash = sha.digest();
         Key key = Key.of(rawHash);
+        lastKey = key;
         Known k = known.get(key);
         if (k != null) {
             reused++;
