@@ -42,8 +42,13 @@ final class StreamRelay {
     private final long t0;
     private final boolean encoded;
     private final SseFramer framer = new SseFramer();
-    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
-    private final byte[] buf = new byte[8 * 1024];
+    /** Events held before the commit point; dropped once they are sent (a stream may stay open for minutes). */
+    private ByteArrayOutputStream held = new ByteArrayOutputStream(512);
+    /**
+     * One read from the upstream. 4 KiB: events are small (a delta is about 150 bytes), a larger one
+     * arrives in several reads, and every open stream holds this buffer while it waits.
+     */
+    private final byte[] buf = new byte[4 * 1024];
     private IdleWatchdog.Watch watch;
     private InputStream in;
     private long firstTokenMs = -1;
@@ -171,6 +176,7 @@ final class StreamRelay {
             if (held.size() > 0) {
                 write(held.toByteArray(), 0, held.size());
             }
+            held = null;
             flush();
             if (ended) {
                 close();
