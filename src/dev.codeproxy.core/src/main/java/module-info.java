@@ -34,4 +34,6 @@ module dev.codeproxy.core {
     exports dev.codeproxy.core.routes to dev.codeproxy.proxy, dev.codeproxy.admin, dev.codeproxy.app;
     // Claude Code session and project keys of a request (the proxy's trace, the usage reports)
     exports dev.codeproxy.core.session to dev.codeproxy.store, dev.codeproxy.proxy;
+    // a failure told in one line (the app's start and stop, the Claude Code integration's notices)
+    exports dev.codeproxy.core.errors to dev.codeproxy.claude, dev.codeproxy.app;
 }

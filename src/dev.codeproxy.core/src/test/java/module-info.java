@@ -16,4 +16,5 @@ open module dev.codeproxy.core {
     exports dev.codeproxy.core.event;
     exports dev.codeproxy.core.usage;
     exports dev.codeproxy.core.pricing;
+    exports dev.codeproxy.core.errors;
 }

@@ -4,6 +4,7 @@ import dev.codeproxy.admin.api.Api;
 import dev.codeproxy.admin.api.ClaudeResource;
 import dev.codeproxy.admin.api.ConfigResource;
 import dev.codeproxy.admin.api.DoctorResource;
+import dev.codeproxy.admin.api.EndpointStates;
 import dev.codeproxy.admin.api.EndpointTester;
 import dev.codeproxy.admin.api.EndpointsResource;
 import dev.codeproxy.admin.api.LogHealthResource;
@@ -60,6 +61,8 @@ import jakarta.json.bind.JsonbConfig;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -85,50 +88,57 @@ public final class ControlPlane implements AutoCloseable {
     /**
      * What the control plane needs from the app.
      *
-     * @param log        the request log (queue depth and drops for metrics); null when there is none
+     * @param log        the request log: its live price table prices the metrics and the live feed,
+     *                   its queue depth and drops are metrics
      * @param clock      "now", and the zone of days (the request log's zone)
      * @param adminToken the admin token (never logged or returned)
      */
     public record Deps(Database database, ConfigSnapshot config, RequestLog log, Clock clock, String adminToken,
                        ServerControl server) {
+        public Deps {
+            Objects.requireNonNull(log, "log");
+        }
+
         @Override
         public String toString() {
             return "ControlPlane.Deps[" + database.file() + "]";
         }
     }
 
+    // in the order they are built
     private final Deps deps;
     private final Jsonb jsonb;
-    private final PriceRepository prices;
-    private volatile PriceTable priceTable;
-    private final Metrics metrics;
     private final ClientTokens tokens;
-    private final EventBroker broker;
-    private final AccessPolicy policy;
-    private final Services services;
-    private final AdminWorkers workers = new AdminWorkers();
-    private volatile ProxyService proxy;
-    private volatile List<Endpoint> lastEndpoints = List.of();
-    private final UsageQueries usage;
     /** What opens /_/statusline: every client token (see {@link #clientTokenCheck}); the stored ones until set. */
     private volatile TokenCheck clientTokenCheck;
+    private final Metrics metrics;
+    private final EndpointStates states;
+    private final EventBroker broker;
+    private final UsageQueries usage;
+    private final Services services;
+    private final AccessPolicy policy;
+    private final AdminWorkers workers = new AdminWorkers();
+    /** The data plane, handed over by {@link #attach} (it is built after the control plane). */
+    private volatile ProxyService proxy;
+    private volatile List<Endpoint> lastEndpoints = List.of();
 
     public ControlPlane(Deps deps) {
         this.deps = deps;
         this.jsonb = JsonbBuilder.create(new JsonbConfig().withNullValues(true));
-        this.prices = new PriceRepository(deps.database());
-        this.priceTable = prices.table();
-        this.metrics = new Metrics(() -> priceTable);
         this.tokens = new ClientTokens(new TokenRepository(deps.database()));
         this.clientTokenCheck = tokens;
-        this.usage = new UsageQueries(deps.database(), deps.clock());
+        // every cost (metrics, live feed) from the request log's live price table, like the stored rows
+        Supplier<PriceTable> prices = deps.log()::prices;
+        this.metrics = new Metrics(prices);
+        // breakers are the data plane's: read when asked, every endpoint healthy until it is attached
+        this.states = new EndpointStates(deps.config(), () -> proxy == null ? null : proxy.breakers());
         StatsQueries stats = new StatsQueries(deps.database(), deps.clock());
-        Services[] holder = new Services[1];
-        this.broker = new EventBroker(jsonb::toJson, () -> priceTable, () -> holder[0].endpointStates(),
+        this.broker = new EventBroker(jsonb::toJson, prices, states::all,
                 () -> Shared.SummaryView.of(stats.summary(StatsRange.TODAY)));
-        this.services = new Services(deps.config(), new LogQueries(deps.database()), stats, prices, tokens, broker,
-                () -> proxy, deps.server(), deps.clock(), t -> priceTable = t);
-        holder[0] = services;
+        this.usage = new UsageQueries(deps.database(), deps.clock());
+        this.services = new Services(deps.config(), new LogQueries(deps.database()), stats,
+                new PriceRepository(deps.database()), tokens, broker, states, () -> proxy, deps.server(), deps.clock(),
+                deps.log()::pricesChanged);
         ServerControl server = deps.server();
         HostCheck hosts = new HostCheck(() -> deps.config().settings().host(), server::host,
                 () -> deps.config().settings().allowedHosts(), server::allowedHosts);
@@ -187,7 +197,15 @@ public final class ControlPlane implements AutoCloseable {
         this.clientTokenCheck = check;
     }
 
-    /** Hands over the data plane (breakers, requests in flight); call before the server starts. */
+    /**
+     * Hands over the data plane (breakers, requests in flight); call before the server starts.
+     *
+     * <p>Why a second step: the proxy is built after the control plane, because it sends every
+     * event to the control plane's {@link #listener()} (metrics, live channel) and checks its
+     * {@link #clientTokens()}; the control plane in turn reads the proxy's breakers and requests in
+     * flight, but only when asked (an API call, a live snapshot, a metrics scrape). Until then every
+     * enabled endpoint counts as healthy and nothing is in flight.
+     */
     public void attach(ProxyService proxyService) {
         this.proxy = proxyService;
     }
@@ -243,16 +261,16 @@ public final class ControlPlane implements AutoCloseable {
                 () -> proxy == null ? 0 : proxy.inFlight(),
                 broker::clients,
                 broker::dropped,
-                () -> deps.log() == null ? 0 : deps.log().queueDepth(),
-                () -> deps.log() == null ? 0 : deps.log().dropped(),
-                () -> deps.log() == null ? 0 : deps.log().written(),
-                services::endpointStates,
-                () -> deps.log() != null && deps.log().health().failing() ? 1 : 0)));
+                () -> deps.log().queueDepth(),
+                () -> deps.log().dropped(),
+                () -> deps.log().written(),
+                states::all,
+                () -> deps.log().health().failing() ? 1 : 0)));
     }
 
     /** The first enabled endpoint whose breaker lets requests through, in priority order, or null. */
     private String nextEndpoint() {
-        return services.endpointStates().stream()
+        return states.all().stream()
                 .filter(e -> e.enabled() && (e.state().equals("healthy") || e.state().equals("half_open")))
                 .map(Shared.EndpointState::name)
                 .findFirst().orElse(null);

@@ -4,6 +4,7 @@ import dev.codeproxy.claude.ClaudeEnv;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.claude.ClaudeSettingsException;
 import dev.codeproxy.claude.HeldByAnotherProxy;
+import dev.codeproxy.claude.LedgerLock;
 import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.secret.Secrets;
 import dev.codeproxy.core.settings.Settings;

@@ -4,14 +4,11 @@ import dev.codeproxy.admin.ControlPlane;
 import dev.codeproxy.admin.ServerControl;
 import dev.codeproxy.admin.WebUi;
 import dev.codeproxy.admin.doctor.Check;
-import dev.codeproxy.claude.ClaudeEnv;
+import dev.codeproxy.claude.ClaudeLifecycle;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
-import dev.codeproxy.core.event.RequestRecord;
-import dev.codeproxy.core.pricing.Cost;
-import dev.codeproxy.core.pricing.PriceTable;
 import dev.codeproxy.core.secret.Secrets;
 import dev.codeproxy.core.wire.ApiError;
 import dev.codeproxy.proxy.ProxyErrors;
@@ -20,7 +17,6 @@ import dev.codeproxy.store.ConfigSnapshot;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.InstanceLock;
-import dev.codeproxy.store.PriceRepository;
 import dev.codeproxy.store.log.RequestLog;
 import io.helidon.common.Weighted;
 import io.helidon.common.socket.SocketOptions;
@@ -33,21 +29,17 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-import jakarta.json.JsonValue;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -56,9 +48,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The running server: database, live configuration, request log, control plane, and one Helidon
- * listener carrying the proxy path, the admin API, the live channel, the dashboard and
- * observability. The one composition root; tests start exactly this.
+ * The running server, and the one composition root: it builds the database, the live
+ * configuration, the request log, the control plane, the proxy, the Claude Code integration
+ * ({@link ClaudeLifecycle}) and one Helidon listener ({@link MovableListener}) carrying the proxy
+ * path, the admin API, the live channel, the dashboard and observability; and it stops them in the
+ * reverse order. Tests start exactly this.
  */
 final class ProxyServer implements AutoCloseable {
     /** Name of the admin token file in the data directory (mode 0600). */
@@ -67,144 +61,196 @@ final class ProxyServer implements AutoCloseable {
     static final long MAX_PAYLOAD = 1024L * 1024 * 1024;
 
     /**
-     * What the command line resolved (flags over environment over stored settings).
+     * What the command line resolved (flags over environment over stored settings); made with
+     * {@link #builder()}.
      *
-     * @param adminToken a fixed admin token ({@code CODE_PROXY_ADMIN_TOKEN}); null: the data directory's
-     *                   {@value #ADMIN_TOKEN_FILE} file, generated on first start
-     * @param allowedHosts {@code Host} names accepted besides the stored {@code allowedHosts} setting
-     *                   ({@code --allowed-hosts} / {@code CODE_PROXY_ALLOWED_HOSTS}); never stored
+     * @param host            null: the stored {@code host} setting
+     * @param port            null: the stored {@code port} setting; 0: any free port
+     * @param clientToken     a fixed client token ({@code CODE_PROXY_CLIENT_TOKEN}); null: the data
+     *                        directory's {@code client-token} file, generated on first start
+     * @param listener        told of every proxy event besides the log and the control plane
+     *                        (headless mode's request lines)
+     * @param claudeConfigDir Claude Code's config directory; null: its settings are left alone
+     * @param notices         where one-line notices go (Claude Code's settings)
+     * @param adminToken      a fixed admin token ({@code CODE_PROXY_ADMIN_TOKEN}); null: the data directory's
+     *                        {@value #ADMIN_TOKEN_FILE} file, generated on first start
+     * @param allowedHosts    {@code Host} names accepted besides the stored {@code allowedHosts} setting
+     *                        ({@code --allowed-hosts} / {@code CODE_PROXY_ALLOWED_HOSTS}); never stored
      */
     record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
                    Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts) {
         Options {
+            listener = listener == null ? ProxyListener.NONE : listener;
+            notices = notices == null ? System.err : notices;
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         }
 
-        Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                Path claudeConfigDir, PrintStream notices, String adminToken) {
-            this(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, adminToken, List.of());
-        }
-
-        Options(Path dataDir, String host, Integer port, String clientToken) {
-            this(dataDir, host, port, clientToken, ProxyListener.NONE);
-        }
-
-        Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener) {
-            this(dataDir, host, port, clientToken, listener, null, System.err);
-        }
-
-        Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                Path claudeConfigDir, PrintStream notices) {
-            this(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, null);
+        /** Options with no listener, notices on standard error, no Claude Code integration. */
+        static Builder builder() {
+            return new Builder();
         }
 
         @Override
         public String toString() {
             return "Options[" + dataDir + " " + host + ":" + port + "]";
         }
+
+        /** Builds {@link Options}; only the data directory is required. */
+        static final class Builder {
+            private Path dataDir;
+            private String host;
+            private Integer port;
+            private String clientToken;
+            private ProxyListener listener = ProxyListener.NONE;
+            private Path claudeConfigDir;
+            private PrintStream notices = System.err;
+            private String adminToken;
+            private List<String> allowedHosts = List.of();
+
+            private Builder() {
+            }
+
+            Builder dataDir(Path dataDir) {
+                this.dataDir = dataDir;
+                return this;
+            }
+
+            Builder host(String host) {
+                this.host = host;
+                return this;
+            }
+
+            Builder port(Integer port) {
+                this.port = port;
+                return this;
+            }
+
+            Builder clientToken(String clientToken) {
+                this.clientToken = clientToken;
+                return this;
+            }
+
+            Builder listener(ProxyListener listener) {
+                this.listener = listener;
+                return this;
+            }
+
+            Builder claudeConfigDir(Path claudeConfigDir) {
+                this.claudeConfigDir = claudeConfigDir;
+                return this;
+            }
+
+            Builder notices(PrintStream notices) {
+                this.notices = notices;
+                return this;
+            }
+
+            Builder adminToken(String adminToken) {
+                this.adminToken = adminToken;
+                return this;
+            }
+
+            Builder allowedHosts(List<String> allowedHosts) {
+                this.allowedHosts = allowedHosts;
+                return this;
+            }
+
+            Options build() {
+                if (dataDir == null) {
+                    throw new IllegalStateException("ProxyServer.Options: no data directory");
+                }
+                return new Options(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, adminToken,
+                        allowedHosts);
+            }
+        }
     }
 
+    // in the order they are built; they close in reverse (see parts)
     private final Options options;
+    /** One server per data directory (held from before the database opens until after it closes). */
+    private final InstanceLock instanceLock;
     private final Database database;
     private final ConfigSnapshot config;
-    private final RequestLog log;
     private final String clientToken;
     /** The admin token now (rotated through the API); the request log masks it wherever it appears. */
     private volatile String adminToken;
+    private final RequestLog log;
     private final Control control = new Control();
-    private ControlPlane controlPlane;
-    private ProxyService proxy;
-    private volatile WebServer server;
-    private volatile String listenHost;
-    private volatile boolean loopback;
-    /** One server per data directory (held from before the database opens until after it closes). */
-    private InstanceLock instanceLock;
+    private final ControlPlane controlPlane;
+    private final ProxyService proxy;
+    private final ClaudeLifecycle claude;
+    private final MovableListener listener;
+    /** What closes at stop, newest first: the parts above and the data directory's lock. */
+    private final Deque<Runnable> parts;
     /** Set the moment a stop begins: /observe/health answers 503 from then on. */
     private volatile boolean stopping;
+    /** Set once by the stop that runs (guarded by this). */
+    private boolean stopped;
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private ProxyServer(Options options, Database database, ConfigSnapshot config, RequestLog log, String clientToken,
-                        String adminToken) {
-        this.options = options;
-        this.database = database;
-        this.config = config;
-        this.log = log;
-        this.clientToken = clientToken;
-        this.adminToken = adminToken;
+    /** Builds every part in dependency order; each is added to {@code parts} as soon as it holds resources. */
+    private ProxyServer(Options o, InstanceLock lock, Deque<Runnable> parts) {
+        this.options = o;
+        this.instanceLock = lock;
+        this.parts = parts;
+        this.database = Store.open(o.dataDir());
+        parts.push(database::close);
+        this.config = new ConfigSnapshot(database);
+        parts.push(config::close);
+        config.watch(1000);
+        this.clientToken = o.clientToken() != null ? o.clientToken()
+                : DataDir.secret(o.dataDir(), "client-token", () -> Secrets.newToken("cp-"));
+        this.adminToken = o.adminToken() != null && !o.adminToken().isBlank() ? o.adminToken().strip()
+                : DataDir.secret(o.dataDir(), ADMIN_TOKEN_FILE, () -> Secrets.newToken("cpa-"));
+        // days of the statistics are local days: the log and the queries share this zone
+        Clock clock = Clock.systemDefaultZone();
+        // the log masks the admin token as it is now (it can be rotated): read through the server
+        this.log = new RequestLog(database, config::settings, this::secrets, clock);
+        parts.push(log::close);
+        this.controlPlane = new ControlPlane(new ControlPlane.Deps(database, config, log, clock, adminToken, control));
+        parts.push(controlPlane::close);
+        // a change through the API or by another process (the watcher): tokens reread, dashboards told
+        config.onChange(controlPlane::configChanged);
+        // /_/statusline opens with the same client tokens as /v1
+        controlPlane.clientTokenCheck(this::validClientToken);
+        this.proxy = new ProxyService(config, this::validClientToken,
+                Listeners.of(o.listener(), log, controlPlane.listener()), Clock.systemUTC(), ThreadLocalRandom.current());
+        controlPlane.attach(proxy);
+        this.claude = new ClaudeLifecycle(o.claudeConfigDir(), o.dataDir(),
+                new ClaudeLifecycle.Proxy(config, this::url, clientToken, InstanceLock::isServing), o.notices());
+        this.listener = new MovableListener(this::newServer, (host, port, url) -> {
+            proxy.listening(host, port);
+            instanceLock.serving(url);
+        }, claude::moved);
     }
 
-    ProxyService proxy() {
-        return proxy;
-    }
-
-    ControlPlane controlPlane() {
-        return controlPlane;
-    }
-
+    /**
+     * Opens the data directory (one server per directory), builds every part, starts the listener
+     * and points Claude Code at it. On failure everything opened so far is closed again.
+     */
     static ProxyServer start(Options o) {
         // a data directory that is a file is named as such before the lock tries to live in it
         Store.requireDirectory(o.dataDir());
         InstanceLock lock = InstanceLock.acquire(o.dataDir());
-        Database db;
+        Deque<Runnable> parts = new ArrayDeque<>();
+        parts.push(lock::close);
         try {
-            db = Store.open(o.dataDir());
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
-        ProxyServer ps = null;
-        try {
-            ConfigSnapshot config = new ConfigSnapshot(db);
-            config.watch(1000);
-            String token = o.clientToken() != null ? o.clientToken()
-                    : DataDir.secret(o.dataDir(), "client-token", () -> Secrets.newToken("cp-"));
-            String admin = o.adminToken() != null && !o.adminToken().isBlank() ? o.adminToken().strip()
-                    : DataDir.secret(o.dataDir(), ADMIN_TOKEN_FILE, () -> Secrets.newToken("cpa-"));
-            String host = o.host() != null ? o.host() : config.settings().host();
-            int port = o.port() != null ? o.port() : config.settings().port();
-            // days of the statistics are local days: the log and the queries share this zone
-            Clock clock = Clock.systemDefaultZone();
-            // the log masks the admin token as it is now (it can be rotated): read through the server
-            ProxyServer[] made = new ProxyServer[1];
-            RequestLog log = new RequestLog(db, config::settings, () -> secrets(config, token, made[0].adminToken),
-                    clock);
-            ps = new ProxyServer(o, db, config, log, token, admin);
-            made[0] = ps;
-            ps.instanceLock = lock;
-            ps.listenHost = host;
-            ps.loopback = isLoopback(host);
-            ControlPlane cp = new ControlPlane(new ControlPlane.Deps(db, config, log, clock, admin, ps.control));
-            ps.controlPlane = cp;
-            // a change through the API or by another process (the watcher): tokens reread, dashboards told
-            config.onChange(cp::configChanged);
-            ProxyServer self = ps;
-            // /_/statusline opens with the same client tokens as /v1
-            cp.clientTokenCheck(self::validClientToken);
-            ProxyService proxy = new ProxyService(config, self::validClientToken,
-                    Listeners.of(o.listener(), log, cp.listener()), Clock.systemUTC(), ThreadLocalRandom.current());
-            cp.attach(proxy);
-            ps.proxy = proxy;
-            ps.server = started(ps.newServer(host, port), host, port);
-            proxy.listening(host, ps.server.port());
-            cp.buildInfo(Version.get());
-            lock.serving(ps.url());
-            if (o.claudeConfigDir() != null) {
-                ps.pointClaudeCode(o.claudeConfigDir(), o.dataDir(), o.notices());
-            }
+            ProxyServer ps = new ProxyServer(o, lock, parts);
+            String host = o.host() != null ? o.host() : ps.config.settings().host();
+            int port = o.port() != null ? o.port() : ps.config.settings().port();
+            ps.listener.start(host, port);
+            parts.push(ps.listener::stop);
+            ps.controlPlane.buildInfo(Version.get());
+            ps.claude.start();
             return ps;
         } catch (RuntimeException e) {
-            if (ps != null) {
-                ps.closeParts();
-            } else {
-                db.close();
-                lock.close();
-            }
+            closeAll(parts);
             throw e;
         }
     }
 
     /** Secrets the request log masks wherever they appear: endpoint keys, the client and admin tokens. */
-    private static List<String> secrets(ConfigSnapshot config, String clientToken, String adminToken) {
+    private List<String> secrets() {
         List<String> out = new ArrayList<>();
         for (Endpoint e : config.endpoints()) {
             if (!e.apiKey().isEmpty()) {
@@ -245,29 +291,6 @@ final class ProxyServer implements AutoCloseable {
                 })
                 .addRouting(controlPlane.websocket())
                 .build();
-    }
-
-    /** Starts a listener; Helidon reports a failed bind only as port -1, this makes it an exception. */
-    private static WebServer started(WebServer s, String host, int port) {
-        if (port != 0) {
-            // Helidon logs a failed bind as two SEVERE lines before it reports port -1: find out first
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(new InetSocketAddress(host, port));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot listen on " + host + ":" + port + ": "
-                        + (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")
-                        ? "the port is in use (another Code Proxy? see --port or CODE_PROXY_PORT)"
-                        : "the address is not available on this machine (" + e.getMessage() + ")"));
-            }
-        }
-        s.start();
-        if (s.port() < 0) {
-            s.stop();
-            throw new IllegalStateException("cannot listen on " + host + ":" + port
-                    + ": the address is in use or not available on this machine");
-        }
-        return s;
     }
 
     /** DOWN (503) from the moment a stop begins, so a load balancer stops sending new requests. */
@@ -312,11 +335,12 @@ final class ProxyServer implements AutoCloseable {
     }
 
     int port() {
-        return server.port();
+        return listener.port();
     }
 
+    /** The base URL this machine reaches the server at, e.g. {@code http://127.0.0.1:9000}; null before it listens. */
     String url() {
-        return "http://" + displayHost(server) + ":" + server.port();
+        return listener.url();
     }
 
     /**
@@ -332,24 +356,17 @@ final class ProxyServer implements AutoCloseable {
      * (every address of the machine), unlike {@link #url()}, which is where this machine reaches it.
      */
     String boundUrl() {
-        String h = server.prototype().host();
-        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + server.port();
+        return listener.boundUrl();
     }
 
-    private static String displayHost(WebServer s) {
-        String h = s.prototype().host();
-        if (h.equals("0.0.0.0") || h.equals("::")) {
-            return "127.0.0.1";
-        }
-        return h.contains(":") ? "[" + h + "]" : h;
+    /** Whether the listener is on a loopback address. */
+    boolean loopback() {
+        return listener.loopback();
     }
 
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (Exception e) {
-            return false;
-        }
+    /** The listen address as configured (a name, an address or a wildcard). */
+    String listenHost() {
+        return listener.host();
     }
 
     String clientToken() {
@@ -368,101 +385,22 @@ final class ProxyServer implements AutoCloseable {
         return database;
     }
 
-    private volatile long priceVersion = -1;
-    private volatile long priceCheckedNanos;
-    private volatile PriceTable priceTable;
-
-    /**
-     * A request's cost in micro-dollars by the current price table (overrides included), or null
-     * when unpriced. The overrides' version is read at most once a second, not once per request.
-     */
-    Long costMicros(RequestRecord r) {
-        long now = System.nanoTime();
-        if (priceTable == null || now - priceCheckedNanos > 1_000_000_000L) {
-            var repo = new PriceRepository(database);
-            long v = repo.version();
-            if (v != priceVersion || priceTable == null) {
-                priceTable = repo.table();
-                priceVersion = v;
-            }
-            priceCheckedNanos = now;
-        }
-        var cost = Cost.of(r, priceTable);
-        return cost.priced() ? cost.micros() : null;
-    }
-
     RequestLog requestLog() {
         return log;
     }
 
-    private boolean stopped;
-    private volatile ClaudeSettings claude;
-
-    /**
-     * Points Claude Code at this proxy (settings.json env), after restoring what a crashed earlier
-     * run left behind. Problems are reported and the proxy keeps running without touching the file.
-     */
-    private void pointClaudeCode(Path dir, Path dataDir, PrintStream notices) {
-        ClaudeSettings cs = claudeSettingsFor(dir, dataDir);
-        LedgerLock.ownerOnly(dataDir);
-        try {
-            cs.recoverIfNeeded().ifPresent(r -> notices.println("code-proxy: restored " + r.file()
-                    + " left changed by an earlier run that did not stop cleanly"));
-            if (!config.settings().claudeConfig()) {
-                return;
-            }
-            var wanted = ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken);
-            var r = cs.apply(wanted, topLevel());
-            claude = cs;
-            if (r.abandoned() != null) {
-                notices.println("code-proxy: " + r.file() + " pointed at a Code Proxy that is no longer running ("
-                        + r.abandoned() + "); restored what it had changed before pointing it here");
-            }
-            notices.println("code-proxy: Claude Code now uses this proxy (" + r.file() + ": env "
-                    + String.join(", ", wanted.keySet()) + (r.written().contains(ClaudeEnv.STATUS_LINE)
-                    || r.unchanged().contains(ClaudeEnv.STATUS_LINE) ? ", statusLine" : "")
-                    + "); restored when the proxy stops");
-            if (config.settings().claudeStatusLine() && ClaudeEnv.statusLineLauncher() == null) {
-                notices.println("code-proxy: claudeStatusLine is on, but this runtime has no bin/"
-                        + ClaudeEnv.STATUS_LINE_LAUNCHER + " (run the image): statusLine not set");
-            }
-            if (!r.setAside().isEmpty()) {
-                notices.println("code-proxy: set aside while the proxy runs (they would bypass it): "
-                        + String.join(", ", r.setAside()));
-            }
-        } catch (RuntimeException e) {
-            notices.println("code-proxy: left Claude Code's settings untouched: " + ServeCommand.rootMessage(e));
-        }
+    ProxyService proxy() {
+        return proxy;
     }
 
-    private void restoreClaudeCode() {
-        ClaudeSettings cs = claude;
-        claude = null;
-        if (cs == null && options.claudeConfigDir() != null && config.settings().claudeConfig()) {
-            // not ours: but one left by an instance that is gone is taken back, not left pointing at it
-            try {
-                claudeSettingsFor(options.claudeConfigDir(), options.dataDir()).restoreAbandoned().ifPresent(who ->
-                        options.notices().println("code-proxy: restored Claude Code's settings left by a Code Proxy "
-                                + "that is no longer running (" + who + ")"));
-            } catch (RuntimeException e) {
-                options.notices().println("code-proxy: could not check Claude Code's settings: "
-                        + ServeCommand.rootMessage(e));
-            }
-        }
-        if (cs != null) {
-            try {
-                cs.restore();
-            } catch (RuntimeException e) {
-                System.err.println("code-proxy: could not restore Claude Code's settings: "
-                        + ServeCommand.rootMessage(e) + " (run: code-proxy claude restore)");
-            }
-        }
+    ControlPlane controlPlane() {
+        return controlPlane;
     }
 
     /**
      * Graceful stop: new requests are refused with 503 + retry-after, requests in flight get up to
-     * {@code grace} to finish, then the listener stops, the log is flushed and the database closes.
-     * Idempotent.
+     * {@code grace} to finish, then the listener stops, Claude Code's settings are put back, the
+     * log is flushed and the database closes. Idempotent.
      */
     void shutdown(Duration grace) {
         // health turns 503 at once, not after the lock (a second caller waits for the first)
@@ -474,24 +412,31 @@ final class ProxyServer implements AutoCloseable {
             stopped = true;
             try {
                 proxy.drain(grace);
-                server.stop();
-                restoreClaudeCode();
-                closeParts();
+                listener.stop();
+                claude.stop();
+                closeAll(parts);
             } finally {
                 closed.countDown();
             }
         }
     }
 
-    private void closeParts() {
-        if (controlPlane != null) {
-            controlPlane.close();
+    /** Runs every close action, newest first; one that fails does not keep the others from running. */
+    private static void closeAll(Deque<Runnable> parts) {
+        RuntimeException first = null;
+        for (Runnable r = parts.poll(); r != null; r = parts.poll()) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
         }
-        log.close();
-        config.close();
-        database.close();
-        if (instanceLock != null) {
-            instanceLock.close();
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -505,9 +450,9 @@ final class ProxyServer implements AutoCloseable {
             return;
         }
         stopped = true;
-        claude = null;
-        server.stop();
-        closeParts();
+        claude.forget();
+        listener.stop();
+        closeAll(parts);
     }
 
     /**
@@ -526,18 +471,8 @@ final class ProxyServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (!done) {
-            restoreClaudeCode();
+            claude.stop();
         }
-    }
-
-    /** Whether the listener is on a loopback address. */
-    boolean loopback() {
-        return loopback;
-    }
-
-    /** The listen address as configured (a name, an address or a wildcard). */
-    String listenHost() {
-        return listenHost;
     }
 
     @Override
@@ -549,22 +484,22 @@ final class ProxyServer implements AutoCloseable {
     private final class Control implements ServerControl {
         @Override
         public String url() {
-            return ProxyServer.this.url();
+            return listener.url();
         }
 
         @Override
         public String host() {
-            return listenHost;
+            return listener.host();
         }
 
         @Override
         public int port() {
-            return server.port();
+            return listener.port();
         }
 
         @Override
         public boolean loopback() {
-            return loopback;
+            return listener.loopback();
         }
 
         @Override
@@ -578,61 +513,23 @@ final class ProxyServer implements AutoCloseable {
                 if (stopped) {
                     throw new IllegalStateException("the server is stopping");
                 }
-                WebServer fresh = started(newServer(host, port), host, port);
-                return new Listener() {
-                    @Override
-                    public String url() {
-                        return "http://" + displayHost(fresh) + ":" + fresh.port();
-                    }
-
-                    @Override
-                    public Runnable activate() {
-                        WebServer old;
-                        synchronized (ProxyServer.this) {
-                            old = server;
-                            server = fresh;
-                            listenHost = host;
-                            loopback = isLoopback(host);
-                            proxy.listening(host, fresh.port());
-                            instanceLock.serving(ProxyServer.this.url());
-                        }
-                        repointClaudeCode();
-                        // the old listener stops on its own thread: the response that reported the
-                        // move is still being finished by one of its threads
-                        return () -> Thread.ofPlatform().daemon().name("old-listener-stop").start(old::stop);
-                    }
-
-                    @Override
-                    public void abort() {
-                        fresh.stop();
-                    }
-                };
+                return listener.prepare(host, port);
             }
         }
 
         @Override
         public Optional<ClaudeSettings> claudeSettings() {
-            Path dir = options.claudeConfigDir();
-            return dir == null ? Optional.empty() : Optional.of(claudeSettingsFor(dir, options.dataDir()));
+            return claude.settings();
         }
 
         @Override
         public ClaudeSettings.ApplyResult claudeApply() {
-            ClaudeSettings cs = claudeSettings().orElseThrow(() -> new IllegalStateException(
-                    "the Claude Code integration is off"));
-            var r = cs.apply(ClaudeEnv.wanted(config.settings(), config.endpoints(), ProxyServer.this.url(),
-                    clientToken), topLevel());
-            claude = cs;
-            return r;
+            return claude.apply();
         }
 
         @Override
         public ClaudeSettings.RestoreResult claudeRestore() {
-            ClaudeSettings cs = claudeSettings().orElseThrow(() -> new IllegalStateException(
-                    "the Claude Code integration is off"));
-            var r = cs.restore();
-            claude = null;
-            return r;
+            return claude.restore();
         }
 
         @Override
@@ -669,35 +566,6 @@ final class ProxyServer implements AutoCloseable {
         @Override
         public String version() {
             return Version.get();
-        }
-    }
-
-    /**
-     * Claude Code's settings as this server changes them: the claim it writes names this process
-     * and URL, and another data directory counts as running while its lock is held.
-     */
-    private ClaudeSettings claudeSettingsFor(Path dir, Path dataDir) {
-        return new ClaudeSettings(dir, dataDir, new ClaudeSettings.Owner(ProcessHandle.current().pid(),
-                server == null ? null : url(), InstanceLock::isServing));
-    }
-
-    /** Top-level keys for Claude Code's settings: statusLine when opted in (see ClaudeEnv.topLevel). */
-    private LinkedHashMap<String, JsonValue> topLevel() {
-        return ClaudeEnv.topLevel(config.settings(), ClaudeEnv.statusLineLauncher(), options.dataDir());
-    }
-
-    /** After the listener moved: Claude Code follows, if this server had pointed it here. */
-    private void repointClaudeCode() {
-        if (claude == null) {
-            return;
-        }
-        ClaudeSettings cs = claudeSettingsFor(options.claudeConfigDir(), options.dataDir());
-        claude = cs;
-        try {
-            cs.apply(ClaudeEnv.wanted(config.settings(), config.endpoints(), url(), clientToken), topLevel());
-        } catch (RuntimeException e) {
-            options.notices().println("code-proxy: could not point Claude Code at the new address: "
-                    + ServeCommand.rootMessage(e));
         }
     }
 }

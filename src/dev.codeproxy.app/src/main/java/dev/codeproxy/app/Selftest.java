@@ -124,7 +124,12 @@ final class Selftest {
                 }
             }
             fakes.getFirst().enqueue(sc.fault());
-            try (ProxyServer server = ProxyServer.start(new ProxyServer.Options(tmp, "127.0.0.1", 0, TOKEN));
+            try (ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(tmp)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TOKEN)
+                    .build());
                  HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                 long t0 = System.nanoTime();
                 HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/messages"))

@@ -2,8 +2,11 @@ package dev.codeproxy.app;
 
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.errors.Errors;
 import dev.codeproxy.core.event.ProxyListener;
+import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.store.log.RequestLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,18 +100,32 @@ final class ServeCommand implements Callable<Integer> {
             Path claudeDir = noClaudeConfig ? null : ClaudeSettings.resolveDir(
                     claudeConfigDir == null ? null : claudeConfigDir.toString(), env.all(),
                     ClaudeSettings.userHome(env.all()));
-            server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN),
-                    lines, claudeDir, ctx.err(), env.get(Env.ADMIN_TOKEN), hosts));
+            server = ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(dataDir.resolve(env))
+                    .host(h)
+                    .port(p)
+                    .clientToken(env.get(Env.CLIENT_TOKEN))
+                    .listener(lines)
+                    .claudeConfigDir(claudeDir)
+                    .notices(ctx.err())
+                    .adminToken(env.get(Env.ADMIN_TOKEN))
+                    .allowedHosts(hosts)
+                    .build());
         } catch (CommandFailure e) {
             ctx.err().println("code-proxy: cannot start: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             ctx.err().println("code-proxy: cannot start: " + (isDatabaseProblem(e)
-                    ? Store.describe(dataDir.resolve(env), e) : rootMessage(e)));
+                    ? Store.describe(dataDir.resolve(env), e) : Errors.rootMessage(e)));
             return 1;
         }
         if (requestLines != null) {
-            requestLines.costs(server::costMicros);
+            // priced by the request log's live price table (overrides included), like the stored rows
+            RequestLog log = server.requestLog();
+            requestLines.costs(r -> {
+                Cost cost = Cost.of(r, log.prices());
+                return cost.priced() ? cost.micros() : null;
+            });
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -243,18 +260,5 @@ final class ServeCommand implements Callable<Integer> {
             throw new UsageError(source + ": '" + value + "' is not accepted; expected " + SettingKey.HOST.accepted());
         }
         return value.strip();
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        List<String> seen = new ArrayList<>();
-        while (t != null) {
-            if (t.getMessage() != null) {
-                seen.add(t.getMessage());
-            }
-            t = t.getCause();
-        }
-        return seen.isEmpty() ? e.toString() : seen.getFirst()
-                + (seen.size() > 1 && !seen.getFirst().contains(seen.getLast()) ? " (" + seen.getLast() + ")" : "");
     }
 }

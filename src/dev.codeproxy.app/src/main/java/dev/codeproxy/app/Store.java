@@ -2,6 +2,7 @@ package dev.codeproxy.app;
 
 import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.endpoint.SelfLoop;
+import dev.codeproxy.core.errors.Errors;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.SettingsRepository;
@@ -75,7 +76,7 @@ final class Store implements AutoCloseable {
         if (text.contains("SQLITE_READONLY") || text.contains("Permission denied") || text.contains("AccessDenied")) {
             return file + ": cannot be written (permission denied); check the owner and mode of " + dataDir;
         }
-        return ServeCommand.rootMessage(e);
+        return Errors.rootMessage(e);
     }
 
     /** Why an endpoint's URL points back at this proxy's configured listener (it would call itself), or null. */

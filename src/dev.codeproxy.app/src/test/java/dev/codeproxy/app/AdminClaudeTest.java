@@ -1,6 +1,5 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.event.ProxyListener;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -62,8 +61,13 @@ class AdminClaudeTest extends AdminServerTest {
     @Test
     void withoutTheIntegrationItSaysSo() {
         server.close();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
-                ProxyListener.NONE, null, System.err, ADMIN));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(CLIENT)
+                .adminToken(ADMIN)
+                .build());
         JsonObject st = get("/_/api/claude").json();
         assertFalse(st.getBoolean("available"));
         assertTrue(st.getString("reason").contains("--no-claude-config"));

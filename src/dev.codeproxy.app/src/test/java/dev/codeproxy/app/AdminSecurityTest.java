@@ -1,6 +1,5 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
@@ -99,16 +98,28 @@ class AdminSecurityTest extends AdminServerTest {
     void aSessionOutlivesARestartButNotItsLogout() {
         String cookie = login();
         server.close();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
-                ProxyListener.NONE, claudeDir, System.err, ADMIN));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(CLIENT)
+                .claudeConfigDir(claudeDir)
+                .adminToken(ADMIN)
+                .build());
         assertEquals(200, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status(),
                 "a restarted server keeps the dashboard logged in");
         assertEquals(204, send(HttpRequest.newBuilder(URI.create(base() + "/_/logout"))
                 .header("cookie", cookie).header("origin", base()).POST(HttpRequest.BodyPublishers.noBody()).build())
                 .status());
         server.close();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT,
-                ProxyListener.NONE, claudeDir, System.err, ADMIN));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(CLIENT)
+                .claudeConfigDir(claudeDir)
+                .adminToken(ADMIN)
+                .build());
         assertEquals(401, send(request("GET", "/_/api/status", null).header("cookie", cookie).build()).status(),
                 "a logged-out session stays ended after a restart");
     }
@@ -179,7 +190,12 @@ class AdminSecurityTest extends AdminServerTest {
     @Test
     void adminTokenFileIsGeneratedOwnerOnlyWhenNoneIsGiven() throws Exception {
         server.close();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(CLIENT)
+                .build());
         var file = dataDir.resolve(ProxyServer.ADMIN_TOKEN_FILE);
         assertTrue(Files.exists(file));
         String token = Files.readString(file).strip();
@@ -304,7 +320,12 @@ class AdminSecurityTest extends AdminServerTest {
         assertTrue(fixed.json().getString("error").contains("CODE_PROXY_ADMIN_TOKEN"), fixed.body());
 
         server.close();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(CLIENT)
+                .build());
         var file = dataDir.resolve(ProxyServer.ADMIN_TOKEN_FILE);
         String before = Files.readString(file).strip();
         secrets.add(before);

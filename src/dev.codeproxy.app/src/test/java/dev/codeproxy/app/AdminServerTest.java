@@ -1,6 +1,5 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.testkit.FakeUpstream;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -107,8 +106,14 @@ abstract class AdminServerTest {
             s.settings.putAll(settings());
         }
         upstream = FakeUpstream.start();
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, host(), 0, CLIENT, ProxyListener.NONE,
-                claudeDir, System.err, ADMIN));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host(host())
+                .port(0)
+                .clientToken(CLIENT)
+                .claudeConfigDir(claudeDir)
+                .adminToken(ADMIN)
+                .build());
     }
 
     @AfterEach

@@ -1,7 +1,6 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.claude.ClaudeSettings;
-import dev.codeproxy.core.event.ProxyListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,9 +47,14 @@ class ClaudeServeTest {
         Path settings = claude.resolve("settings.json");
         Files.writeString(settings, ORIGINAL);
         ByteArrayOutputStream notices = new ByteArrayOutputStream();
-        ProxyServer server = ProxyServer.start(new ProxyServer.Options(tmp.resolve("data"), "127.0.0.1", 0,
-                TestProxy.TOKEN, ProxyListener.NONE, claude,
-                new PrintStream(notices, true, StandardCharsets.UTF_8)));
+        ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(tmp.resolve("data"))
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .claudeConfigDir(claude)
+                .notices(new PrintStream(notices, true, StandardCharsets.UTF_8))
+                .build());
         try {
             String during = Files.readString(settings);
             assertTrue(during.contains("\"ANTHROPIC_BASE_URL\": \"http://127.0.0.1:" + server.port() + "\""), during);
@@ -77,8 +81,14 @@ class ClaudeServeTest {
                 "ANTHROPIC_BASE_URL", "http://127.0.0.1:1", "ANTHROPIC_AUTH_TOKEN", "cp-old-run-token-000000")));
         assertTrue(Files.readString(settings).contains("127.0.0.1:1"));
         ByteArrayOutputStream notices = new ByteArrayOutputStream();
-        ProxyServer server = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN,
-                ProxyListener.NONE, claude, new PrintStream(notices, true, StandardCharsets.UTF_8)));
+        ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(data)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .claudeConfigDir(claude)
+                .notices(new PrintStream(notices, true, StandardCharsets.UTF_8))
+                .build());
         try {
             assertTrue(notices.toString(StandardCharsets.UTF_8).contains("restored"), notices.toString());
             assertFalse(Files.readString(settings).contains("127.0.0.1:1\""));
@@ -95,9 +105,14 @@ class ClaudeServeTest {
         Files.writeString(settings, "{\n  \"env\": {\n    \"A\": 1,\n  }\n}\n");
         byte[] before = Files.readAllBytes(settings);
         ByteArrayOutputStream notices = new ByteArrayOutputStream();
-        ProxyServer server = ProxyServer.start(new ProxyServer.Options(tmp.resolve("data"), "127.0.0.1", 0,
-                TestProxy.TOKEN, ProxyListener.NONE, claude,
-                new PrintStream(notices, true, StandardCharsets.UTF_8)));
+        ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(tmp.resolve("data"))
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .claudeConfigDir(claude)
+                .notices(new PrintStream(notices, true, StandardCharsets.UTF_8))
+                .build());
         try {
             String said = notices.toString(StandardCharsets.UTF_8);
             assertTrue(said.contains("left Claude Code's settings untouched") && said.contains("line 4"), said);

@@ -213,7 +213,12 @@ class CliDailyUseTest {
     /** A server on a given data directory, on a free port. */
     private record TestProxyAt(ProxyServer server) implements AutoCloseable {
         TestProxyAt(Path data) {
-            this(ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN)));
+            this(ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(data)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TestProxy.TOKEN)
+                    .build()));
         }
 
         @Override

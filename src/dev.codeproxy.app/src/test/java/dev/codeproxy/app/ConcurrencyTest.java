@@ -57,8 +57,13 @@ class ConcurrencyTest {
             try (Store s = new Store(dir)) {
                 s.settings.putAll(Map.of("retryCapMs", "200"));
             }
-            ProxyServer server = ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TestProxy.TOKEN,
-                    seen::add));
+            ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(dir)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TestProxy.TOKEN)
+                    .listener(seen::add)
+                    .build());
             try {
                 var repo = new EndpointRepository(server.database().client());
                 repo.add(new Endpoint(0, "flappy", "", true, 1, 1, flappy.baseUrl(), "k1",

@@ -120,8 +120,14 @@ class CredentialRedactionTest {
                 .header("request-id", "req_011CredentialTest"));
         lines = new RequestLines(new PrintStream(lineBytes, true, StandardCharsets.UTF_8), RequestLines.Format.JSON,
                 r -> null);
-        server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, CLIENT, lines, null, System.err,
-                ADMIN));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(CLIENT)
+                .listener(lines)
+                .adminToken(ADMIN)
+                .build());
         new EndpointRepository(server.database().client()).add(new Endpoint(0, "main", "", true, 1, 1,
                 upstream.baseUrl(), TestProxy.KEY, AuthStyle.X_API_KEY, 600_000, ModelMap.EMPTY, false));
         server.config().reload();

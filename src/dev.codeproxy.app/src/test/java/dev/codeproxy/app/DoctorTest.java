@@ -1,6 +1,5 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
@@ -173,9 +172,13 @@ class DoctorTest {
         // clock (HEAD), count_tokens, then the one-token stream
         ok.enqueue(Reply.json(200, "{}"), Reply.json(200, "{\"input_tokens\":5}"),
                 Reply.sse(SseFixtures.message("claude-haiku-4-5", 1)));
-        try (ProxyServer server = ProxyServer.start(new ProxyServer.Options(dir.resolve("data"), "127.0.0.1", 0,
-                "cp-doctor-client-token", ProxyListener.NONE, dir.resolve("claude"),
-                System.err))) {
+        try (ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dir.resolve("data"))
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken("cp-doctor-client-token")
+                .claudeConfigDir(dir.resolve("claude"))
+                .build())) {
             Run r = doctor(Map.of("CODE_PROXY_PORT", Integer.toString(server.port())), "--json", "--live");
             assertEquals(0, r.code(), r.out());
             assertTrue(r.check("server").getString("detail").contains(server.url()), r.out());

@@ -1,7 +1,6 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.core.endpoint.Endpoint;
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.log.LogHealth;
 import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.Reply;
@@ -77,8 +76,14 @@ class FullDiskTest {
                 s.endpoints.add(new Endpoint(0, "main", "", true, 1, 1, up.baseUrl(), "k-1", null,
                         600_000, null, false));
             }
-            ProxyServer server = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN,
-                    ProxyListener.NONE, claude, System.err, ADMIN));
+            ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(data)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TestProxy.TOKEN)
+                    .claudeConfigDir(claude)
+                    .adminToken(ADMIN)
+                    .build());
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             SplittableRandom random = new SplittableRandom(3);
             try {

@@ -64,7 +64,12 @@ class LogThroughProxyTest {
                 s.endpoints.add(new Endpoint(0, "good", "", true, 2, 1, good.baseUrl(), "k-2",
                         null, 600_000, null, false));
             }
-            ProxyServer server = ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TestProxy.TOKEN));
+            ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(dir)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TestProxy.TOKEN)
+                    .build());
             try {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();

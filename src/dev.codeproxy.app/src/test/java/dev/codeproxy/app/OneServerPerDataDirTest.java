@@ -1,6 +1,5 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.InstanceLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,8 +57,13 @@ class OneServerPerDataDirTest {
     void aSecondServeExitsOneNamingTheRunningOneAndTouchesNothing() throws Exception {
         Path data = dir.resolve("data");
         Path claude = dir.resolve("claude");
-        first = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN,
-                ProxyListener.NONE, claude, System.err, null));
+        first = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(data)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .claudeConfigDir(claude)
+                .build());
         byte[] settings = Files.readAllBytes(claude.resolve("settings.json"));
         assertTrue(new String(settings, StandardCharsets.UTF_8).contains(first.url()), "the first points Claude Code");
 
@@ -93,20 +97,39 @@ class OneServerPerDataDirTest {
         first = null;
         assertFalse(InstanceLock.isServing(data));
         assertFalse(Files.exists(data.resolve(InstanceLock.INFO_FILE)), "server.json goes with the server");
-        first = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN));
+        first = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(data)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .build());
 
         // and so does an abrupt end
         first.abandon();
         assertFalse(InstanceLock.isServing(data));
-        first = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN));
+        first = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(data)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .build());
         assertTrue(InstanceLock.isServing(data));
     }
 
     @Test
     void twoDataDirectoriesServeSideBySide() {
-        first = ProxyServer.start(new ProxyServer.Options(dir.resolve("one"), "127.0.0.1", 0, TestProxy.TOKEN));
-        ProxyServer second = ProxyServer.start(new ProxyServer.Options(dir.resolve("two"), "127.0.0.1", 0,
-                TestProxy.TOKEN));
+        first = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dir.resolve("one"))
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .build());
+        ProxyServer second = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dir.resolve("two"))
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .build());
         try {
             assertTrue(InstanceLock.isServing(dir.resolve("one")));
             assertTrue(InstanceLock.isServing(dir.resolve("two")));

@@ -45,7 +45,13 @@ class RecordTest {
             s.endpoints.add(new Endpoint(0, "good", "", true, 2, 1, good.baseUrl(), TestProxy.KEY,
                     null, 600_000, null, false));
         }
-        server = ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TestProxy.TOKEN, events::add));
+        server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dir)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .listener(events::add)
+                .build());
         client = new TestProxyClient(server.port());
     }
 

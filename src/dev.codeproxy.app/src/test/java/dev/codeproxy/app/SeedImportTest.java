@@ -66,7 +66,12 @@ class SeedImportTest {
         assertFalse(glm.enabled());
 
         // the server started on the imported data runs with the converted deadline
-        ProxyServer server = ProxyServer.start(new ProxyServer.Options(data, "127.0.0.1", 0, TestProxy.TOKEN));
+        ProxyServer server = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(data)
+                .host("127.0.0.1")
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .build());
         try {
             assertEquals(300_000, server.config().settings().requestTimeoutMs());
         } finally {

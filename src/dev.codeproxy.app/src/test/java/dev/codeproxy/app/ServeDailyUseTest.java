@@ -67,8 +67,14 @@ class ServeDailyUseTest {
 
     private ProxyServer start(String host, List<String> allowedHosts, ProxyListener listener) throws IOException {
         Path dir = Files.createTempDirectory("code-proxy-daily");
-        ProxyServer s = ProxyServer.start(new ProxyServer.Options(dir, host, 0, TestProxy.TOKEN, listener, null,
-                System.err, null, allowedHosts));
+        ProxyServer s = ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dir)
+                .host(host)
+                .port(0)
+                .clientToken(TestProxy.TOKEN)
+                .listener(listener)
+                .allowedHosts(allowedHosts)
+                .build());
         open.add(s);
         return s;
     }

@@ -44,7 +44,12 @@ final class TestProxy implements AutoCloseable {
                     s.settings.putAll(settings);
                 }
             }
-            return new TestProxy(dir, ProxyServer.start(new ProxyServer.Options(dir, "127.0.0.1", 0, TOKEN)));
+            return new TestProxy(dir, ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(dir)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TOKEN)
+                    .build()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,7 +1,6 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.claude.ClaudeSettings;
-import dev.codeproxy.core.event.ProxyListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,14 @@ class TwoInstancesClaudeTest {
 
         void start() {
             notices.reset();
-            server = ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", 0, TestProxy.TOKEN,
-                    ProxyListener.NONE, claudeDir,
-                    new PrintStream(notices, true, StandardCharsets.UTF_8), null));
+            server = ProxyServer.start(ProxyServer.Options.builder()
+                    .dataDir(dataDir)
+                    .host("127.0.0.1")
+                    .port(0)
+                    .clientToken(TestProxy.TOKEN)
+                    .claudeConfigDir(claudeDir)
+                    .notices(new PrintStream(notices, true, StandardCharsets.UTF_8))
+                    .build());
             lastUrl = server.url();
         }
 

@@ -9,7 +9,6 @@ import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.endpoint.ModelMap;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.ProxyEvent;
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.EndpointRepository;
@@ -97,8 +96,14 @@ abstract class UiServerTest {
     }
 
     ProxyServer startProxy(int port) {
-        return ProxyServer.start(new ProxyServer.Options(dataDir, "127.0.0.1", port, CLIENT, ProxyListener.NONE,
-                claudeDir, System.err, ADMIN));
+        return ProxyServer.start(ProxyServer.Options.builder()
+                .dataDir(dataDir)
+                .host("127.0.0.1")
+                .port(port)
+                .clientToken(CLIENT)
+                .claudeConfigDir(claudeDir)
+                .adminToken(ADMIN)
+                .build());
     }
 
     @AfterEach

@@ -130,7 +130,8 @@ public final class Metrics implements ProxyListener {
                     tokens.computeIfAbsent(Key.of(endpoint, model, TOKEN_KINDS[i]), k -> new LongAdder()).add(v[i]);
                 }
             }
-            Cost cost = prices.get().cost(billed, u);
+            // the one cost function (the log and the live feed use it too)
+            Cost cost = Cost.of(r, prices.get());
             if (cost.priced()) {
                 costMicros.computeIfAbsent(Key.of(endpoint, model), k -> new LongAdder()).add(cost.micros());
             } else {

@@ -127,8 +127,14 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     private final PartPreparer parts = new PartPreparer();
     private final ExecutorService preparer = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("request-log-prepare").daemon().unstarted(r));
-    private PriceTable priceTable;
-    private long priceVersion;
+    /**
+     * The live price table (bundled prices with the overrides), the one every cost is computed
+     * with: the rows written here, and through {@link #prices()} the live feed, the metrics and the
+     * headless request lines. The writer rereads it when the overrides' version moved (a change by
+     * any process); the admin API sets it at once after a change ({@link #pricesChanged}).
+     */
+    private volatile PriceTable priceTable;
+    private long priceVersion = -1;
 
     /**
      * Starts the log's writer thread.
@@ -154,10 +160,24 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         this.secrets = secrets;
         this.clock = clock;
         this.prices = new PriceRepository(database);
+        this.priceTable = initialPrices(prices);
         this.queue = new ArrayBlockingQueue<>(Math.max(1, queueCapacity));
         this.writer = new LogWriter(database);
         this.thread = Thread.ofPlatform().name("request-log-writer").daemon().unstarted(this::run);
         thread.start();
+    }
+
+    /** The live price table (never null); reading it never touches the database. */
+    public PriceTable prices() {
+        return priceTable;
+    }
+
+    /**
+     * The price overrides changed (through the admin API): costs from now on use {@code table}.
+     * The writer checks the overrides' version again before its next batch.
+     */
+    public void pricesChanged(PriceTable table) {
+        priceTable = table;
     }
 
     /** Queues completed requests; ignores every other event. Never blocks. */
@@ -596,6 +616,16 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             warnError("could not read the current secrets, using the previous ones: " + e);
         }
         return redactor;
+    }
+
+    private static PriceTable initialPrices(PriceRepository prices) {
+        try {
+            return prices.table();
+        } catch (RuntimeException e) {
+            LOG.warning("could not read price overrides, pricing with the bundled table until they can be read: "
+                    + e.getMessage());
+            return PriceTable.bundled();
+        }
     }
 
     private PriceTable priceTable() {
