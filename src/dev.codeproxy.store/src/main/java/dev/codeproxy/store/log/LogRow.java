@@ -99,8 +99,7 @@ final class LogRow {
         project = nn(red.text(r.project() != null || sessionId.isEmpty() ? r.project()
                 : parts != null ? parts.project(sessionId, r.requestBody()) : SessionKeys.project(r.requestBody())));
         billedModel = sentModel.isEmpty() ? model : sentModel;
-        cacheWriteCostMicros = usage.cacheWrite5m() + usage.cacheWrite1h() == 0 || !priced || prices == null ? 0
-                : prices.cost(billedModel, new Usage(0, 0, usage.cacheWrite5m(), usage.cacheWrite1h(), 0)).micros();
+        cacheWriteCostMicros = priced ? Cost.cacheWriteMicros(r, prices) : 0;
     }
 
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */
