@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.store.Dialect;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,7 +123,7 @@ final class UsageAggregates {
                 endpoints = excluded.endpoints""";
 
     /** Adds the batch's rows (in the order they are written) to the session and usage tables. */
-    static void write(Connection c, List<LogRow> rows) throws SQLException {
+    static void write(Connection c, List<LogRow> rows, Dialect dialect) throws SQLException {
         Map<HourModel, Sums> hours = new HashMap<>();
         Map<SessionModel, Sums> models = new LinkedHashMap<>();
         Map<String, Session> sessions = new LinkedHashMap<>();
@@ -171,7 +173,7 @@ final class UsageAggregates {
                 models.computeIfAbsent(new SessionModel(r.sessionId, r.billedModel), k -> new Sums()).add(r, end);
             }
         }
-        try (PreparedStatement up = c.prepareStatement(UPSERT_HOURLY)) {
+        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_HOURLY))) {
             for (Map.Entry<HourModel, Sums> e : hours.entrySet()) {
                 Sums s = e.getValue();
                 int i = 1;
@@ -188,7 +190,7 @@ final class UsageAggregates {
         if (sessions.isEmpty()) {
             return;
         }
-        try (PreparedStatement up = c.prepareStatement(UPSERT_SESSION_MODEL)) {
+        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_SESSION_MODEL))) {
             for (Map.Entry<SessionModel, Sums> e : models.entrySet()) {
                 int i = 1;
                 up.setString(i++, e.getKey().session());
@@ -198,7 +200,7 @@ final class UsageAggregates {
             }
             up.executeBatch();
         }
-        try (PreparedStatement up = c.prepareStatement(UPSERT_SESSION)) {
+        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_SESSION))) {
             for (Map.Entry<String, Session> e : sessions.entrySet()) {
                 Session s = e.getValue();
                 Sums m = s.sums;
