@@ -19,6 +19,7 @@ import dev.codeproxy.proxy.ProxyService;
 import dev.codeproxy.store.ConfigSnapshot;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.store.InstanceLock;
 import dev.codeproxy.store.PriceRepository;
 import dev.codeproxy.store.log.RequestLog;
@@ -73,11 +74,19 @@ final class ProxyServer implements AutoCloseable {
      *                   {@value #ADMIN_TOKEN_FILE} file, generated on first start
      * @param allowedHosts {@code Host} names accepted besides the stored {@code allowedHosts} setting
      *                   ({@code --allowed-hosts} / {@code CODE_PROXY_ALLOWED_HOSTS}); never stored
+     * @param database   the shared PostgreSQL database ({@code --database} / {@code CODE_PROXY_DATABASE_URL});
+     *                   null: SQLite in the data directory
      */
     record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                   Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts) {
+                   Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts,
+                   DatabaseUrl database) {
         Options {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+
+        Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
+                Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts) {
+            this(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, adminToken, allowedHosts, null);
         }
 
         Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
@@ -147,7 +156,7 @@ final class ProxyServer implements AutoCloseable {
         InstanceLock lock = InstanceLock.acquire(o.dataDir());
         Database db;
         try {
-            db = Store.open(o.dataDir());
+            db = Store.open(o.dataDir(), o.database());
         } catch (RuntimeException e) {
             lock.close();
             throw e;

@@ -4,6 +4,7 @@ import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.store.DatabaseUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -90,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
             case "json" -> RequestLines.Format.JSON;
             default -> throw new UsageError("--log-format: '" + logFormat + "' is not accepted; expected text or json");
         };
+        DatabaseUrl database = dataDir.databaseUrl(env);
         RequestLines requestLines = headless ? new RequestLines(ctx.out(), format, r -> null) : null;
         ProxyListener lines = requestLines != null ? requestLines : ProxyListener.NONE;
         ProxyServer server;
@@ -98,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
                     claudeConfigDir == null ? null : claudeConfigDir.toString(), env.all(),
                     ClaudeSettings.userHome(env.all()));
             server = ProxyServer.start(new ProxyServer.Options(dataDir.resolve(env), h, p, env.get(Env.CLIENT_TOKEN),
-                    lines, claudeDir, ctx.err(), env.get(Env.ADMIN_TOKEN), hosts));
+                    lines, claudeDir, ctx.err(), env.get(Env.ADMIN_TOKEN), hosts, database));
         } catch (CommandFailure e) {
             ctx.err().println("code-proxy: cannot start: " + e.getMessage());
             return 1;
@@ -154,7 +156,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  metrics:   " + s.url() + "/observe/metrics");
         out.println("  client token: " + (ctx.env().get(Env.CLIENT_TOKEN) != null ? "from " + Env.CLIENT_TOKEN
                 : "in " + dataDir.resolve(ctx.env()).resolve("client-token")) + " (use it as ANTHROPIC_AUTH_TOKEN)");
-        out.println("  data:      " + s.database().file());
+        out.println("  data:      " + s.database().describe());
         out.flush();
         var err = ctx.err();
         if (!s.loopback()) {

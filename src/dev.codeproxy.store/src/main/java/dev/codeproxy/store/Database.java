@@ -52,14 +52,13 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens the shared PostgreSQL database {@code url} (migrating it), or with a null {@code url}
-     * the SQLite database in {@code dataDir}. The data directory is made either way: it holds the
-     * instance's lock and secrets.
+     * the SQLite database in {@code dataDir} (created with it when missing; a shared database leaves
+     * the directory to {@code serve}, which keeps its lock and secrets there).
      */
     public static Database open(Path dataDir, DatabaseUrl url) {
         if (url == null) {
             return open(dataDir);
         }
-        DataDir.ensure(dataDir);
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url.jdbcUrl());
         // the password goes to the driver as a property: never part of a URL that could be printed
@@ -152,6 +151,15 @@ public final class Database implements AutoCloseable {
     /** The SQLite file; null for PostgreSQL. */
     public Path file() {
         return file;
+    }
+
+    /** The schema version the database is at. */
+    public int schemaVersion() {
+        try (Connection c = pool.getConnection()) {
+            return Migrations.current(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the schema version of " + describe() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Which engine this is. */
