@@ -25,17 +25,19 @@ public final class Database implements AutoCloseable {
     public static final String FILE_NAME = "code-proxy.db";
 
     private final Path file;
+    private final Path dataDir;
     private final DatabaseUrl url;
     private final Dialect dialect;
     private final HikariDataSource pool;
     private final DbClient client;
 
     private Database(Path file, HikariDataSource pool) {
-        this(file, null, Dialect.SQLITE, pool);
+        this(file, file.toAbsolutePath().getParent(), null, Dialect.SQLITE, pool);
     }
 
-    private Database(Path file, DatabaseUrl url, Dialect dialect, HikariDataSource pool) {
+    private Database(Path file, Path dataDir, DatabaseUrl url, Dialect dialect, HikariDataSource pool) {
         this.file = file;
+        this.dataDir = dataDir;
         this.url = url;
         this.dialect = dialect;
         this.pool = pool;
@@ -86,7 +88,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw new IllegalStateException("cannot open database " + url.display() + ": " + e.getMessage(), e);
         }
-        return new Database(null, url, Dialect.POSTGRES, ds);
+        return new Database(null, dataDir.toAbsolutePath(), url, Dialect.POSTGRES, ds);
     }
 
     private static String rootMessage(Throwable e) {
@@ -160,6 +162,11 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the schema version of " + describe() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The instance's data directory (its lock, tokens and login sessions live there, whatever the engine). */
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** Which engine this is. */
