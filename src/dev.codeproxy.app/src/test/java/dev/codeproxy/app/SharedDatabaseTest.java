@@ -81,9 +81,9 @@ class SharedDatabaseTest {
             assertFalse(a.database().describe().contains(pg.password()), a.database().describe());
 
             // an endpoint added through A's API is in force on B (B was never told directly)
-            long t0 = System.nanoTime();
             HttpResponse<String> added = api(http, a, "POST", "/_/api/endpoints", "{\"name\":\"up\",\"baseUrl\":\""
                     + up.baseUrl() + "\",\"apiKey\":\"sk-ant-shared-key-000\"}");
+            long t0 = System.nanoTime();
             assertEquals(201, added.statusCode(), added.body());
             await("B sees the endpoint added on A", () -> b.config().endpoints().stream()
                     .anyMatch(e -> e.name().equals("up")));

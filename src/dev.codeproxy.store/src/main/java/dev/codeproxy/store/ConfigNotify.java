@@ -77,33 +77,50 @@ final class ConfigNotify implements AutoCloseable {
     private final Runnable onChange;
     private final Thread thread;
     private volatile boolean closed;
-    private volatile Connection current;
 
-    /** Starts listening: {@code onChange} runs on the listener's platform thread for every change. */
+    /**
+     * Starts listening: {@code onChange} runs on the listener's platform thread for every change.
+     * The first LISTEN is done before this returns, so no change committed after it is missed.
+     */
     ConfigNotify(Database database, Runnable onChange) {
         this.database = database;
         this.onChange = onChange;
-        this.thread = Thread.ofPlatform().daemon().name("config-listen").start(this::run);
+        Connection first = null;
+        try {
+            first = listen();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "configuration listener cannot connect to " + database.describe() + " ("
+                    + e.getMessage() + "); it keeps trying, changes by other instances are seen once it is in");
+        }
+        Connection opened = first;
+        this.thread = Thread.ofPlatform().daemon().name("config-listen").start(() -> run(opened));
     }
 
-    private void run() {
-        boolean first = true;
-        boolean warned = false;
+    private Connection listen() throws SQLException {
+        Connection c = database.connection();
+        try (Statement st = c.createStatement()) {
+            st.execute("LISTEN " + CHANNEL);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void run(Connection opened) {
+        Connection c = opened;
+        boolean warned = opened == null;
         while (!closed) {
-            try (Connection c = database.connection()) {
-                current = c;
-                try (Statement st = c.createStatement()) {
-                    st.execute("LISTEN " + CHANNEL);
-                }
-                if (!first) {
-                    // changes made while the connection was gone sent notifications nobody heard
+            try {
+                if (c == null) {
+                    c = listen();
+                    // changes made while no connection listened sent notifications nobody heard
                     onChange.run();
                     if (warned) {
-                        LOG.info("configuration listener: connected again to " + database.describe());
+                        LOG.info("configuration listener: connected to " + database.describe());
                         warned = false;
                     }
                 }
-                first = false;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] got = pg.getNotifications(WAIT_MS);
@@ -115,19 +132,29 @@ final class ConfigNotify implements AutoCloseable {
                 if (closed) {
                     break;
                 }
-                first = false;
                 if (!warned) {
                     LOG.log(Level.WARNING, "configuration listener lost its connection to " + database.describe()
                             + " (" + e.getMessage() + "); changes made by other instances are seen when it is back");
                     warned = true;
                 }
+                closeQuietly(c);
+                c = null;
                 try {
                     Thread.sleep(RECONNECT_MS);
                 } catch (InterruptedException ie) {
                     break;
                 }
-            } finally {
-                current = null;
+            }
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // the connection is being dropped anyway
             }
         }
     }
