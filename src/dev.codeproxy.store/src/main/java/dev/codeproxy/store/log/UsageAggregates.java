@@ -122,6 +122,30 @@ final class UsageAggregates {
                 last_endpoint = excluded.last_endpoint,
                 endpoints = excluded.endpoints""";
 
+    /** PostgreSQL: last endpoint and endpoints of the stored sessions among {@code rows}', by session id. */
+    private static Map<String, String[]> storedSessions(Connection c, List<LogRow> rows) throws SQLException {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        for (LogRow r : rows) {
+            if (!r.sessionId.isEmpty()) {
+                ids.add(r.sessionId);
+            }
+        }
+        Map<String, String[]> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT session_id, last_endpoint, endpoints FROM sessions WHERE session_id = ANY(?)")) {
+            p.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return out;
+    }
+
     /** Adds the batch's rows (in the order they are written) to the session and usage tables. */
     static void write(Connection c, List<LogRow> rows, Dialect dialect) throws SQLException {
         Map<HourModel, Sums> hours = new HashMap<>();
@@ -130,6 +154,9 @@ final class UsageAggregates {
         List<LogRow> ordered = new ArrayList<>(rows);
         ordered.sort((a, b) -> a.startedAt != b.startedAt ? Long.compare(a.startedAt, b.startedAt)
                 : Long.compare(a.id, b.id));
+        // PostgreSQL: the batch's sessions as stored, read in one round trip (SQLite reads each as
+        // it comes: a lookup in the same process costs less than building the array)
+        Map<String, String[]> stored = dialect == Dialect.POSTGRES ? storedSessions(c, ordered) : null;
         try (PreparedStatement known = c.prepareStatement(
                 "SELECT last_endpoint, endpoints FROM sessions WHERE session_id = ?")) {
             for (LogRow r : ordered) {
@@ -142,13 +169,25 @@ final class UsageAggregates {
                 Session s = sessions.get(r.sessionId);
                 if (s == null) {
                     s = new Session();
-                    known.setString(1, r.sessionId);
-                    try (ResultSet rs = known.executeQuery()) {
-                        if (rs.next()) {
-                            s.lastEndpoint = rs.getString(1);
-                            for (String e : rs.getString(2).split(",")) {
+                    if (stored != null) {
+                        String[] was = stored.get(r.sessionId);
+                        if (was != null) {
+                            s.lastEndpoint = was[0];
+                            for (String e : was[1].split(",")) {
                                 if (!e.isEmpty()) {
                                     s.endpoints.add(e);
+                                }
+                            }
+                        }
+                    } else {
+                        known.setString(1, r.sessionId);
+                        try (ResultSet rs = known.executeQuery()) {
+                            if (rs.next()) {
+                                s.lastEndpoint = rs.getString(1);
+                                for (String e : rs.getString(2).split(",")) {
+                                    if (!e.isEmpty()) {
+                                        s.endpoints.add(e);
+                                    }
                                 }
                             }
                         }
