@@ -1,5 +1,5 @@
 /**
- * Storage: SQLite through Helidon DB Client (pool on HikariCP), versioned migrations, the
+ * Storage: SQLite (or a shared PostgreSQL) through Helidon DB Client (pool on HikariCP), versioned migrations, the
  * repositories for endpoints, settings and price overrides, the request-log writer and the
  * log and statistics queries.
  */
@@ -10,6 +10,8 @@ module dev.codeproxy.store {
     requires com.zaxxer.hikari;
     requires java.sql;
     requires org.xerial.sqlitejdbc;
+    // the shared engine (--database postgresql://...): the driver, and its LISTEN/NOTIFY API
+    requires org.postgresql.jdbc;
     requires java.logging;
 
     exports dev.codeproxy.store to dev.codeproxy.admin, dev.codeproxy.app;

@@ -6,6 +6,7 @@ open module dev.codeproxy.store {
     requires com.zaxxer.hikari;
     requires java.sql;
     requires org.xerial.sqlitejdbc;
+    requires org.postgresql.jdbc;
     requires java.logging;
     requires org.junit.jupiter.api;
     requires org.junit.jupiter.params;

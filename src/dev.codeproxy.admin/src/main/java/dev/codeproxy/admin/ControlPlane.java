@@ -101,7 +101,7 @@ public final class ControlPlane implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "ControlPlane.Deps[" + database.file() + "]";
+            return "ControlPlane.Deps[" + database.describe() + "]";
         }
     }
 
@@ -143,7 +143,7 @@ public final class ControlPlane implements AutoCloseable {
         HostCheck hosts = new HostCheck(() -> deps.config().settings().host(), server::host,
                 () -> deps.config().settings().allowedHosts(), server::allowedHosts);
         this.policy = new AccessPolicy(hosts, new AdminAuth(deps.adminToken(), new SessionStore(deps.clock(),
-                deps.database().file().getParent().resolve(SessionStore.FILE)),
+                deps.database().dataDir().resolve(SessionStore.FILE)),
                 new LoginCodes(deps.clock())), new LoginLimiter(deps.clock()), server::loopback);
     }
 

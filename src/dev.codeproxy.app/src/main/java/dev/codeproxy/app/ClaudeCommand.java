@@ -159,7 +159,7 @@ final class ClaudeCommand implements Callable<Integer> {
                 throw new UsageError("claude apply: --port: '" + port + "' is not accepted; expected an integer from 1 "
                         + "to 65535");
             }
-            try (Store store = new Store(data)) {
+            try (Store store = new Store(data, dataDir.databaseUrl(ctx.env()))) {
                 s = store.settings.load();
                 endpoints = store.endpoints.list();
             }

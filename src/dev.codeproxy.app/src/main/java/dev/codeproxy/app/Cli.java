@@ -1,5 +1,6 @@
 package dev.codeproxy.app;
 
+import dev.codeproxy.store.DatabaseUrl;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -170,6 +171,30 @@ final class Cli {
         /** Where the directory was named: the flag, the variable or the default, for error messages. */
         String source(Env env) {
             return dataDir != null ? "--data-dir " : env.get(Env.DATA_DIR) != null ? Env.DATA_DIR + "=" : "";
+        }
+
+        @Option(names = "--database", paramLabel = "URL",
+                description = "Shared PostgreSQL database, postgresql://user:pass@host:5432/db (default: "
+                        + "$CODE_PROXY_DATABASE_URL, else SQLite in the data directory). A password given here is "
+                        + "visible to other users in ps: prefer the variable.")
+        String database;
+
+        /**
+         * The shared database named by {@code --database} or {@code CODE_PROXY_DATABASE_URL}, or null
+         * for SQLite in the data directory. A malformed URL is a usage error naming the accepted
+         * form; the message never repeats the URL (it may hold a password).
+         */
+        DatabaseUrl databaseUrl(Env env) {
+            String name = database != null ? "--database" : Env.DATABASE_URL;
+            String text = database != null ? database : env.get(Env.DATABASE_URL);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return DatabaseUrl.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(name + ": " + e.getMessage());
+            }
         }
     }
 

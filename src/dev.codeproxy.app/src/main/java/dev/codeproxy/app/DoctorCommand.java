@@ -4,8 +4,10 @@ import dev.codeproxy.admin.doctor.Check;
 import dev.codeproxy.admin.doctor.EndpointDoctor;
 import dev.codeproxy.claude.ClaudeSettings;
 import dev.codeproxy.core.endpoint.Endpoint;
+import dev.codeproxy.core.errors.Errors;
 import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.InstanceLock;
 import dev.codeproxy.store.SettingsRepository;
@@ -82,8 +84,20 @@ final class DoctorCommand implements Callable<Integer> {
         Path db = dir.resolve(Database.FILE_NAME);
         Settings settings = null;
         List<Endpoint> endpoints = List.of();
+        DatabaseUrl shared = dataDir.databaseUrl(ctx.env());
         boolean dirOk = checkDataDir(dir, checks);
-        if (dirOk && checkDatabase(db, checks)) {
+        if (shared != null) {
+            // the shared database: reachable, migrated, readable (its URL shown without the password)
+            try (Store store = new Store(dir, shared)) {
+                settings = store.settings.load();
+                endpoints = store.endpoints.list();
+                checks.add(Check.pass("database", shared.display() + ": reachable, schema version "
+                        + store.db.schemaVersion()));
+            } catch (RuntimeException e) {
+                checks.add(Check.fail("database", shared.display() + ": " + Errors.rootMessage(e),
+                        "check that PostgreSQL runs there and that the user, password and database are right"));
+            }
+        } else if (dirOk && checkDatabase(db, checks)) {
             try (Store store = new Store(dir)) {
                 settings = store.settings.load();
                 endpoints = store.endpoints.list();

@@ -194,7 +194,7 @@ final class EndpointCommand implements Callable<Integer> {
                     weight, url.strip(), apiKey == null ? "" : apiKey, style, timeoutMs,
                     models.apply(ModelMap.EMPTY), nonessential);
             check("endpoint add", e);
-            try (Store store = new Store(dataDir.resolve(ctx.env()))) {
+            try (Store store = new Store(dataDir.resolve(ctx.env()), dataDir.databaseUrl(ctx.env()))) {
                 String loop = store.selfLoop(e);
                 if (loop != null) {
                     throw new UsageError("endpoint add: --url: " + loop);

@@ -10,6 +10,7 @@ final class Env {
     static final String CLIENT_TOKEN = "CODE_PROXY_CLIENT_TOKEN";
     static final String ADMIN_TOKEN = "CODE_PROXY_ADMIN_TOKEN";
     static final String ALLOWED_HOSTS = "CODE_PROXY_ALLOWED_HOSTS";
+    static final String DATABASE_URL = "CODE_PROXY_DATABASE_URL";
 
     private final Map<String, String> env;
 

@@ -46,7 +46,8 @@ final class ExportCommand implements Callable<Integer> {
             throw new CommandFailure("export: --output " + output + ": a directory; expected a file name");
         }
         String json;
-        try (Store store = Store.existing(dataDir.resolve(ctx.env()), dataDir.source(ctx.env()))) {
+        try (Store store = Store.existing(dataDir.resolve(ctx.env()), dataDir.source(ctx.env()),
+                dataDir.databaseUrl(ctx.env()))) {
             json = ConfigWriter.write(store.settings.load(), store.endpoints.list(), includeSecrets, Instant.now());
         }
         if (output == null) {

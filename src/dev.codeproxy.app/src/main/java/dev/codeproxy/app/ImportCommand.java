@@ -70,7 +70,7 @@ final class ImportCommand implements Callable<Integer> {
                     : problems.size() + " problems: ") + String.join("; ", problems));
         }
         boolean replace = mode != null && mode.replace;
-        try (Store store = new Store(dataDir.resolve(ctx.env()))) {
+        try (Store store = new Store(dataDir.resolve(ctx.env()), dataDir.databaseUrl(ctx.env()))) {
             for (int i = 0; i < cfg.endpoints().size(); i++) {
                 String loop = store.selfLoop(cfg.endpoints().get(i));
                 if (loop != null) {

@@ -16,6 +16,7 @@ import dev.codeproxy.proxy.ProxyService;
 import dev.codeproxy.store.ConfigSnapshot;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.store.InstanceLock;
 import dev.codeproxy.store.log.RequestLog;
 import io.helidon.common.Weighted;
@@ -76,9 +77,12 @@ final class ProxyServer implements AutoCloseable {
      *                        {@value #ADMIN_TOKEN_FILE} file, generated on first start
      * @param allowedHosts    {@code Host} names accepted besides the stored {@code allowedHosts} setting
      *                        ({@code --allowed-hosts} / {@code CODE_PROXY_ALLOWED_HOSTS}); never stored
+     * @param database        the shared PostgreSQL database ({@code --database} / {@code CODE_PROXY_DATABASE_URL});
+     *                        null: SQLite in the data directory
      */
     record Options(Path dataDir, String host, Integer port, String clientToken, ProxyListener listener,
-                   Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts) {
+                   Path claudeConfigDir, PrintStream notices, String adminToken, List<String> allowedHosts,
+                   DatabaseUrl database) {
         Options {
             listener = listener == null ? ProxyListener.NONE : listener;
             notices = notices == null ? System.err : notices;
@@ -106,6 +110,7 @@ final class ProxyServer implements AutoCloseable {
             private PrintStream notices = System.err;
             private String adminToken;
             private List<String> allowedHosts = List.of();
+            private DatabaseUrl database;
 
             private Builder() {
             }
@@ -155,12 +160,17 @@ final class ProxyServer implements AutoCloseable {
                 return this;
             }
 
+            Builder database(DatabaseUrl database) {
+                this.database = database;
+                return this;
+            }
+
             Options build() {
                 if (dataDir == null) {
                     throw new IllegalStateException("ProxyServer.Options: no data directory");
                 }
                 return new Options(dataDir, host, port, clientToken, listener, claudeConfigDir, notices, adminToken,
-                        allowedHosts);
+                        allowedHosts, database);
             }
         }
     }
@@ -193,7 +203,7 @@ final class ProxyServer implements AutoCloseable {
         this.options = o;
         this.instanceLock = lock;
         this.parts = parts;
-        this.database = Store.open(o.dataDir());
+        this.database = Store.open(o.dataDir(), o.database());
         parts.push(database::close);
         this.config = new ConfigSnapshot(database);
         parts.push(config::close);

@@ -6,6 +6,7 @@ import dev.codeproxy.core.errors.Errors;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.pricing.Cost;
 import dev.codeproxy.core.settings.SettingKey;
+import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.store.log.RequestLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +94,7 @@ final class ServeCommand implements Callable<Integer> {
             case "json" -> RequestLines.Format.JSON;
             default -> throw new UsageError("--log-format: '" + logFormat + "' is not accepted; expected text or json");
         };
+        DatabaseUrl database = dataDir.databaseUrl(env);
         RequestLines requestLines = headless ? new RequestLines(ctx.out(), format, r -> null) : null;
         ProxyListener lines = requestLines != null ? requestLines : ProxyListener.NONE;
         ProxyServer server;
@@ -110,6 +112,7 @@ final class ServeCommand implements Callable<Integer> {
                     .notices(ctx.err())
                     .adminToken(env.get(Env.ADMIN_TOKEN))
                     .allowedHosts(hosts)
+                    .database(database)
                     .build());
         } catch (CommandFailure e) {
             ctx.err().println("code-proxy: cannot start: " + e.getMessage());
@@ -171,7 +174,7 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  metrics:   " + s.url() + "/observe/metrics");
         out.println("  client token: " + (ctx.env().get(Env.CLIENT_TOKEN) != null ? "from " + Env.CLIENT_TOKEN
                 : "in " + dataDir.resolve(ctx.env()).resolve("client-token")) + " (use it as ANTHROPIC_AUTH_TOKEN)");
-        out.println("  data:      " + s.database().file());
+        out.println("  data:      " + s.database().describe());
         out.flush();
         var err = ctx.err();
         if (!s.loopback()) {

@@ -4,6 +4,7 @@ import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.endpoint.SelfLoop;
 import dev.codeproxy.core.errors.Errors;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.store.EndpointRepository;
 import dev.codeproxy.store.SettingsRepository;
 
@@ -18,7 +19,12 @@ final class Store implements AutoCloseable {
 
     /** Opens the data directory's database, creating both when missing (commands that write). */
     Store(Path dataDir) {
-        this.db = open(dataDir);
+        this(dataDir, null);
+    }
+
+    /** Opens the shared database {@code url} (null: the data directory's SQLite file). */
+    Store(Path dataDir, DatabaseUrl url) {
+        this.db = open(dataDir, url);
         this.endpoints = new EndpointRepository(db.client());
         this.settings = new SettingsRepository(db.client());
     }
@@ -30,6 +36,14 @@ final class Store implements AutoCloseable {
      * @param source how the directory was named ("--data-dir ", "CODE_PROXY_DATA_DIR=" or "")
      */
     static Store existing(Path dataDir, String source) {
+        return existing(dataDir, source, null);
+    }
+
+    /** As {@link #existing(Path, String)}; a shared database ({@code url} not null) exists by being reachable. */
+    static Store existing(Path dataDir, String source, DatabaseUrl url) {
+        if (url != null) {
+            return new Store(dataDir, url);
+        }
         Path file = dataDir.resolve(Database.FILE_NAME);
         if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             throw new CommandFailure(source + dataDir + ": not a directory; the data directory must be one");
@@ -43,11 +57,19 @@ final class Store implements AutoCloseable {
 
     /** Opens the database; failures become one line naming the directory or file and what is wrong. */
     static Database open(Path dataDir) {
+        return open(dataDir, null);
+    }
+
+    /**
+     * Opens the shared database {@code url}, or with a null url the data directory's; failures
+     * become one line naming the database (never its password) and what is wrong.
+     */
+    static Database open(Path dataDir, DatabaseUrl url) {
         requireDirectory(dataDir);
         try {
-            return Database.open(dataDir);
+            return Database.open(dataDir, url);
         } catch (RuntimeException e) {
-            throw new CommandFailure(describe(dataDir, e));
+            throw new CommandFailure(url != null ? Errors.rootMessage(e) : describe(dataDir, e));
         }
     }
 

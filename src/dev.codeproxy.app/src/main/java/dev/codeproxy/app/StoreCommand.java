@@ -19,7 +19,8 @@ abstract class StoreCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         validate();
         var dir = dataDir.resolve(ctx.env());
-        try (Store store = needsExisting() ? Store.existing(dir, dataDir.source(ctx.env())) : new Store(dir)) {
+        var url = dataDir.databaseUrl(ctx.env());
+        try (Store store = needsExisting() ? Store.existing(dir, dataDir.source(ctx.env()), url) : new Store(dir, url)) {
             return run(store);
         }
     }

@@ -16,7 +16,9 @@ import java.util.logging.Logger;
  * The in-memory configuration the proxy reads per request. {@link #reload()} after a change made
  * through this process; changes made by another process (e.g. {@code code-proxy endpoint add}
  * while the server runs) are noticed by polling SQLite's {@code PRAGMA data_version}, which
- * changes whenever another connection commits.
+ * changes whenever another connection commits. On a shared PostgreSQL database they are heard
+ * through LISTEN/NOTIFY instead ({@link ConfigNotify}): no polling, and every instance sees a change
+ * made on any other within milliseconds.
  */
 public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ConfigSnapshot.class.getName());
@@ -30,6 +32,7 @@ public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
     private volatile State state;
     private volatile Runnable onChange = () -> { };
     private Thread watcher;
+    private ConfigNotify listener;
 
     public ConfigSnapshot(Database database) {
         this.database = database;
@@ -57,9 +60,16 @@ public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
         onChange.run();
     }
 
-    /** Starts polling for changes by other processes every {@code periodMs}. */
+    /**
+     * Starts noticing changes by other processes: on SQLite by polling every {@code periodMs}; on
+     * PostgreSQL by listening for the configuration triggers' notifications.
+     */
     public synchronized void watch(long periodMs) {
-        if (watcher != null) {
+        if (watcher != null || listener != null) {
+            return;
+        }
+        if (database.dialect() == Dialect.POSTGRES) {
+            listener = new ConfigNotify(database, this::reloadQuietly);
             return;
         }
         watcher = Thread.ofPlatform().daemon().name("config-watch").start(() -> {
@@ -81,6 +91,14 @@ public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
         });
     }
 
+    private void reloadQuietly() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not reload the configuration after a change: " + e.getMessage());
+        }
+    }
+
     private static long dataVersion(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA data_version")) {
             return rs.next() ? rs.getLong(1) : 0;
@@ -100,6 +118,10 @@ public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
         if (watcher != null) {
             watcher.interrupt();
             watcher = null;
+        }
+        if (listener != null) {
+            listener.close();
+            listener = null;
         }
     }
 }

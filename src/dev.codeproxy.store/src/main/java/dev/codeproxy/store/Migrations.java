@@ -57,14 +57,48 @@ public final class Migrations {
 
     /** Brings the database to {@code target} (tests build every earlier version this way). */
     static int run(Connection c, int target) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            if (empty(c)) {
-                // must precede the first table: freed pages can then be given back in small steps
-                // (PRAGMA incremental_vacuum) instead of a VACUUM that locks the whole file
-                st.execute("PRAGMA auto_vacuum = INCREMENTAL");
-                st.execute("VACUUM"); // the file's header may exist already (WAL mode): empty, this is instant
+        return run(c, target, Dialect.SQLITE);
+    }
+
+    /**
+     * Brings a database of {@code dialect} to {@code target}. On PostgreSQL the whole run holds a
+     * session advisory lock, so instances starting at once migrate one after the other (the
+     * second finds the work done) instead of racing to create the same tables.
+     */
+    static int run(Connection c, int target, Dialect dialect) throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
             }
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)");
+            try {
+                return migrate(c, target, dialect);
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+                }
+            }
+        }
+        return migrate(c, target, dialect);
+    }
+
+    /** The advisory lock key the migrations hold on PostgreSQL ("cpmig" in ASCII). */
+    static final long MIGRATION_LOCK = 0x63706d6967L;
+
+    private static int migrate(Connection c, int target, Dialect dialect) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            if (empty(c, dialect)) {
+                if (dialect == Dialect.SQLITE) {
+                    // must precede the first table: freed pages can then be given back in small steps
+                    // (PRAGMA incremental_vacuum) instead of a VACUUM that locks the whole file
+                    st.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                    st.execute("VACUUM"); // the file's header may exist already (WAL mode): empty, this is instant
+                }
+                for (String stmt : dialect.prelude()) {
+                    st.execute(stmt);
+                }
+            }
+            st.execute(dialect.migration(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)"));
         }
         int current = current(c);
         if (current > latest()) {
@@ -81,7 +115,10 @@ public final class Migrations {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 for (String stmt : split(sql)) {
-                    st.execute(stmt);
+                    String translated = dialect.migration(stmt);
+                    if (translated != null) {
+                        st.execute(translated);
+                    }
                 }
                 st.execute("DELETE FROM schema_version");
                 st.execute("INSERT INTO schema_version(version, applied_at) VALUES (" + v + ", "
@@ -106,8 +143,10 @@ public final class Migrations {
         return out;
     }
 
-    private static boolean empty(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+    private static boolean empty(Connection c, Dialect dialect) throws SQLException {
+        String sql = dialect == Dialect.SQLITE ? "SELECT count(*) FROM sqlite_master"
+                : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()";
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() && rs.getInt(1) == 0;
         }
     }

@@ -90,7 +90,7 @@ public final class PriceRepository {
         Transactions.inTransaction(db, tx -> {
             work.accept(tx);
             tx.dml("INSERT INTO store_meta(key, value) VALUES (?, 1) "
-                    + "ON CONFLICT(key) DO UPDATE SET value = value + 1", VERSION_KEY);
+                    + "ON CONFLICT(key) DO UPDATE SET value = store_meta.value + 1", VERSION_KEY);
             return null;
         });
     }

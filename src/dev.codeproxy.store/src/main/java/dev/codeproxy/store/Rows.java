@@ -4,7 +4,8 @@ import io.helidon.dbclient.DbRow;
 
 /**
  * Column readers that accept what sqlite-jdbc actually returns (Integer or Long for INTEGER
- * columns), shared by the repositories, the log and the statistics queries.
+ * columns) and what PostgreSQL's driver does (Long, BigDecimal for sums, Boolean for
+ * {@code EXISTS} and comparisons), shared by the repositories, the log and the statistics queries.
  */
 public final class Rows {
     private Rows() {
@@ -12,7 +13,7 @@ public final class Rows {
 
     public static long lng(DbRow r, String col) {
         Object v = r.column(col).orElse(null);
-        return v == null ? 0 : ((Number) v).longValue();
+        return v == null ? 0 : v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).longValue();
     }
 
     public static int integer(DbRow r, String col) {

@@ -2,6 +2,7 @@ package dev.codeproxy.store.log;
 
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.routing.FailureClass;
+import dev.codeproxy.store.Dialect;
 import dev.codeproxy.store.stats.Histogram;
 
 import java.sql.Connection;
@@ -196,11 +197,11 @@ final class Aggregates {
      * (what this writer last stored for a key; it is their only writer) or else from the table.
      * Returns the histograms as now written, for {@code known} once the transaction commits.
      */
-    Map<HourKey, String[]> write(Connection c, Map<HourKey, String[]> known) throws SQLException {
+    Map<HourKey, String[]> write(Connection c, Map<HourKey, String[]> known, Dialect dialect) throws SQLException {
         Map<HourKey, String[]> stored = new HashMap<>();
         try (PreparedStatement sel = c.prepareStatement(SELECT_HISTS);
-             PreparedStatement up = c.prepareStatement(UPSERT_HOURLY);
-             PreparedStatement day = c.prepareStatement(UPSERT_DAILY)) {
+             PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_HOURLY));
+             PreparedStatement day = c.prepareStatement(dialect.upsert(UPSERT_DAILY))) {
             for (Map.Entry<HourKey, Sums> e : hours.entrySet()) {
                 HourKey k = e.getKey();
                 Sums s = e.getValue();
@@ -268,7 +269,7 @@ final class Aggregates {
             day.executeBatch();
         }
         if (!routes.isEmpty()) {
-            try (PreparedStatement rt = c.prepareStatement(UPSERT_ROUTE)) {
+            try (PreparedStatement rt = c.prepareStatement(dialect.upsert(UPSERT_ROUTE))) {
                 for (Map.Entry<RouteKey, Sums> e : routes.entrySet()) {
                     Sums s = e.getValue();
                     int i = 1;

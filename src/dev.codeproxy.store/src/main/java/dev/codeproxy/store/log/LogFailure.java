@@ -13,6 +13,12 @@ import java.util.Locale;
 final class LogFailure {
     private static final String[] TRANSIENT = {"SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_BUSY",
         "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_PROTOCOL", "DISK IS FULL", "NO SPACE LEFT"};
+    /**
+     * PostgreSQL's SQLSTATE classes that are the server's state: connection lost or refused (08),
+     * insufficient resources such as a full disk (53), operator intervention such as a restart
+     * (57P), a transaction rolled back by a deadlock or serialization failure (40).
+     */
+    private static final String[] TRANSIENT_STATES = {"08", "53", "57P", "40"};
 
     private LogFailure() {
     }
@@ -21,6 +27,13 @@ final class LogFailure {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientException || t instanceof IOException) {
                 return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                for (String state : TRANSIENT_STATES) {
+                    if (sql.getSQLState().startsWith(state)) {
+                        return true;
+                    }
+                }
             }
             String m = t.getMessage() == null ? "" : t.getMessage().toUpperCase(Locale.ROOT);
             for (String s : TRANSIENT) {

@@ -3,6 +3,7 @@ package dev.codeproxy.store.log;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.Dialect;
 import dev.codeproxy.store.Rows;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
@@ -28,9 +29,11 @@ public final class LogQueries {
             + "r.route";
 
     private final DbClient db;
+    private final Dialect dialect;
 
     public LogQueries(Database database) {
         this.db = database.client();
+        this.dialect = database.dialect();
     }
 
     /**
@@ -86,7 +89,8 @@ public final class LogQueries {
         if (f.text() != null) {
             // instr on lower-cased text: no LIKE wildcards to escape
             String needle = f.text().toLowerCase(Locale.ROOT);
-            sql.append(" AND (instr(lower(r.path), ?) > 0 OR instr(lower(coalesce(r.error, '')), ?) > 0)");
+            sql.append(" AND (").append(dialect.position("lower(r.path)", "?")).append(" > 0 OR ")
+                    .append(dialect.position("lower(coalesce(r.error, ''))", "?")).append(" > 0)");
             params.add(needle);
             params.add(needle);
         }

@@ -2,6 +2,7 @@ package dev.codeproxy.store.log;
 
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.Dialect;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,14 +14,23 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The writer thread's JDBC side: one connection held for its lifetime, prepared statements, one
  * transaction per batch (rows, attempts, details and aggregates together), and retention pruning
  * in small separate transactions. Only the writer thread touches it.
+ *
+ * <p>On PostgreSQL several instances write the same tables: each batch (and each pruning step)
+ * first takes one transaction-scoped advisory lock, so batches of different instances commit one
+ * after another. The aggregates are upserts either way; the lock is what keeps the few
+ * read-then-write steps right (hourly histograms, a session's last endpoint, a part's reference
+ * count when retention releases it) and spares the instances deadlocks between their upserts.
+ * The request rows go in as one multi-row {@code INSERT ... ON CONFLICT DO NOTHING RETURNING id}.
  */
 final class LogWriter implements AutoCloseable {
     /** Requests deleted per pruning transaction (their attempts and details go with them). */
@@ -47,7 +57,43 @@ final class LogWriter implements AutoCloseable {
                 request_layout, session_key)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /** PostgreSQL: the advisory lock every batch and pruning step holds ("cplog" in ASCII). */
+    static final long WRITE_LOCK = 0x63706c6f67L;
+    /** PostgreSQL: row counts are read again this often (other instances add and prune rows too). */
+    static final long RECOUNT_MS = 10_000;
+
+    private static final String PG_REQUEST_COLUMNS = """
+            INSERT INTO requests(id, started_at, method, path, query, model, sent_model, stream, status, endpoint,
+                attempts, failed_over, outcome, headers_ms, first_token_ms, total_ms, input_tokens, output_tokens,
+                cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error, route,
+                session_id, project)
+            VALUES """;
+    private static final String PG_REQUEST_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + "?, ?, ?)";
+    private static final String PG_INSERT_ATTEMPT = """
+            INSERT INTO request_attempts(request_id, attempt, endpoint, sent_model, outcome, status, started_ms,
+                headers_ms, duration_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(request_id, attempt) DO UPDATE SET endpoint = excluded.endpoint,
+                sent_model = excluded.sent_model, outcome = excluded.outcome, status = excluded.status,
+                started_ms = excluded.started_ms, headers_ms = excluded.headers_ms, duration_ms = excluded.duration_ms""";
+    private static final String PG_INSERT_DETAIL = """
+            INSERT INTO request_bodies(request_id, request_headers, sent_headers, response_headers, request_body,
+                request_body_size, request_body_truncated, response_body, response_body_size, response_body_truncated,
+                request_layout, session_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(request_id) DO UPDATE SET request_headers = excluded.request_headers,
+                sent_headers = excluded.sent_headers, response_headers = excluded.response_headers,
+                request_body = excluded.request_body, request_body_size = excluded.request_body_size,
+                request_body_truncated = excluded.request_body_truncated, response_body = excluded.response_body,
+                response_body_size = excluded.response_body_size,
+                response_body_truncated = excluded.response_body_truncated, request_layout = excluded.request_layout,
+                session_key = excluded.session_key""";
+
     private final Database database;
+    private final Dialect dialect;
+    private final boolean shared;
+    private long countedAt;
     private final PartWriter parts = new PartWriter();
     private Connection c;
     private PreparedStatement insertRequest;
@@ -68,10 +114,13 @@ final class LogWriter implements AutoCloseable {
 
     LogWriter(Database database) {
         this.database = database;
+        this.dialect = database.dialect();
+        this.shared = dialect == Dialect.POSTGRES;
     }
 
-    Path file() {
-        return database.file();
+    /** Where the log is written, for messages (the file, or the database URL without password). */
+    String where() {
+        return database.describe();
     }
 
     private Connection connection() throws SQLException {
@@ -80,17 +129,21 @@ final class LogWriter implements AutoCloseable {
             c = database.connection();
             c.setAutoCommit(true);
             histograms.clear();
-            try (Statement st = c.createStatement()) {
-                // fewer, larger checkpoints: pages rewritten by many batches (index and aggregate
-                // pages) are copied to the database file once per checkpoint, not once per 4 MB
-                st.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
+            if (!shared) {
+                try (Statement st = c.createStatement()) {
+                    // fewer, larger checkpoints: pages rewritten by many batches (index and aggregate
+                    // pages) are copied to the database file once per checkpoint, not once per 4 MB
+                    st.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
+                }
             }
-            insertRequest = c.prepareStatement(INSERT_REQUEST);
-            insertAttempt = c.prepareStatement(INSERT_ATTEMPT);
-            insertDetail = c.prepareStatement(INSERT_DETAIL);
+            insertRequest = c.prepareStatement(shared ? INSERT_REQUEST.replace("INSERT OR IGNORE", "INSERT")
+                    + " ON CONFLICT(id) DO NOTHING" : INSERT_REQUEST);
+            insertAttempt = c.prepareStatement(shared ? PG_INSERT_ATTEMPT : INSERT_ATTEMPT);
+            insertDetail = c.prepareStatement(shared ? PG_INSERT_DETAIL : INSERT_DETAIL);
             priceVersion = c.prepareStatement("SELECT value FROM store_meta WHERE key = 'price_overrides_version'");
             requestRows = count("SELECT count(*) FROM requests");
             detailRows = count("SELECT count(*) FROM request_bodies");
+            countedAt = System.nanoTime();
         }
         return c;
     }
@@ -110,22 +163,26 @@ final class LogWriter implements AutoCloseable {
         long addedRequests = 0;
         long addedDetails = 0;
         try {
-            for (LogRow r : rows) {
-                bindRequest(r);
-                insertRequest.addBatch();
-            }
-            int[] counts = insertRequest.executeBatch();
-            for (int i = 0; i < rows.size(); i++) {
-                if (counts[i] == 0) {
-                    // the id is taken (a clock that went back, two proxies on one database): keep both
-                    LogRow r = rows.get(i);
-                    r.id = nextFreeId(con);
-                    bindRequest(r);
-                    insertRequest.executeUpdate();
+            if (shared) {
+                lockWriters(con);
+                // another instance may have changed a histogram since this writer last stored it
+                histograms.clear();
+                insertRequestsShared(con, rows);
+            } else {
+                for (LogRow r : rows) {
+                    bindRequest(insertRequest, 1, r);
+                    insertRequest.addBatch();
+                }
+                int[] counts = insertRequest.executeBatch();
+                for (int i = 0; i < rows.size(); i++) {
+                    if (counts[i] == 0) {
+                        // the id is taken (a clock that went back, two proxies on one database): keep both
+                        reinsert(con, rows.get(i));
+                    }
                 }
             }
             addedRequests = rows.size();
-            parts.store(con, rows);
+            parts.store(con, rows, dialect);
             boolean attempts = false;
             boolean details = false;
             for (LogRow r : rows) {
@@ -173,8 +230,8 @@ final class LogWriter implements AutoCloseable {
             for (LogRow r : rows) {
                 agg.add(r, zone);
             }
-            Map<Aggregates.HourKey, String[]> stored = agg.write(con, histograms);
-            UsageAggregates.write(con, rows);
+            Map<Aggregates.HourKey, String[]> stored = agg.write(con, histograms, dialect);
+            UsageAggregates.write(con, rows, dialect);
             con.commit();
             histograms.putAll(stored);
             requestRows += addedRequests;
@@ -188,9 +245,55 @@ final class LogWriter implements AutoCloseable {
         }
     }
 
-    private void bindRequest(LogRow r) throws SQLException {
-        PreparedStatement p = insertRequest;
-        int i = 1;
+    /** PostgreSQL: holds the writers' lock until this transaction ends. */
+    private static void lockWriters(Connection con) throws SQLException {
+        try (Statement st = con.createStatement()) {
+            st.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+        }
+    }
+
+    /**
+     * PostgreSQL: the batch's requests in one multi-row statement; those whose id another
+     * instance took (each instance numbers its requests from its start time) are stored again
+     * under a free id.
+     */
+    private void insertRequestsShared(Connection con, List<LogRow> rows) throws SQLException {
+        StringBuilder sql = new StringBuilder(PG_REQUEST_COLUMNS.length() + rows.size() * 60).append(PG_REQUEST_COLUMNS);
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(PG_REQUEST_VALUES);
+        }
+        sql.append(" ON CONFLICT(id) DO NOTHING RETURNING id");
+        Set<Long> inserted = new HashSet<>();
+        try (PreparedStatement p = con.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (LogRow r : rows) {
+                i = bindRequest(p, i, r);
+            }
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getLong(1));
+                }
+            }
+        }
+        Set<Long> seen = new HashSet<>();
+        for (LogRow r : rows) {
+            // a batch cannot hold one id twice, but a collision inside it is handled the same way
+            if (!inserted.contains(r.id) || !seen.add(r.id)) {
+                reinsert(con, r);
+            }
+        }
+    }
+
+    /** Stores a request whose id is taken under the next free one. */
+    private void reinsert(Connection con, LogRow r) throws SQLException {
+        do {
+            r.id = nextFreeId(con);
+            bindRequest(insertRequest, 1, r);
+        } while (insertRequest.executeUpdate() == 0);
+    }
+
+    private static int bindRequest(PreparedStatement p, int first, LogRow r) throws SQLException {
+        int i = first;
         p.setLong(i++, r.id);
         p.setLong(i++, r.startedAt);
         p.setString(i++, r.method);
@@ -217,12 +320,13 @@ final class LogWriter implements AutoCloseable {
         p.setString(i++, r.error);
         p.setString(i++, r.route);
         p.setString(i++, r.sessionId);
-        p.setString(i, r.project);
+        p.setString(i++, r.project);
+        return i;
     }
 
     private static void setBytes(PreparedStatement p, int i, byte[] b) throws SQLException {
         if (b == null) {
-            p.setNull(i, Types.BLOB);
+            p.setNull(i, Types.VARBINARY); // BLOB would be PostgreSQL's large-object oid, not bytea
         } else {
             p.setBytes(i, b);
         }
@@ -243,9 +347,17 @@ final class LogWriter implements AutoCloseable {
      */
     boolean prune(int logRetention, int bodyRetention, long logMaxBytes) throws SQLException {
         Connection con = connection();
+        if (shared && System.nanoTime() - countedAt > RECOUNT_MS * 1_000_000) {
+            // the other instances write and prune the same tables: counting now and then keeps
+            // retention right without a count(*) per batch
+            requestRows = count("SELECT count(*) FROM requests");
+            detailRows = count("SELECT count(*) FROM request_bodies");
+            countedAt = System.nanoTime();
+        }
         long excessRequests = requestRows - Math.max(0, logRetention);
         long excessDetails = detailRows - Math.max(0, bodyRetention);
-        boolean overSize = logMaxBytes > 0 && requestRows > 0 && usedBytes() > logMaxBytes;
+        // logMaxBytes bounds the SQLite file; PostgreSQL's space is the server's to manage (autovacuum)
+        boolean overSize = !shared && logMaxBytes > 0 && requestRows > 0 && usedBytes() > logMaxBytes;
         if (overSize) {
             excessRequests = Math.max(excessRequests, Math.min(requestRows, PRUNE_CHUNK));
             sizePruned += Math.min(requestRows, PRUNE_CHUNK);
@@ -255,6 +367,9 @@ final class LogWriter implements AutoCloseable {
         }
         con.setAutoCommit(false);
         try {
+            if (shared) {
+                lockWriters(con);
+            }
             long deletedRequests = 0;
             long deletedDetails = 0;
             if (excessRequests > 0) {
@@ -315,6 +430,9 @@ final class LogWriter implements AutoCloseable {
      * batches between steps. Returns true when more remains to give back.
      */
     boolean reclaim() throws SQLException {
+        if (shared) {
+            return false; // PostgreSQL: autovacuum makes deleted rows' space reusable
+        }
         long free = pragma("freelist_count");
         if (free <= RECLAIM_ABOVE_PAGES || pragma("auto_vacuum") != 2) {
             return false;

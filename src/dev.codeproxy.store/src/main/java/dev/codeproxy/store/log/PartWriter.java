@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.store.Dialect;
+
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -49,7 +51,7 @@ final class PartWriter {
     }
 
     /** Stores the batch's parts and sets each body's layout ({@link LogRow#requestLayout}). */
-    void store(Connection c, List<LogRow> rows) throws SQLException {
+    void store(Connection c, List<LogRow> rows, Dialect dialect) throws SQLException {
         Map<Key, Agg> parts = new LinkedHashMap<>();
         for (LogRow r : rows) {
             PartPreparer.Prepared p = r.detail == null ? null : r.detail.requestParts();
@@ -64,7 +66,7 @@ final class PartWriter {
         if (parts.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = c.prepareStatement(UPSERT); PreparedStatement addRefs = c.prepareStatement(ADD_REFS)) {
+        try (PreparedStatement upsert = c.prepareStatement(dialect.upsert(UPSERT)); PreparedStatement addRefs = c.prepareStatement(ADD_REFS)) {
             for (Agg a : parts.values()) {
                 if (a.data == null) {
                     addRefs.setInt(1, a.refs);

@@ -481,7 +481,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             String why = LogFailure.describe(e);
             health = LogHealth.failing(why, clock.millis());
             retryDelayMs = RETRY_FIRST_MS;
-            LOG.warning("request log: cannot write to " + writer.file() + " (" + why + "); requests wait in the "
+            LOG.warning("request log: cannot write to " + writer.where() + " (" + why + "); requests wait in the "
                     + "log's queue (up to " + queue.remainingCapacity() + " more) and are written when it works again");
         }
     }

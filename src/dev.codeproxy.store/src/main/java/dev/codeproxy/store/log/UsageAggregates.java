@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.store.Dialect;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -120,14 +122,41 @@ final class UsageAggregates {
                 last_endpoint = excluded.last_endpoint,
                 endpoints = excluded.endpoints""";
 
+    /** PostgreSQL: last endpoint and endpoints of the stored sessions among {@code rows}', by session id. */
+    private static Map<String, String[]> storedSessions(Connection c, List<LogRow> rows) throws SQLException {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        for (LogRow r : rows) {
+            if (!r.sessionId.isEmpty()) {
+                ids.add(r.sessionId);
+            }
+        }
+        Map<String, String[]> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT session_id, last_endpoint, endpoints FROM sessions WHERE session_id = ANY(?)")) {
+            p.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return out;
+    }
+
     /** Adds the batch's rows (in the order they are written) to the session and usage tables. */
-    static void write(Connection c, List<LogRow> rows) throws SQLException {
+    static void write(Connection c, List<LogRow> rows, Dialect dialect) throws SQLException {
         Map<HourModel, Sums> hours = new HashMap<>();
         Map<SessionModel, Sums> models = new LinkedHashMap<>();
         Map<String, Session> sessions = new LinkedHashMap<>();
         List<LogRow> ordered = new ArrayList<>(rows);
         ordered.sort((a, b) -> a.startedAt != b.startedAt ? Long.compare(a.startedAt, b.startedAt)
                 : Long.compare(a.id, b.id));
+        // PostgreSQL: the batch's sessions as stored, read in one round trip (SQLite reads each as
+        // it comes: a lookup in the same process costs less than building the array)
+        Map<String, String[]> stored = dialect == Dialect.POSTGRES ? storedSessions(c, ordered) : null;
         try (PreparedStatement known = c.prepareStatement(
                 "SELECT last_endpoint, endpoints FROM sessions WHERE session_id = ?")) {
             for (LogRow r : ordered) {
@@ -140,13 +169,25 @@ final class UsageAggregates {
                 Session s = sessions.get(r.sessionId);
                 if (s == null) {
                     s = new Session();
-                    known.setString(1, r.sessionId);
-                    try (ResultSet rs = known.executeQuery()) {
-                        if (rs.next()) {
-                            s.lastEndpoint = rs.getString(1);
-                            for (String e : rs.getString(2).split(",")) {
+                    if (stored != null) {
+                        String[] was = stored.get(r.sessionId);
+                        if (was != null) {
+                            s.lastEndpoint = was[0];
+                            for (String e : was[1].split(",")) {
                                 if (!e.isEmpty()) {
                                     s.endpoints.add(e);
+                                }
+                            }
+                        }
+                    } else {
+                        known.setString(1, r.sessionId);
+                        try (ResultSet rs = known.executeQuery()) {
+                            if (rs.next()) {
+                                s.lastEndpoint = rs.getString(1);
+                                for (String e : rs.getString(2).split(",")) {
+                                    if (!e.isEmpty()) {
+                                        s.endpoints.add(e);
+                                    }
                                 }
                             }
                         }
@@ -171,7 +212,7 @@ final class UsageAggregates {
                 models.computeIfAbsent(new SessionModel(r.sessionId, r.billedModel), k -> new Sums()).add(r, end);
             }
         }
-        try (PreparedStatement up = c.prepareStatement(UPSERT_HOURLY)) {
+        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_HOURLY))) {
             for (Map.Entry<HourModel, Sums> e : hours.entrySet()) {
                 Sums s = e.getValue();
                 int i = 1;
@@ -188,7 +229,7 @@ final class UsageAggregates {
         if (sessions.isEmpty()) {
             return;
         }
-        try (PreparedStatement up = c.prepareStatement(UPSERT_SESSION_MODEL)) {
+        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_SESSION_MODEL))) {
             for (Map.Entry<SessionModel, Sums> e : models.entrySet()) {
                 int i = 1;
                 up.setString(i++, e.getKey().session());
@@ -198,7 +239,7 @@ final class UsageAggregates {
             }
             up.executeBatch();
         }
-        try (PreparedStatement up = c.prepareStatement(UPSERT_SESSION)) {
+        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_SESSION))) {
             for (Map.Entry<String, Session> e : sessions.entrySet()) {
                 Session s = e.getValue();
                 Sums m = s.sums;

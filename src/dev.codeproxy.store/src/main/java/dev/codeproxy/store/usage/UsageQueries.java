@@ -144,7 +144,7 @@ public final class UsageQueries {
         try (var rs = db.execute().query("SELECT * FROM (SELECT id, started_at, model, sent_model, endpoint, status, "
                 + "outcome, attempts, total_ms, input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, "
                 + "cache_read_tokens, cost_micros FROM requests WHERE session_id = ? ORDER BY id DESC LIMIT ?) "
-                + "ORDER BY started_at, id", sessionId, (long) limit)) {
+                + "AS recent ORDER BY started_at, id", sessionId, (long) limit)) {
             String[] last = {""};
             rs.forEach(r -> {
                 String outcome = Rows.text(r, "outcome");

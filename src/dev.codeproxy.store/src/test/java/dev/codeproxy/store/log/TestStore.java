@@ -33,7 +33,12 @@ public final class TestStore implements AutoCloseable {
     }
 
     public TestStore(Path dir, ZoneId zone, int queueCapacity) {
-        this.db = Database.open(dir);
+        this(Database.open(dir), zone, queueCapacity);
+    }
+
+    /** A request log over an already open database (PostgreSQL tests open one per instance). */
+    public TestStore(Database db, ZoneId zone, int queueCapacity) {
+        this.db = db;
         this.clock = Clock.fixed(NOW, zone);
         this.log = new RequestLog(db, settings::get, secrets::get, clock, queueCapacity);
     }
