@@ -38,7 +38,7 @@ public final class Credentials {
     }
 
     /** Whether a header or parameter name names a credential (case-insensitive). */
-    public static boolean isCredentialName(String name) {
+    static boolean isCredentialName(String name) {
         if (name == null || name.isEmpty()) {
             return false;
         }
