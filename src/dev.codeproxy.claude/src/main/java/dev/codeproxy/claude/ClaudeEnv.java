@@ -16,15 +16,15 @@ import java.util.Set;
 public final class ClaudeEnv {
     static final String BASE_URL = "ANTHROPIC_BASE_URL";
     static final String AUTH_TOKEN = "ANTHROPIC_AUTH_TOKEN";
-    public static final String API_TIMEOUT_MS = "API_TIMEOUT_MS";
+    static final String API_TIMEOUT_MS = "API_TIMEOUT_MS";
     static final String DISABLE_NONESSENTIAL_TRAFFIC = "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC";
-    public static final String MODEL = "ANTHROPIC_MODEL";
+    static final String MODEL = "ANTHROPIC_MODEL";
     static final String SMALL_FAST_MODEL = "ANTHROPIC_SMALL_FAST_MODEL";
     static final String HAIKU_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL";
     static final String SONNET_MODEL = "ANTHROPIC_DEFAULT_SONNET_MODEL";
     static final String OPUS_MODEL = "ANTHROPIC_DEFAULT_OPUS_MODEL";
     /** In {@code env}: a key Claude Code would send instead of our token; set aside while applied. */
-    public static final String API_KEY = "ANTHROPIC_API_KEY";
+    static final String API_KEY = "ANTHROPIC_API_KEY";
     /** Top level: a helper whose key Claude Code would send instead of our token; set aside while applied. */
     static final String API_KEY_HELPER = "apiKeyHelper";
 

@@ -5,5 +5,5 @@ package dev.codeproxy.core.pricing;
  *
  * @param rule the override pattern, bundled prefix or family name that matched
  */
-public record PriceMatch(ModelPrice price, PriceSource source, String rule) {
+record PriceMatch(ModelPrice price, PriceSource source, String rule) {
 }

@@ -25,7 +25,7 @@ final class SessionStrategy implements Strategy {
         }
     };
 
-    public SessionStrategy(RandomGenerator random) {
+    SessionStrategy(RandomGenerator random) {
         this.weighted = new WeightedStrategy(random);
     }
 

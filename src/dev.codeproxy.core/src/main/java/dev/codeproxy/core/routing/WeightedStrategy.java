@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 final class WeightedStrategy implements Strategy {
     private final RandomGenerator random;
 
-    public WeightedStrategy(RandomGenerator random) {
+    WeightedStrategy(RandomGenerator random) {
         this.random = random;
     }
 
