@@ -5,5 +5,5 @@ package dev.codeproxy.core.pricing;
  *
  * @param rule the override pattern, bundled prefix or family name that matched
  */
-record PriceMatch(ModelPrice price, PriceSource source, String rule) {
+public record PriceMatch(ModelPrice price, PriceSource source, String rule) {
 }
