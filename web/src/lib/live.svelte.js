@@ -141,9 +141,10 @@ function createLive() {
         upsertInFlight(msg.id, { state: 'streaming', endpoint: msg.endpoint, attempts: msg.attempts });
         break;
       case 'completed': {
-        const i = inFlight.findIndex((r) => r.id === msg.id);
+        const id = msg.entry.id;
+        const i = inFlight.findIndex((r) => r.id === id);
         if (i >= 0) inFlight.splice(i, 1);
-        completedAt.set(msg.id, Date.now());
+        completedAt.set(id, Date.now());
         if (completedAt.size > 500) completedAt.delete(completedAt.keys().next().value);
         break;
       }

@@ -25,10 +25,10 @@ export function createFeed() {
     }
   }
 
-  /** A `completed` live message: the same fields as a log entry. */
-  function completed(msg) {
-    if (items.some((e) => e.id === msg.id)) return;
-    items.unshift({ ...msg, type: undefined });
+  /** The entry of a `completed` live message: the same record as a log entry. */
+  function completed(entry) {
+    if (items.some((e) => e.id === entry.id)) return;
+    items.unshift(entry);
     if (items.length > KEEP) items.splice(KEEP);
   }
 

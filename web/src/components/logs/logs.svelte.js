@@ -67,7 +67,7 @@ export function createLogs() {
     }
   }
 
-  /** Whether a finished request (a `completed` live message) belongs in the current filter. */
+  /** Whether a finished request (the entry of a `completed` live message) belongs in the current filter. */
   function matches(m) {
     const f = filters;
     if (f.status && Math.floor(m.status / 100) !== Number(f.status[0])) return false;
@@ -136,17 +136,16 @@ export function createLogs() {
       cursors = [undefined];
       fetchPage(undefined);
     },
-    /** A `completed` live message: shown at the top of the first page when it matches the filters. */
-    completed(msg) {
-      if (cursors.length !== 1 || loading || !matches(msg)) return;
-      if (entries.some((e) => e.id === msg.id)) return;
-      const { type, ...entry } = msg;
-      entries.unshift({ ...entry, detailsKept: true });
+    /** The entry of a `completed` live message: shown at the top of the first page when it matches the filters. */
+    completed(entry) {
+      if (cursors.length !== 1 || loading || !matches(entry)) return;
+      if (entries.some((e) => e.id === entry.id)) return;
+      entries.unshift(entry);
       if (entries.length > PAGE_SIZE * 2) entries.splice(PAGE_SIZE * 2);
-      fresh = new Set([...fresh, msg.id]);
+      fresh = new Set([...fresh, entry.id]);
       setTimeout(() => {
         const s = new Set(fresh);
-        s.delete(msg.id);
+        s.delete(entry.id);
         fresh = s;
       }, 2500);
     },

@@ -67,10 +67,10 @@ final class ClaudeCommand implements Callable<Integer> {
                 return run(data);
             } catch (HeldByAnotherProxy e) {
                 // not a usage error: another instance holds the file
-                throw new CommandFailure("claude " + verb() + ": " + Cli.oneLine(e.getMessage()));
+                throw new CommandFailure(Cli.commandName(getClass()) + ": " + Cli.oneLine(e.getMessage()));
             } catch (ClaudeSettingsException e) {
                 // the user's file is malformed (or the like): it was left as it is
-                throw new CommandFailure("claude " + verb() + ": " + Cli.oneLine(e.getMessage()));
+                throw new CommandFailure(Cli.commandName(getClass()) + ": " + Cli.oneLine(e.getMessage()));
             } finally {
                 LedgerLock.ownerOnly(data);
             }
@@ -84,8 +84,6 @@ final class ClaudeCommand implements Callable<Integer> {
                     null, InstanceLock::isServing));
         }
 
-        abstract String verb();
-
         abstract int run(Path data);
     }
 
@@ -94,11 +92,6 @@ final class ClaudeCommand implements Callable<Integer> {
     static final class StatusCmd extends Sub {
         StatusCmd(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String verb() {
-            return "status";
         }
 
         @Override
@@ -144,11 +137,6 @@ final class ClaudeCommand implements Callable<Integer> {
 
         ApplyCmd(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String verb() {
-            return "apply";
         }
 
         @Override
@@ -209,11 +197,6 @@ final class ClaudeCommand implements Callable<Integer> {
     static final class RestoreCmd extends Sub {
         RestoreCmd(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String verb() {
-            return "restore";
         }
 
         @Override

@@ -97,6 +97,21 @@ final class Cli {
         return s.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((x, y) -> x + " " + y).orElse(s);
     }
 
+    /**
+     * The words a command's messages start with ({@code usage daily}, {@code endpoint remove}): the
+     * {@code @Command} names of its class and of the command classes it is nested in.
+     */
+    static String commandName(Class<?> command) {
+        List<String> names = new ArrayList<>();
+        for (Class<?> c = command; c != null && c != Cli.class; c = c.getEnclosingClass()) {
+            Command cmd = c.getAnnotation(Command.class);
+            if (cmd != null) {
+                names.addFirst(cmd.name());
+            }
+        }
+        return String.join(" ", names);
+    }
+
     /** "endpoint add: " for a subcommand, "" for the root. */
     static String prefix(CommandLine c) {
         List<String> names = new ArrayList<>();

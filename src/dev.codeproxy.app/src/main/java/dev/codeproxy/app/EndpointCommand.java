@@ -399,14 +399,13 @@ final class EndpointCommand implements Callable<Integer> {
         @Override
         int run(Store store) {
             Endpoint e = store.endpoints.byName(name.strip()).orElseThrow(() -> new CommandFailure(
-                    "endpoint " + verb() + ": no endpoint named '" + CliErrors.printable(name)
+                    commandName() + ": no endpoint named '" + CliErrors.printable(name)
                             + "' (see code-proxy endpoint list)"));
             apply(store, e);
-            ctx.out().println(verb() + "d endpoint '" + e.name() + "'");
+            // removed, enabled, disabled
+            ctx.out().println(getClass().getAnnotation(Command.class).name() + "d endpoint '" + e.name() + "'");
             return 0;
         }
-
-        abstract String verb();
 
         abstract void apply(Store store, Endpoint e);
     }
@@ -415,11 +414,6 @@ final class EndpointCommand implements Callable<Integer> {
     static final class RemoveCmd extends ByName {
         RemoveCmd(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String verb() {
-            return "remove";
         }
 
         @Override
@@ -435,11 +429,6 @@ final class EndpointCommand implements Callable<Integer> {
         }
 
         @Override
-        String verb() {
-            return "enable";
-        }
-
-        @Override
         void apply(Store store, Endpoint e) {
             store.endpoints.setEnabled(e.id(), true);
         }
@@ -449,11 +438,6 @@ final class EndpointCommand implements Callable<Integer> {
     static final class DisableCmd extends ByName {
         DisableCmd(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String verb() {
-            return "disable";
         }
 
         @Override

@@ -2,7 +2,6 @@ package dev.codeproxy.app;
 
 import dev.codeproxy.core.config.ConfigWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -12,17 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 
 /** {@code code-proxy export [--include-secrets] [--output FILE]}. Keys are left out unless asked for. */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Export settings and endpoints as a code-proxy/1 file (API keys left out by default).")
-final class ExportCommand implements Callable<Integer> {
-    private final Cli.Context ctx;
-
-    @Mixin
-    Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+final class ExportCommand extends StoreCommand {
     @Option(names = "--include-secrets", description = "Include the endpoints' API keys.")
     boolean includeSecrets;
 
@@ -34,22 +27,22 @@ final class ExportCommand implements Callable<Integer> {
     boolean force;
 
     ExportCommand(Cli.Context ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() throws IOException {
+    void validate() {
         if (output != null && Files.exists(output) && !force) {
             throw new CommandFailure("export: --output " + output + ": the file exists; give --force to overwrite it");
         }
         if (output != null && Files.isDirectory(output)) {
             throw new CommandFailure("export: --output " + output + ": a directory; expected a file name");
         }
-        String json;
-        try (Store store = Store.existing(dataDir.resolve(ctx.env()), dataDir.source(ctx.env()),
-                dataDir.databaseUrl(ctx.env()))) {
-            json = ConfigWriter.write(store.settings.load(), store.endpoints.list(), includeSecrets, Instant.now());
-        }
+    }
+
+    @Override
+    int run(Store store) throws IOException {
+        String json = ConfigWriter.write(store.settings.load(), store.endpoints.list(), includeSecrets, Instant.now());
         if (output == null) {
             ctx.out().print(json);
             ctx.out().flush();

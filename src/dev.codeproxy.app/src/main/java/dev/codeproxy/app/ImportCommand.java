@@ -5,7 +5,6 @@ import dev.codeproxy.core.config.ConfigFile;
 import dev.codeproxy.core.config.ConfigParser;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,17 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code code-proxy import FILE [--merge | --replace]}. Nothing is stored unless the whole file is valid. */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Import settings and endpoints from a code-proxy/1 file (or a Code Proxy 1.0 export).")
-final class ImportCommand implements Callable<Integer> {
-    private final Cli.Context ctx;
-
-    @Mixin
-    Cli.DataDirOption dataDir = new Cli.DataDirOption();
-
+final class ImportCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to import.")
     Path file;
 
@@ -42,12 +35,20 @@ final class ImportCommand implements Callable<Integer> {
         boolean replace;
     }
 
+    /** The file, read and checked before the data directory is opened. */
+    private ConfigFile cfg;
+
     ImportCommand(Cli.Context ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() {
+    boolean needsExisting() {
+        return false;
+    }
+
+    @Override
+    void validate() {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -61,7 +62,6 @@ final class ImportCommand implements Callable<Integer> {
             throw new CommandFailure("import: " + file + ": cannot read it"
                     + (Files.isDirectory(file) ? " (a directory; expected a file)" : " (" + e.getMessage() + ")"));
         }
-        ConfigFile cfg;
         try {
             cfg = ConfigParser.parse(text);
         } catch (ConfigException e) {
@@ -69,32 +69,34 @@ final class ImportCommand implements Callable<Integer> {
             throw new CommandFailure("import: " + file + ": " + (problems.size() == 1 ? ""
                     : problems.size() + " problems: ") + String.join("; ", problems));
         }
+    }
+
+    @Override
+    int run(Store store) {
         boolean replace = mode != null && mode.replace;
-        try (Store store = new Store(dataDir.resolve(ctx.env()), dataDir.databaseUrl(ctx.env()))) {
-            for (int i = 0; i < cfg.endpoints().size(); i++) {
-                String loop = store.selfLoop(cfg.endpoints().get(i));
-                if (loop != null) {
-                    throw new CommandFailure("import: " + file + ": $.endpoints[" + i + "].baseUrl: " + loop);
-                }
+        for (int i = 0; i < cfg.endpoints().size(); i++) {
+            String loop = store.selfLoop(cfg.endpoints().get(i));
+            if (loop != null) {
+                throw new CommandFailure("import: " + file + ": $.endpoints[" + i + "].baseUrl: " + loop);
             }
-            List<String> routeProblems = cfg.routeProblems(store.endpoints.list().stream().map(e -> e.name()).toList(),
-                    replace);
-            if (!routeProblems.isEmpty()) {
-                throw new CommandFailure("import: " + file + ": " + String.join("; ", routeProblems));
-            }
-            if (!cfg.settings().isEmpty()) {
-                store.settings.putAll(cfg.settings());
-            }
-            var result = store.endpoints.importAll(cfg.endpoints(), replace);
-            cfg.warnings().forEach(w -> ctx.err().println("code-proxy: import: warning: " + w));
-            ctx.out().println("imported " + cfg.endpoints().size() + " endpoint(s) and " + cfg.settings().size()
-                    + " setting(s) from " + file + " (" + (replace ? "replace" : "merge") + "); " + result.size()
-                    + " endpoint(s) configured");
-            // an export without secrets leaves keys out: say which endpoints now have none
-            for (var stored : result) {
-                if (stored.apiKey().isEmpty()) {
-                    ctx.err().println("code-proxy: import: warning: " + EndpointCommand.noKeyWarning(stored.name()));
-                }
+        }
+        List<String> routeProblems = cfg.routeProblems(store.endpoints.list().stream().map(e -> e.name()).toList(),
+                replace);
+        if (!routeProblems.isEmpty()) {
+            throw new CommandFailure("import: " + file + ": " + String.join("; ", routeProblems));
+        }
+        if (!cfg.settings().isEmpty()) {
+            store.settings.putAll(cfg.settings());
+        }
+        var result = store.endpoints.importAll(cfg.endpoints(), replace);
+        cfg.warnings().forEach(w -> ctx.err().println("code-proxy: import: warning: " + w));
+        ctx.out().println("imported " + cfg.endpoints().size() + " endpoint(s) and " + cfg.settings().size()
+                + " setting(s) from " + file + " (" + (replace ? "replace" : "merge") + "); " + result.size()
+                + " endpoint(s) configured");
+        // an export without secrets leaves keys out: say which endpoints now have none
+        for (var stored : result) {
+            if (stored.apiKey().isEmpty()) {
+                ctx.err().println("code-proxy: import: warning: " + EndpointCommand.noKeyWarning(stored.name()));
             }
         }
         return 0;

@@ -38,4 +38,9 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     abstract int run(Store store) throws Exception;
+
+    /** The words this command's messages start with, e.g. {@code usage daily} (see {@link Cli#commandName}). */
+    final String commandName() {
+        return Cli.commandName(getClass());
+    }
 }

@@ -65,14 +65,12 @@ final class UsageCommand implements Callable<Integer> {
             super(ctx);
         }
 
-        abstract String name();
-
         @Override
         void validate() {
             sinceDay = day("--since", since);
             untilDay = day("--until", until);
             if (sinceDay != null && untilDay != null && untilDay.isBefore(sinceDay)) {
-                throw new UsageError("usage " + name() + ": --until " + untilDay + " is before --since " + sinceDay
+                throw new UsageError(commandName() + ": --until " + untilDay + " is before --since " + sinceDay
                         + "; expected a range whose end is not before its start");
             }
         }
@@ -85,7 +83,7 @@ final class UsageCommand implements Callable<Integer> {
             try {
                 return t.matches("\\d{8}") ? LocalDate.parse(t, DateTimeFormatter.BASIC_ISO_DATE) : LocalDate.parse(t);
             } catch (DateTimeParseException e) {
-                throw new UsageError("usage " + name() + ": " + flag + ": '" + CliErrors.printable(raw)
+                throw new UsageError(commandName() + ": " + flag + ": '" + CliErrors.printable(raw)
                         + "' is not accepted; expected a date YYYY-MM-DD (or YYYYMMDD)");
             }
         }
@@ -122,11 +120,6 @@ final class UsageCommand implements Callable<Integer> {
         }
 
         @Override
-        String name() {
-            return "daily";
-        }
-
-        @Override
         JsonObject json(UsageQueries q) {
             return periodsJson("daily", "date", q.daily(sinceDay, untilDay));
         }
@@ -141,11 +134,6 @@ final class UsageCommand implements Callable<Integer> {
     static final class Monthly extends Report {
         Monthly(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String name() {
-            return "monthly";
         }
 
         @Override
@@ -164,11 +152,6 @@ final class UsageCommand implements Callable<Integer> {
     static final class Session extends Report {
         Session(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String name() {
-            return "session";
         }
 
         @Override
@@ -220,11 +203,6 @@ final class UsageCommand implements Callable<Integer> {
     static final class Blocks extends Report {
         Blocks(Cli.Context ctx) {
             super(ctx);
-        }
-
-        @Override
-        String name() {
-            return "blocks";
         }
 
         @Override

@@ -163,7 +163,7 @@ class AdminWebSocketTest extends AdminServerTest {
             assertTrue(started.getBoolean("stream"));
             JsonObject committed = c.next("committed");
             assertEquals("main", committed.getString("endpoint"));
-            JsonObject done = c.next("completed");
+            JsonObject done = c.next("completed").getJsonObject("entry");
             assertEquals(started.getJsonNumber("id").longValue(), done.getJsonNumber("id").longValue());
             assertEquals(200, done.getInt("status"));
             assertEquals("success", done.getString("outcome"));
@@ -205,7 +205,7 @@ class AdminWebSocketTest extends AdminServerTest {
                 assertEquals(200, proxy(MESSAGE).status());
                 JsonObject over = c.next("failed_over");
                 assertEquals("first", over.getString("from"));
-                JsonObject done = c.next("completed");
+                JsonObject done = c.next("completed").getJsonObject("entry");
                 assertEquals("failed_over", done.getString("outcome"));
                 assertEquals("second", done.getString("endpoint"));
             }

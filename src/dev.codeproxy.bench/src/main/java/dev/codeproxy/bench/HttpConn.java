@@ -1,24 +1,29 @@
 package dev.codeproxy.bench;
 
+import dev.codeproxy.testkit.HttpReader;
+import dev.codeproxy.testkit.HttpWriter;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A minimal HTTP/1.1 keep-alive client on one raw socket (TCP_NODELAY), written for measuring:
- * a request goes out in one {@code write}, the response is parsed in place with no per-request
- * allocation beyond the header scan, and {@link #lastReadNanos} is the {@link System#nanoTime()}
- * at which the most recent bytes arrived — the arrival time of whatever the parser is looking at.
+ * a request goes out in one {@code write}, the response is parsed in place by the test kit's
+ * {@link HttpReader} with no per-request allocation beyond the header scan, and
+ * {@link #lastReadNanos} is the {@link System#nanoTime()} at which the most recent bytes arrived —
+ * the arrival time of whatever the parser is looking at.
  *
  * <p>Understands content-length, chunked and close-delimited bodies. For SSE bodies it reports the
  * arrival time of every event end ({@code \n\n}, CRs ignored) through {@link EventSink}.
  */
-final class HttpConn implements AutoCloseable {
+final class HttpConn implements AutoCloseable, HttpReader.BodySink {
 
     /** Receives the arrival time of each complete SSE event. */
     interface EventSink {
@@ -29,23 +34,17 @@ final class HttpConn implements AutoCloseable {
     /** Status and framing of one response. */
     static final class Head {
         int status;
-        long contentLength = -1;
-        boolean chunked;
-        boolean close;
+        HttpReader.Framing framing;
     }
 
     private final Socket socket;
-    private final InputStream in;
+    private final HttpReader in;
     private final OutputStream out;
-    private final byte[] buf = new byte[64 * 1024];
     private final Head head = new Head();
-    private int pos;
-    private int lim;
-    long lastReadNanos;
 
     private HttpConn(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new HttpReader(socket.getInputStream(), 64 * 1024);
         this.out = socket.getOutputStream();
     }
 
@@ -64,18 +63,19 @@ final class HttpConn implements AutoCloseable {
 
     /** Builds the bytes of a POST request with a JSON body. */
     static byte[] post(int port, String target, String token, byte[] body, boolean closeAfter) {
-        String h = "POST " + target + " HTTP/1.1\r\n"
-                + "host: 127.0.0.1:" + port + "\r\n"
-                + "content-type: application/json\r\n"
-                + "anthropic-version: 2023-06-01\r\n"
-                + "x-api-key: " + token + "\r\n"
-                + (closeAfter ? "connection: close\r\n" : "")
-                + "content-length: " + body.length + "\r\n\r\n";
-        byte[] hb = h.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[hb.length + body.length];
-        System.arraycopy(hb, 0, all, 0, hb.length);
-        System.arraycopy(body, 0, all, hb.length, body.length);
-        return all;
+        List<String[]> headers = new ArrayList<>(List.of(new String[] {"host", "127.0.0.1:" + port},
+                new String[] {"content-type", "application/json"}, new String[] {"anthropic-version", "2023-06-01"},
+                new String[] {"x-api-key", token}));
+        if (closeAfter) {
+            headers.add(new String[] {"connection", "close"});
+        }
+        headers.add(new String[] {"content-length", Integer.toString(body.length)});
+        return HttpWriter.message(HttpWriter.head("POST " + target + " HTTP/1.1", headers), body);
+    }
+
+    /** {@link System#nanoTime()} when the most recent bytes arrived. */
+    long lastReadNanos() {
+        return in.lastReadNanos();
     }
 
     void send(byte[] request) throws IOException {
@@ -83,52 +83,22 @@ final class HttpConn implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads the status line and headers. */
+    /** Reads the status line and headers (a 100 Continue is skipped). */
     Head readHead() throws IOException {
-        head.status = 0;
-        head.contentLength = -1;
-        head.chunked = false;
-        head.close = false;
-        String status = readLine();
-        if (status == null) {
-            throw new IOException("connection closed before the response");
-        }
-        if (!status.startsWith("HTTP/1.") || status.length() < 12) {
-            throw new IOException("bad status line: " + status);
-        }
-        head.status = Integer.parseInt(status.substring(9, 12));
-        while (true) {
-            String line = readLine();
-            if (line == null) {
-                throw new IOException("connection closed in response headers");
+        do {
+            String status = in.line();
+            if (status == null) {
+                throw new IOException("connection closed before the response");
             }
-            if (line.isEmpty()) {
-                break;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "content-length" -> head.contentLength = Long.parseLong(value);
-                case "transfer-encoding" -> head.chunked = value.contains("chunked");
-                case "connection" -> head.close = value.contains("close");
-                default -> {
-                    // not needed
-                }
-            }
-        }
-        if (head.status == 100) {
-            return readHead();
-        }
+            head.status = HttpReader.status(status);
+            head.framing = in.responseHeaders(null);
+        } while (head.status == 100);
         return head;
     }
 
     /** Reads (and discards) the body; returns the number of body bytes. */
     long readBody(Head h) throws IOException {
-        return body(h, null);
+        return hasBody(h) ? in.body(h.framing, null) : 0;
     }
 
     /**
@@ -136,24 +106,29 @@ final class HttpConn implements AutoCloseable {
      * Stops early (leaving the connection unusable) when the sink returns false.
      */
     int readEvents(Head h, EventSink sink) throws IOException {
-        return (int) body(h, sink);
+        newline = false;
+        events = 0;
+        eventSink = sink;
+        try {
+            if (hasBody(h)) {
+                in.body(h.framing, this);
+            }
+            return events;
+        } finally {
+            eventSink = null;
+        }
     }
 
     /** Reads the body and returns up to {@code max} bytes of it as text (for error messages). */
     String readBodyText(Head h, int max) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        if (h.contentLength >= 0 && !h.chunked) {
-            while (lim - pos < Math.min(h.contentLength, max) && fill()) {
-                // buffer it
-            }
-            sb.append(new String(buf, pos, (int) Math.min(lim - pos, Math.min(h.contentLength, max)),
-                    StandardCharsets.UTF_8));
-            readBody(h);
-        } else {
-            readBody(h);
-            sb.append("(").append(h.chunked ? "chunked" : "close-delimited").append(" body)");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        if (hasBody(h)) {
+            in.body(h.framing, (b, off, len) -> {
+                text.write(b, off, Math.min(len, max - text.size()));
+                return true;
+            });
         }
-        return sb.toString();
+        return text.toString(StandardCharsets.UTF_8);
     }
 
     /** Sends a request and reads the whole response; returns the status. */
@@ -165,125 +140,37 @@ final class HttpConn implements AutoCloseable {
     }
 
     boolean mustClose() {
-        return head.close;
+        return head.framing != null && head.framing.close();
     }
 
-    // ---------------------------------------------------------------- body decoding
+    private static boolean hasBody(Head h) {
+        return h.status != 204 && h.status != 304;
+    }
+
+    // ---------------------------------------------------------------- SSE event ends
 
     private boolean newline;
     private int events;
-    private boolean stopped;
+    private EventSink eventSink;
 
-    private long body(Head h, EventSink sink) throws IOException {
-        newline = false;
-        events = 0;
-        stopped = false;
-        long total = 0;
-        if (h.status == 204 || h.status == 304) {
-            return 0;
-        }
-        if (h.chunked) {
-            while (!stopped) {
-                String sizeLine = readLine();
-                if (sizeLine == null) {
-                    throw new IOException("connection closed in chunked body");
-                }
-                int semi = sizeLine.indexOf(';');
-                long size = Long.parseLong((semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim(), 16);
-                if (size == 0) {
-                    String t;
-                    do {
-                        t = readLine();
-                        if (t == null) {
-                            throw new IOException("connection closed in trailers");
-                        }
-                    } while (!t.isEmpty());
-                    break;
-                }
-                total += consume(size, sink, false);
-                if (!stopped && !readLine().isEmpty()) {
-                    throw new IOException("missing CRLF after chunk");
-                }
-            }
-        } else if (h.contentLength >= 0) {
-            total = consume(h.contentLength, sink, false);
-        } else {
-            total = consume(Long.MAX_VALUE, sink, true);
-        }
-        return sink == null ? total : events;
-    }
-
-    private long consume(long n, EventSink sink, boolean untilEof) throws IOException {
-        long done = 0;
-        while (done < n && !stopped) {
-            if (pos == lim && !fill()) {
-                if (untilEof) {
-                    return done;
-                }
-                throw new IOException("connection closed after " + done + " of " + n + " body bytes");
-            }
-            int k = (int) Math.min(n - done, lim - pos);
-            if (sink != null) {
-                for (int i = pos; i < pos + k; i++) {
-                    byte b = buf[i];
-                    if (b == '\n') {
-                        if (newline) {
-                            newline = false;
-                            if (!sink.event(events++, lastReadNanos)) {
-                                stopped = true;
-                            }
-                        } else {
-                            newline = true;
-                        }
-                    } else if (b != '\r') {
-                        newline = false;
+    @Override
+    public boolean bytes(byte[] buf, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+                if (newline) {
+                    newline = false;
+                    if (!eventSink.event(events++, in.lastReadNanos())) {
+                        return false;
                     }
+                } else {
+                    newline = true;
                 }
+            } else if (b != '\r') {
+                newline = false;
             }
-            pos += k;
-            done += k;
         }
-        return done;
-    }
-
-    private boolean fill() throws IOException {
-        if (pos == lim) {
-            pos = 0;
-            lim = 0;
-        } else if (lim == buf.length) {
-            System.arraycopy(buf, pos, buf, 0, lim - pos);
-            lim -= pos;
-            pos = 0;
-        }
-        int n = in.read(buf, lim, buf.length - lim);
-        lastReadNanos = System.nanoTime();
-        if (n < 0) {
-            return false;
-        }
-        lim += n;
         return true;
-    }
-
-    private String readLine() throws IOException {
-        int from = pos;
-        while (true) {
-            for (int i = from; i < lim; i++) {
-                if (buf[i] == '\n') {
-                    int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-                    pos = i + 1;
-                    return s;
-                }
-            }
-            if (lim - pos >= buf.length) {
-                throw new IOException("line too long");
-            }
-            int before = lim - pos;
-            if (!fill()) {
-                return null;
-            }
-            from = pos + before;
-        }
     }
 
     @Override

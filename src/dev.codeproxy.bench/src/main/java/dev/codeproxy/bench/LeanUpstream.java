@@ -1,17 +1,17 @@
 package dev.codeproxy.bench;
 
 import dev.codeproxy.testkit.FakeUpstream;
+import dev.codeproxy.testkit.HttpReader;
+import dev.codeproxy.testkit.HttpWriter;
 import dev.codeproxy.testkit.SseFixtures;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,12 +54,8 @@ final class LeanUpstream implements AutoCloseable {
 
     private static byte[] reply(String contentType, String text) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("HTTP/1.1 200 OK\r\ncontent-type: " + contentType + "\r\ncontent-length: " + body.length
-                + "\r\nrequest-id: req_fake_00000001\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        byte[] all = new byte[head.length + body.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(body, 0, all, head.length, body.length);
-        return all;
+        return HttpWriter.message(HttpWriter.head("HTTP/1.1 200 OK", "content-type", contentType, "content-length",
+                Integer.toString(body.length), "request-id", "req_fake_00000001"), body);
     }
 
     /** Switches what every following request is answered with (a whole HTTP response). */
@@ -112,50 +108,18 @@ final class LeanUpstream implements AutoCloseable {
     private void serve(Socket s) {
         try (s) {
             s.setTcpNoDelay(true);
-            Reader in = new Reader(s.getInputStream());
+            HttpReader in = new HttpReader(s.getInputStream(), 16 * 1024);
             OutputStream out = s.getOutputStream();
             while (!closed) {
-                long contentLength = 0;
-                boolean chunked = false;
-                boolean close = false;
-                String line = in.line();
-                if (line == null) {
+                if (in.startLine() == null) {
                     return;
                 }
-                if (line.isEmpty()) {
-                    continue;
-                }
-                while (!(line = in.line()).isEmpty()) {
-                    int colon = line.indexOf(':');
-                    if (colon <= 0) {
-                        continue;
-                    }
-                    String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                    String value = line.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-                    if (name.equals("content-length")) {
-                        contentLength = Long.parseLong(value);
-                    } else if (name.equals("transfer-encoding")) {
-                        chunked = value.contains("chunked");
-                    } else if (name.equals("connection")) {
-                        close = value.contains("close");
-                    }
-                }
-                if (chunked) {
-                    long size;
-                    while ((size = Long.parseLong(in.line().split(";")[0].trim(), 16)) > 0) {
-                        in.skip(size);
-                        in.line();
-                    }
-                    while (!in.line().isEmpty()) {
-                        // trailers
-                    }
-                } else {
-                    in.skip(contentLength);
-                }
+                HttpReader.Framing framing = in.requestHeaders(null);
+                in.body(framing, null);
                 requests.incrementAndGet();
                 out.write(response);
                 out.flush();
-                if (close) {
+                if (framing.close()) {
                     return;
                 }
             }
@@ -163,71 +127,6 @@ final class LeanUpstream implements AutoCloseable {
             // peer went away (or sent something this server does not parse)
         } finally {
             open.remove(s);
-        }
-    }
-
-    /** Buffered line and skip reading without locks. */
-    private static final class Reader {
-        private final InputStream in;
-        private final byte[] buf = new byte[16 * 1024];
-        private int pos;
-        private int lim;
-
-        Reader(InputStream in) {
-            this.in = in;
-        }
-
-        private boolean fill() throws IOException {
-            if (pos == lim) {
-                pos = 0;
-                lim = 0;
-            } else if (lim == buf.length) {
-                System.arraycopy(buf, pos, buf, 0, lim - pos);
-                lim -= pos;
-                pos = 0;
-            }
-            int n = in.read(buf, lim, buf.length - lim);
-            if (n < 0) {
-                return false;
-            }
-            lim += n;
-            return true;
-        }
-
-        String line() throws IOException {
-            int from = pos;
-            while (true) {
-                for (int i = from; i < lim; i++) {
-                    if (buf[i] == '\n') {
-                        int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                        String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-                        pos = i + 1;
-                        return s;
-                    }
-                }
-                if (lim - pos >= buf.length) {
-                    throw new IOException("line too long");
-                }
-                int before = lim - pos;
-                if (!fill()) {
-                    if (before > 0) {
-                        throw new IOException("closed mid-line");
-                    }
-                    return null;
-                }
-                from = pos + before;
-            }
-        }
-
-        void skip(long n) throws IOException {
-            while (n > 0) {
-                if (pos == lim && !fill()) {
-                    throw new IOException("closed in body");
-                }
-                int k = (int) Math.min(n, lim - pos);
-                pos += k;
-                n -= k;
-            }
         }
     }
 

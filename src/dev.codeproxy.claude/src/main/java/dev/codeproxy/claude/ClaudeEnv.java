@@ -14,19 +14,19 @@ import java.util.Set;
 
 /** Which {@code env} keys Claude Code gets: the one place the server and the CLI both ask. */
 public final class ClaudeEnv {
-    public static final String BASE_URL = "ANTHROPIC_BASE_URL";
-    public static final String AUTH_TOKEN = "ANTHROPIC_AUTH_TOKEN";
-    public static final String API_TIMEOUT_MS = "API_TIMEOUT_MS";
-    public static final String DISABLE_NONESSENTIAL_TRAFFIC = "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC";
-    public static final String MODEL = "ANTHROPIC_MODEL";
-    public static final String SMALL_FAST_MODEL = "ANTHROPIC_SMALL_FAST_MODEL";
-    public static final String HAIKU_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL";
-    public static final String SONNET_MODEL = "ANTHROPIC_DEFAULT_SONNET_MODEL";
-    public static final String OPUS_MODEL = "ANTHROPIC_DEFAULT_OPUS_MODEL";
+    static final String BASE_URL = "ANTHROPIC_BASE_URL";
+    static final String AUTH_TOKEN = "ANTHROPIC_AUTH_TOKEN";
+    static final String API_TIMEOUT_MS = "API_TIMEOUT_MS";
+    static final String DISABLE_NONESSENTIAL_TRAFFIC = "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC";
+    static final String MODEL = "ANTHROPIC_MODEL";
+    static final String SMALL_FAST_MODEL = "ANTHROPIC_SMALL_FAST_MODEL";
+    static final String HAIKU_MODEL = "ANTHROPIC_DEFAULT_HAIKU_MODEL";
+    static final String SONNET_MODEL = "ANTHROPIC_DEFAULT_SONNET_MODEL";
+    static final String OPUS_MODEL = "ANTHROPIC_DEFAULT_OPUS_MODEL";
     /** In {@code env}: a key Claude Code would send instead of our token; set aside while applied. */
-    public static final String API_KEY = "ANTHROPIC_API_KEY";
+    static final String API_KEY = "ANTHROPIC_API_KEY";
     /** Top level: a helper whose key Claude Code would send instead of our token; set aside while applied. */
-    public static final String API_KEY_HELPER = "apiKeyHelper";
+    static final String API_KEY_HELPER = "apiKeyHelper";
 
     /** Top level: Claude Code's status line command, set (opt-in) only where the user has none. */
     public static final String STATUS_LINE = "statusLine";
@@ -120,7 +120,7 @@ public final class ClaudeEnv {
     }
 
     /** Whether a key's value is a secret that must never be printed or logged. */
-    public static boolean isSecret(String key) {
+    static boolean isSecret(String key) {
         return SECRET.contains(key);
     }
 

@@ -58,11 +58,11 @@ public final class ClaudeSettings {
     /** The settings file inside Claude Code's config directory. */
     public static final String FILE_NAME = "settings.json";
     /** The backup is the settings path plus this suffix. */
-    public static final String BACKUP_SUFFIX = ".backup";
+    static final String BACKUP_SUFFIX = ".backup";
     /** The ledger inside the data directory. */
     public static final String LEDGER_NAME = "claude-ledger.json";
     /** Claude Code's variable for its config directory. */
-    public static final String CONFIG_DIR_ENV = "CLAUDE_CONFIG_DIR";
+    static final String CONFIG_DIR_ENV = "CLAUDE_CONFIG_DIR";
 
     private static final String LOCK_NAME = "claude-ledger.lock";
     private static final String ENV = "env";
@@ -114,7 +114,7 @@ public final class ClaudeSettings {
     }
 
     /** {@code settings.json.code-proxy} next to the settings file: who holds it, and the lock for changing it. */
-    public Path claimFile() {
+    Path claimFile() {
         return claimFileOf(target);
     }
 
@@ -145,12 +145,12 @@ public final class ClaudeSettings {
     }
 
     /** {@code configDir/settings.json} (possibly a symbolic link; writes go to its target). */
-    public Path settingsFile() {
+    Path settingsFile() {
         return target;
     }
 
     /** {@code settings.json.backup} next to the settings file. */
-    public Path backupFile() {
+    Path backupFile() {
         return target.resolveSibling(FILE_NAME + BACKUP_SUFFIX);
     }
 

@@ -29,12 +29,12 @@ public class ClaudeSettingsException extends RuntimeException {
     }
 
     /** 1-based line of a syntax problem, -1 if not known. */
-    public long line() {
+    long line() {
         return line;
     }
 
     /** 1-based column of a syntax problem, -1 if not known. */
-    public long column() {
+    long column() {
         return column;
     }
 }

@@ -22,7 +22,7 @@ public final class HeldByAnotherProxy extends ClaudeSettingsException {
     }
 
     /** The other instance's data directory. */
-    public Path dataDir() {
+    Path dataDir() {
         return dataDir;
     }
 

@@ -1,6 +1,5 @@
 package dev.codeproxy.proxy;
 
-import dev.codeproxy.core.endpoint.AuthStyle;
 import dev.codeproxy.core.endpoint.Endpoint;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
@@ -54,7 +53,7 @@ public final class HeaderPolicy {
     }
 
     /** Copies request headers for the upstream and adds the endpoint's credential. */
-    public static void requestHeaders(Headers from, Endpoint endpoint, BiConsumer<String, String> to) {
+    static void requestHeaders(Headers from, Endpoint endpoint, BiConsumer<String, String> to) {
         Set<String> skip = connectionTokens(from);
         for (Header h : from) {
             String name = h.name().toLowerCase(Locale.ROOT);
@@ -67,17 +66,11 @@ public final class HeaderPolicy {
             }
         }
         to.accept(ACCEPT_ENCODING, "identity");
-        if (!endpoint.apiKey().isEmpty()) {
-            if (endpoint.authStyle() == AuthStyle.BEARER) {
-                to.accept("authorization", "Bearer " + endpoint.apiKey());
-            } else {
-                to.accept("x-api-key", endpoint.apiKey());
-            }
-        }
+        endpoint.authStyle().credential(endpoint.apiKey(), to);
     }
 
     /** Copies upstream response headers back to the client. */
-    public static void responseHeaders(Headers from, BiConsumer<String, String> to) {
+    static void responseHeaders(Headers from, BiConsumer<String, String> to) {
         Set<String> skip = connectionTokens(from);
         for (Header h : from) {
             String name = h.name().toLowerCase(Locale.ROOT);
@@ -94,7 +87,7 @@ public final class HeaderPolicy {
             "proxy-authorization");
 
     /** Headers as the log may keep them: credentials replaced by {@code [redacted]}. */
-    public static Map<String, List<String>> redacted(Iterable<? extends Header> headers) {
+    static Map<String, List<String>> redacted(Iterable<? extends Header> headers) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (Header h : headers) {
             String name = h.name().toLowerCase(Locale.ROOT);

@@ -3,7 +3,6 @@ package dev.codeproxy.testkit;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,6 +57,8 @@ public final class FakeUpstream implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FakeUpstream.class.getName());
     private static final int MAX_LINE = 64 * 1024;
+    /** How much a connection buffers of what a peer sends while it is not being read. */
+    private static final int MAX_BUFFER = 4 * 1024 * 1024;
     private static final int MAX_HEADERS = 256;
     private static final long GATE_POLL_MILLIS = 5;
     /** A stream held at a gate longer than this polls its peer every {@link #GATE_SLOW_POLL_MILLIS}. */
@@ -293,7 +294,7 @@ public final class FakeUpstream implements AutoCloseable {
                 Request req;
                 try {
                     req = c.readRequest();
-                } catch (MalformedRequest e) {
+                } catch (HttpReader.Malformed e) {
                     LOG.log(System.Logger.Level.WARNING, "fake upstream: malformed request: " + e.getMessage());
                     c.out.write(("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
@@ -470,7 +471,7 @@ public final class FakeUpstream implements AutoCloseable {
             c.out.flush();
         }
         if (chunked) {
-            c.out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            HttpWriter.lastChunk(c.out);
             c.out.flush();
         }
         return new Result(StreamOutcome.COMPLETED, keepAlive && chunked);
@@ -478,10 +479,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     private static void writeBodyPart(Conn c, byte[] data, int len, boolean chunked) throws IOException {
         if (chunked) {
-            c.out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            c.out.write(data, 0, len);
-            c.out.write('\r');
-            c.out.write('\n');
+            HttpWriter.chunk(c.out, data, len);
         } else {
             c.out.write(data, 0, len);
         }
@@ -496,19 +494,15 @@ public final class FakeUpstream implements AutoCloseable {
         for (String[] h : r.headers) {
             overridden.add(h[0].toLowerCase(Locale.ROOT));
         }
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("HTTP/1.1 ").append(r.status).append(' ').append(reason(r.status)).append("\r\n");
+        List<String[]> headers = new ArrayList<>();
         for (String[] h : defaults) {
             String n = h[0].toLowerCase(Locale.ROOT);
             if (!overridden.contains(n) && !r.removedHeaders.contains(n)) {
-                sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
+                headers.add(h);
             }
         }
-        for (String[] h : r.headers) {
-            sb.append(h[0]).append(": ").append(h[1]).append("\r\n");
-        }
-        sb.append("\r\n");
-        c.out.write(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        headers.addAll(r.headers);
+        c.out.write(HttpWriter.head("HTTP/1.1 " + r.status + " " + reason(r.status), headers));
     }
 
     private static byte[] gzip(byte[] body) throws IOException {
@@ -555,134 +549,39 @@ public final class FakeUpstream implements AutoCloseable {
 
     // ================================================================== connection I/O
 
-    private static final class MalformedRequest extends IOException {
-        MalformedRequest(String message) {
-            super(message);
-        }
-    }
-
     private record Request(String method, String target, String version, Map<String, List<String>> headers,
                            byte[] body, boolean chunked, boolean keepAlive) {
     }
 
-    /** Buffered reading and writing on one accepted socket. */
+    /** Reading (the test kit's {@link HttpReader}) and buffered writing on one accepted socket. */
     private final class Conn {
         final Socket socket;
-        final InputStream in;
+        final HttpReader in;
         final OutputStream out;
-        byte[] buf = new byte[16 * 1024];
-        int pos;
-        int lim;
-        boolean eof;
 
         Conn(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = socket.getInputStream();
+            this.in = new HttpReader(socket.getInputStream(), MAX_LINE, MAX_BUFFER);
             this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         }
 
-        /** Reads more bytes into the buffer; false at EOF. */
-        private boolean fill() throws IOException {
-            if (eof) {
-                return false;
-            }
-            if (pos > 0 && pos == lim) {
-                pos = 0;
-                lim = 0;
-            }
-            if (lim == buf.length) {
-                if (pos > 0) {
-                    System.arraycopy(buf, pos, buf, 0, lim - pos);
-                    lim -= pos;
-                    pos = 0;
-                } else {
-                    byte[] bigger = new byte[buf.length * 2];
-                    System.arraycopy(buf, 0, bigger, 0, lim);
-                    buf = bigger;
-                }
-            }
-            int n = in.read(buf, lim, buf.length - lim);
-            if (n < 0) {
-                eof = true;
-                return false;
-            }
-            lim += n;
-            return true;
-        }
-
-        /** Reads a line (CRLF or LF terminated, terminator stripped); null on EOF before any byte. */
-        private String readLine() throws IOException {
-            while (true) {
-                for (int i = pos; i < lim; i++) {
-                    if (buf[i] == '\n') {
-                        int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                        String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-                        pos = i + 1;
-                        return s;
-                    }
-                }
-                if (lim - pos > MAX_LINE) {
-                    throw new MalformedRequest("line too long");
-                }
-                boolean hadBytes = lim > pos;
-                if (!fill()) {
-                    if (hadBytes) {
-                        throw new MalformedRequest("connection closed mid-line");
-                    }
-                    return null;
-                }
-            }
-        }
-
-        private byte[] readExactly(long n) throws IOException {
-            if (n > Integer.MAX_VALUE - 16) {
-                throw new MalformedRequest("body too large: " + n);
-            }
-            byte[] result = new byte[(int) n];
-            int off = 0;
-            while (off < n) {
-                if (pos == lim && !fill()) {
-                    throw new MalformedRequest("connection closed after " + off + " of " + n + " body bytes");
-                }
-                int k = (int) Math.min(n - off, lim - pos);
-                System.arraycopy(buf, pos, result, off, k);
-                pos += k;
-                off += k;
-            }
-            return result;
-        }
-
         Request readRequest() throws IOException {
-            String requestLine = readLine();
-            while (requestLine != null && requestLine.isEmpty()) {
-                requestLine = readLine(); // tolerate stray CRLF between requests
-            }
+            String requestLine = in.startLine(); // stray CRLFs between requests are tolerated
             if (requestLine == null) {
                 return null;
             }
             String[] parts = requestLine.split(" ");
             if (parts.length != 3 || !parts[2].startsWith("HTTP/")) {
-                throw new MalformedRequest("bad request line: " + requestLine);
+                throw new HttpReader.Malformed("bad request line: " + requestLine);
             }
             Map<String, List<String>> headers = RecordedRequest.newHeaderMap();
-            int count = 0;
-            while (true) {
-                String line = readLine();
-                if (line == null) {
-                    throw new MalformedRequest("connection closed in headers");
+            int[] count = {0};
+            HttpReader.Framing framing = in.requestHeaders((name, value) -> {
+                if (++count[0] > MAX_HEADERS) {
+                    throw new HttpReader.Malformed("too many headers");
                 }
-                if (line.isEmpty()) {
-                    break;
-                }
-                if (++count > MAX_HEADERS) {
-                    throw new MalformedRequest("too many headers");
-                }
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    throw new MalformedRequest("bad header line: " + line);
-                }
-                RecordedRequest.addHeader(headers, line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-            }
+                RecordedRequest.addHeader(headers, name, value);
+            });
             String version = parts[2];
             String connection = joined(headers, "connection").toLowerCase(Locale.ROOT);
             boolean keepAlive = version.equals("HTTP/1.0")
@@ -692,56 +591,8 @@ public final class FakeUpstream implements AutoCloseable {
                 out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
             }
-            boolean chunked = joined(headers, "transfer-encoding").toLowerCase(Locale.ROOT).contains("chunked");
-            byte[] body;
-            if (chunked) {
-                body = readChunkedBody();
-            } else {
-                String cl = joined(headers, "content-length");
-                if (cl.isEmpty()) {
-                    body = new byte[0];
-                } else {
-                    try {
-                        body = readExactly(Long.parseLong(cl.trim()));
-                    } catch (NumberFormatException e) {
-                        throw new MalformedRequest("bad content-length: " + cl);
-                    }
-                }
-            }
-            return new Request(parts[0], parts[1], version, headers, body, chunked, keepAlive);
-        }
-
-        private byte[] readChunkedBody() throws IOException {
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            while (true) {
-                String sizeLine = readLine();
-                if (sizeLine == null) {
-                    throw new MalformedRequest("connection closed in chunked body");
-                }
-                int semi = sizeLine.indexOf(';');
-                String hex = (semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).trim();
-                long size;
-                try {
-                    size = Long.parseLong(hex, 16);
-                } catch (NumberFormatException e) {
-                    throw new MalformedRequest("bad chunk size: " + sizeLine);
-                }
-                if (size == 0) {
-                    String trailer;
-                    do {
-                        trailer = readLine();
-                        if (trailer == null) {
-                            throw new MalformedRequest("connection closed in trailers");
-                        }
-                    } while (!trailer.isEmpty());
-                    return body.toByteArray();
-                }
-                body.write(readExactly(size));
-                String crlf = readLine();
-                if (crlf == null || !crlf.isEmpty()) {
-                    throw new MalformedRequest("missing CRLF after chunk");
-                }
-            }
+            byte[] body = in.bodyBytes(framing);
+            return new Request(parts[0], parts[1], version, headers, body, framing.chunked(), keepAlive);
         }
 
         /**
@@ -791,10 +642,10 @@ public final class FakeUpstream implements AutoCloseable {
 
         /** Reads with a timeout; false if the peer is gone. */
         private boolean poll(long millis) {
-            if (eof) {
+            if (in.eof()) {
                 return false;
             }
-            if (lim == buf.length && pos == 0 && buf.length >= 4 * 1024 * 1024) {
+            if (in.full()) {
                 // the peer keeps sending without reading: do not grow forever
                 try {
                     Thread.sleep(millis);
@@ -806,7 +657,7 @@ public final class FakeUpstream implements AutoCloseable {
             }
             try {
                 socket.setSoTimeout((int) Math.max(1, millis));
-                return fill() || !eof;
+                return in.fill() || !in.eof();
             } catch (SocketTimeoutException e) {
                 return true;
             } catch (IOException e) {

@@ -1,6 +1,5 @@
 package dev.codeproxy.admin.doctor;
 
-import dev.codeproxy.core.endpoint.AuthStyle;
 import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.core.secret.Secrets;
 import dev.codeproxy.core.wire.Json;
@@ -272,13 +271,7 @@ public final class EndpointDoctor {
 
     /** The endpoint's key in the header its auth style names ({@code x-api-key} or {@code authorization: Bearer}). */
     public static HttpRequest.Builder authorize(HttpRequest.Builder b, Endpoint e) {
-        if (!e.apiKey().isEmpty()) {
-            if (e.authStyle() == AuthStyle.BEARER) {
-                b.header("authorization", "Bearer " + e.apiKey());
-            } else {
-                b.header("x-api-key", e.apiKey());
-            }
-        }
+        e.authStyle().credential(e.apiKey(), b::header);
         return b;
     }
 

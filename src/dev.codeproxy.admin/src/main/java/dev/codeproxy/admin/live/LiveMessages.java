@@ -1,6 +1,7 @@
 package dev.codeproxy.admin.live;
 
 import dev.codeproxy.admin.api.dto.LiveDtos;
+import dev.codeproxy.admin.api.dto.LogDtos;
 import dev.codeproxy.admin.api.dto.Shared;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.pricing.Cost;
@@ -14,11 +15,12 @@ public final class LiveMessages {
 
     static LiveDtos.Completed completed(RequestRecord r, PriceTable prices) {
         Cost cost = Cost.of(r, prices);
-        return new LiveDtos.Completed("completed", r.id(), r.startedAtEpochMs(), r.method(),
-                Credentials.path(r.path()), r.model(),
+        String query = Credentials.query(r.query());
+        return new LiveDtos.Completed("completed", new LogDtos.Entry(r.id(), r.startedAtEpochMs(), r.method(),
+                Credentials.path(r.path()), query == null || query.isEmpty() ? null : query, r.model(),
                 r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.outcomeClass(),
                 r.headersMs(), r.firstTokenMs(), r.totalMs(), Shared.Tokens.of(r.usage()), cost.micros(), cost.priced(),
-                r.error(), r.route());
+                r.error(), true, r.route()));
     }
 
     /** The breaker's {@code closed} is shown as {@code healthy}; the other states keep their names. */

@@ -160,8 +160,9 @@ class EventBrokerTest {
             assertEquals("primary", c.getString("endpoint"));
             JsonObject done = r.next();
             assertEquals("completed", done.getString("type"));
-            assertEquals(120, done.getJsonObject("tokens").getInt("total"));
-            assertTrue(done.getBoolean("priced"));
+            assertEquals(2, done.getJsonObject("entry").getInt("id"));
+            assertEquals(120, done.getJsonObject("entry").getJsonObject("tokens").getInt("total"));
+            assertTrue(done.getJsonObject("entry").getBoolean("priced"));
         }
         assertEquals(1, writes.get(LiveDtos.Started.class).get(), "one JSON for both subscribers");
         assertEquals(1, writes.get(LiveDtos.Committed.class).get());
@@ -243,7 +244,7 @@ class EventBrokerTest {
         JsonObject s = r.next();
         assertEquals("/v1/messages;api_key=[redacted];x=1", s.getString("path"));
         JsonObject c = r.next();
-        assertEquals("/v1/messages;token=[redacted]", c.getString("path"));
+        assertEquals("/v1/messages;token=[redacted]", c.getJsonObject("entry").getString("path"));
         Recording late = new Recording();
         b.onEvent(new ProxyEvent.RequestStarted(2, 0, "POST", "/v1/x;session=sk-ant-SECRET", "m", false));
         b.subscribe(late);

@@ -1,11 +1,11 @@
 package dev.codeproxy.core.config;
 
 /** Constants of the versioned import/export format. */
-public final class ConfigFormat {
+final class ConfigFormat {
     /** The current format marker written on export and required on import of our own files. */
-    public static final String FORMAT = "code-proxy/1";
+    static final String FORMAT = "code-proxy/1";
     /** The seed (Flutter) app's export marker. */
-    public static final String SEED_VERSION = "1.0";
+    static final String SEED_VERSION = "1.0";
 
     private ConfigFormat() {
     }

@@ -2,6 +2,7 @@ package dev.codeproxy.core.endpoint;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /** How an endpoint expects its API key: {@code x-api-key: KEY} (default) or {@code authorization: Bearer KEY}. */
@@ -18,6 +19,22 @@ public enum AuthStyle {
     /** The value used in config files and the API. */
     public String wire() {
         return wire;
+    }
+
+    /**
+     * Puts {@code key} in the header this style names: {@code x-api-key: KEY} or
+     * {@code authorization: Bearer KEY}; nothing for an empty key. The one auth-header rule: the
+     * proxy's upstream requests, the endpoint test and the doctor all send the key through it.
+     */
+    public void credential(String key, BiConsumer<String, String> header) {
+        if (key == null || key.isEmpty()) {
+            return;
+        }
+        if (this == BEARER) {
+            header.accept("authorization", "Bearer " + key);
+        } else {
+            header.accept("x-api-key", key);
+        }
     }
 
     public static Optional<AuthStyle> parse(String s) {

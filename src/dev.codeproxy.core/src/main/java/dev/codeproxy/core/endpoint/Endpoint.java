@@ -43,8 +43,8 @@ public record Endpoint(long id,
     /** A black-holed upstream fails over after this long without response headers. */
     public static final long DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
     /** Accepted range of {@code headersTimeoutMs}. */
-    public static final long MIN_HEADERS_TIMEOUT_MS = 100;
-    public static final long MAX_HEADERS_TIMEOUT_MS = 3_600_000;
+    static final long MIN_HEADERS_TIMEOUT_MS = 100;
+    static final long MAX_HEADERS_TIMEOUT_MS = 3_600_000;
 
     /** An endpoint with the default {@code headersTimeoutMs} (the form before that setting existed). */
     public Endpoint(long id, String name, String note, boolean enabled, int priority, int weight, String baseUrl,
@@ -72,7 +72,7 @@ public record Endpoint(long id,
         compat = Objects.requireNonNullElse(compat, EndpointCompat.NONE);
     }
 
-    public Endpoint withCompat(EndpointCompat c) {
+    Endpoint withCompat(EndpointCompat c) {
         return new Endpoint(id, name, note, enabled, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
                 disableNonessentialTraffic, headersTimeoutMs, c);
     }
@@ -87,7 +87,7 @@ public record Endpoint(long id,
                 disableNonessentialTraffic, headersTimeoutMs, compat);
     }
 
-    public Endpoint withEnabled(boolean on) {
+    Endpoint withEnabled(boolean on) {
         return new Endpoint(id, name, note, on, priority, weight, baseUrl, apiKey, authStyle, timeoutMs, models,
                 disableNonessentialTraffic, headersTimeoutMs, compat);
     }

@@ -10,7 +10,7 @@ import java.util.Map;
  * they all accept and refuse the same values with the same words.
  */
 public final class EndpointRules {
-    public static final int MAX_NAME = 100;
+    static final int MAX_NAME = 100;
     public static final long MIN_TIMEOUT_MS = 1_000;
     public static final long MAX_TIMEOUT_MS = 3_600_000;
     public static final int MAX_WEIGHT = 1_000;

@@ -51,48 +51,6 @@ public record RequestRecord(long id,
                             String sessionId,
                             String project) {
 
-    /** A record without route, session and project (the form before routes existed). */
-    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
-                         String sentModel, boolean stream, int status, String endpoint, int attempts,
-                         boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
-                         String error, List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
-                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
-                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
-                         boolean responseBodyTruncated) {
-        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
-                failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
-                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null, null,
-                null);
-    }
-
-    /** A record with a route, without session and project. */
-    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
-                         String sentModel, boolean stream, int status, String endpoint, int attempts,
-                         boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
-                         String error, List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
-                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
-                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
-                         boolean responseBodyTruncated, String route) {
-        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
-                failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
-                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, route, null,
-                null);
-    }
-
-    /** A record with session and project, without a route. */
-    public RequestRecord(long id, long startedAtEpochMs, String method, String path, String query, String model,
-                         String sentModel, boolean stream, int status, String endpoint, int attempts,
-                         boolean failedOver, long headersMs, long firstTokenMs, long totalMs, Usage usage,
-                         String error, List<AttemptRecord> attemptList, Map<String, List<String>> requestHeaders,
-                         Map<String, List<String>> sentHeaders, Map<String, List<String>> responseHeaders,
-                         byte[] requestBody, boolean requestBodyTruncated, byte[] responseBody,
-                         boolean responseBodyTruncated, String sessionId, String project) {
-        this(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint, attempts,
-                failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders, sentHeaders,
-                responseHeaders, requestBody, requestBodyTruncated, responseBody, responseBodyTruncated, null,
-                sessionId, project);
-    }
-
     /**
      * The same record without headers and bodies: for listeners that queue records but need
      * only the summary (a queued record would otherwise keep a 50-500 KB request body alive).
@@ -105,6 +63,17 @@ public record RequestRecord(long id,
         return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
                 attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, Map.of(), Map.of(),
                 Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, route, sessionId, project);
+    }
+
+    /**
+     * The same record without its bodies, each flagged truncated when there was one: what the request
+     * log keeps of a record when too many bodies are queued (headers, route and session stay).
+     */
+    public RequestRecord withoutBodies() {
+        return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
+                attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders,
+                sentHeaders, responseHeaders, null, requestBody != null, null, responseBody != null, route, sessionId,
+                project);
     }
 
     /**

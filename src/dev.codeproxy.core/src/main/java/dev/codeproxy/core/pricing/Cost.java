@@ -10,7 +10,7 @@ import dev.codeproxy.core.usage.Usage;
  *               and {@code micros} is 0 only so sums stay sums
  */
 public record Cost(long micros, boolean priced) {
-    public static final Cost UNPRICED = new Cost(0, false);
+    static final Cost UNPRICED = new Cost(0, false);
 
     /**
      * The one cost function of a finished request: the upstream bills the model it was sent

@@ -37,7 +37,7 @@ public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cacheWr
      * The exact cost of {@code usage} in micro-USD: tokens times USD per million tokens is
      * micro-USD, so nothing is lost before the caller rounds.
      */
-    public BigDecimal costMicrosExact(Usage usage) {
+    BigDecimal costMicrosExact(Usage usage) {
         return input.multiply(BigDecimal.valueOf(usage.input()))
                 .add(output.multiply(BigDecimal.valueOf(usage.output())))
                 .add(cacheWrite5m.multiply(BigDecimal.valueOf(usage.cacheWrite5m())))

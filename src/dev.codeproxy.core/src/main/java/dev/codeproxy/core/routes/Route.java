@@ -21,7 +21,7 @@ import java.util.Objects;
 public record Route(String match, RouteKind kind, long minInputTokens, List<String> endpoints, String model,
                     String modelSubstring) {
     /** minInputTokens when a longContext rule does not say. */
-    public static final long DEFAULT_MIN_INPUT_TOKENS = 60_000;
+    static final long DEFAULT_MIN_INPUT_TOKENS = 60_000;
 
     public Route(String match, RouteKind kind, long minInputTokens, List<String> endpoints, String model) {
         this(match, kind, minInputTokens, endpoints, model, kind == RouteKind.MODEL

@@ -33,7 +33,7 @@ public record Routes(List<Route> rules) {
     /** The keys a rule may have. */
     public static final Set<String> KEYS = Set.of("match", "minInputTokens", "endpoints", "model");
     /** Rules accepted at most (a long list is a mistake, and each costs a comparison per request). */
-    public static final int MAX_RULES = 100;
+    static final int MAX_RULES = 100;
 
     public Routes {
         rules = List.copyOf(rules);

@@ -15,8 +15,8 @@ import java.util.Locale;
  * <p>Runtime state only (a config reload keeps it); thread-safe; time comes from an injected clock.
  */
 public final class Breaker {
-    public static final Duration MAX_COOLDOWN = Duration.ofMinutes(10);
-    public static final Duration AUTH_COOLDOWN = Duration.ofMinutes(10);
+    static final Duration MAX_COOLDOWN = Duration.ofMinutes(10);
+    static final Duration AUTH_COOLDOWN = Duration.ofMinutes(10);
 
     /** What the dashboard and the log show. */
     public enum State {

@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
  * lives there) and moves only when that endpoint fails. Requests without a session key are
  * weighted. Remembers the most recent 10,000 sessions.
  */
-public final class SessionStrategy implements Strategy {
+final class SessionStrategy implements Strategy {
     private static final int MAX_SESSIONS = 10_000;
 
     private final WeightedStrategy weighted;
@@ -25,7 +25,7 @@ public final class SessionStrategy implements Strategy {
         }
     };
 
-    public SessionStrategy(RandomGenerator random) {
+    SessionStrategy(RandomGenerator random) {
         this.weighted = new WeightedStrategy(random);
     }
 
@@ -63,7 +63,7 @@ public final class SessionStrategy implements Strategy {
     }
 
     /** Where a session is pinned now, or null. */
-    public Long pinned(String sessionKey) {
+    Long pinned(String sessionKey) {
         synchronized (sticky) {
             return sticky.get(sessionKey);
         }

@@ -8,10 +8,10 @@ import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /** One healthy endpoint chosen at random by weight, then every other enabled endpoint by priority as fallbacks. */
-public final class WeightedStrategy implements Strategy {
+final class WeightedStrategy implements Strategy {
     private final RandomGenerator random;
 
-    public WeightedStrategy(RandomGenerator random) {
+    WeightedStrategy(RandomGenerator random) {
         this.random = random;
     }
 

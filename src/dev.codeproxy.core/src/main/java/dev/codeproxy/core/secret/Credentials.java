@@ -38,7 +38,7 @@ public final class Credentials {
     }
 
     /** Whether a header or parameter name names a credential (case-insensitive). */
-    public static boolean isCredentialName(String name) {
+    static boolean isCredentialName(String name) {
         if (name == null || name.isEmpty()) {
             return false;
         }
@@ -149,7 +149,7 @@ public final class Credentials {
      * A path with its query ({@code /v1/messages?key=...}) masked in both parts; for a stored
      * target or URL kept as one string.
      */
-    public static String target(String pathAndQuery) {
+    static String target(String pathAndQuery) {
         if (pathAndQuery == null) {
             return null;
         }

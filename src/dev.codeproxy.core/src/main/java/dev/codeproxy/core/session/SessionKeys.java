@@ -17,8 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SessionKeys {
     /** Longest session id or project path kept (longer values are cut). */
-    public static final int MAX_ID = 128;
-    public static final int MAX_PROJECT = 1024;
+    static final int MAX_ID = 128;
+    static final int MAX_PROJECT = 1024;
     private static final byte[] WORKING_DIR = "Primary working directory: ".getBytes(StandardCharsets.US_ASCII);
 
     private SessionKeys() {

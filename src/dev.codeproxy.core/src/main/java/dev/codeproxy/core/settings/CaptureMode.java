@@ -13,7 +13,7 @@ public enum CaptureMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Optional<CaptureMode> parse(String s) {
+    static Optional<CaptureMode> parse(String s) {
         if (s == null) {
             return Optional.empty();
         }
@@ -25,7 +25,7 @@ public enum CaptureMode {
         return Optional.empty();
     }
 
-    public static String accepted() {
+    static String accepted() {
         return Arrays.stream(values()).map(CaptureMode::wire).collect(Collectors.joining(", "));
     }
 }

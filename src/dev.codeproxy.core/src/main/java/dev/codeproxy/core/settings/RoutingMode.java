@@ -15,7 +15,7 @@ public enum RoutingMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    public static Optional<RoutingMode> parse(String s) {
+    static Optional<RoutingMode> parse(String s) {
         if (s == null) {
             return Optional.empty();
         }
@@ -27,7 +27,7 @@ public enum RoutingMode {
         return Optional.empty();
     }
 
-    public static String accepted() {
+    static String accepted() {
         return Arrays.stream(values()).map(RoutingMode::wire).collect(Collectors.joining(", "));
     }
 }

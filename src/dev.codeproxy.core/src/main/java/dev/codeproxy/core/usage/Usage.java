@@ -15,7 +15,7 @@ public record Usage(long input, long output, long cacheWrite5m, long cacheWrite1
         return total() == 0;
     }
 
-    public Usage plus(Usage o) {
+    Usage plus(Usage o) {
         return new Usage(input + o.input, output + o.output, cacheWrite5m + o.cacheWrite5m, cacheWrite1h + o.cacheWrite1h,
                 cacheRead + o.cacheRead);
     }

@@ -134,7 +134,7 @@ public final class UsageScanner {
         return v instanceof JsonNumber n ? n.longValue() : dflt;
     }
 
-    public boolean seen() {
+    boolean seen() {
         return seen;
     }
 

@@ -6,7 +6,7 @@ package dev.codeproxy.core.wire;
  */
 public record ApiError(int status, String type, String message) {
 
-    public static ApiError invalidRequest(String m) {
+    static ApiError invalidRequest(String m) {
         return new ApiError(400, "invalid_request_error", m);
     }
 

@@ -3,7 +3,11 @@ package dev.codeproxy.store.log;
 import dev.codeproxy.core.usage.Usage;
 
 /**
- * One row of the request log list.
+ * One row of the request log list, as a query reads it back. Not the same shape as {@link LogRow}
+ * (the write side: a mutable row with the attempts, session, billing split and captured detail,
+ * prepared off the transaction) nor as {@code RequestRecord} (what the proxy hands over, with raw
+ * headers and bodies): this one carries what the list needs and what only a read can know
+ * ({@code detailsKept}, once retention has pruned).
  *
  * @param outcome      {@code success}, {@code failed_over}, {@code client_error}, {@code upstream_error}
  * @param costMicros   cost in micro-USD (0 and {@code priced} false when the model has no price)

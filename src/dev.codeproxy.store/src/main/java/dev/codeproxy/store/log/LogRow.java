@@ -16,7 +16,9 @@ import java.util.List;
 
 /**
  * One {@link RequestRecord} made ready for the database, off the transaction: secrets removed,
- * cost computed, bodies captured per the capture mode, capped and compressed.
+ * cost computed, bodies captured per the capture mode, capped and compressed. The write side only;
+ * what a query reads back is a {@link LogEntry}, a different shape (no detail, attempts or billing
+ * split; {@code detailsKept} instead).
  */
 final class LogRow {
     long id;

@@ -90,7 +90,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     private static final long CLOSE_WAIT_MS = 60_000;
     /** Put on the queue to wake the writer (flush, close); never written. */
     private static final RequestRecord WAKE = new RequestRecord(-1, 0, "", "", null, null, null, false, 0, null, 0, false,
-            -1, -1, 0, null, null, List.of(), null, null, null, null, false, null, false);
+            -1, -1, 0, null, null, List.of(), null, null, null, null, false, null, false, null, null, null);
 
     private final Supplier<Settings> settings;
     private final long maxQueuedBodyBytes;
@@ -200,7 +200,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         long size = bodyBytes(record);
         if (size > 0 && queuedBodyBytes.addAndGet(size) > maxQueuedBodyBytes) {
             queuedBodyBytes.addAndGet(-size);
-            record = withoutBodies(record);
+            record = record.withoutBodies();
             size = 0;
             long n = bodiesShed.incrementAndGet();
             warnDrop("request log queue holds more than " + (maxQueuedBodyBytes >> 20) + " MiB of bodies; "
@@ -229,13 +229,6 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
 
     private static long bodyBytes(RequestRecord r) {
         return (r.requestBody() == null ? 0 : r.requestBody().length) + (r.responseBody() == null ? 0 : r.responseBody().length);
-    }
-
-    private static RequestRecord withoutBodies(RequestRecord r) {
-        return new RequestRecord(r.id(), r.startedAtEpochMs(), r.method(), r.path(), r.query(), r.model(), r.sentModel(),
-                r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.headersMs(), r.firstTokenMs(),
-                r.totalMs(), r.usage(), r.error(), r.attemptList(), r.requestHeaders(), r.sentHeaders(),
-                r.responseHeaders(), null, r.requestBody() != null, null, r.responseBody() != null, r.route());
     }
 
     /** Records accepted but not yet written (queued or in the batch being written). */

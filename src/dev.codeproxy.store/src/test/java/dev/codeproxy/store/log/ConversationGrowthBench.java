@@ -134,6 +134,6 @@ public final class ConversationGrowthBench {
                 true, 200, "anthropic", 1, false, 900, 1500, 6000, new Usage(12, 180, 0, 0, 40_000), null,
                 List.of(new AttemptRecord(1, "anthropic", "claude-sonnet-4-5", "ok", 200, 0, 900, 6000)), h, h,
                 Map.of("request-id", List.of("req_011CV" + id), "content-type", List.of("text/event-stream")), body, false,
-                answer, false);
+                answer, false, null, null, null);
     }
 }

@@ -119,6 +119,6 @@ public final class Rec {
         return new RequestRecord(id, startedAt, method, path, query, model, sentModel, stream, status, endpoint,
                 a.size(), failedOver, headersMs, firstTokenMs, totalMs, usage, error, new ArrayList<>(a),
                 requestHeaders, sentHeaders, responseHeaders, requestBody, requestTruncated, responseBody,
-                responseTruncated, sessionId, project);
+                responseTruncated, null, sessionId, project);
     }
 }

@@ -118,7 +118,7 @@ public final class RequestLogBench {
                     r.firstTokenMs(), r.totalMs(), r.usage(), r.error(), r.attemptList(), h, h,
                     Map.of("request-id", List.of("req_011CV" + r.id()), "content-type", List.of("text/event-stream")),
                     requestBody.getBytes(StandardCharsets.UTF_8), false,
-                    responseBody.getBytes(StandardCharsets.UTF_8), false));
+                    responseBody.getBytes(StandardCharsets.UTF_8), false, null, null, null));
         }
         return out;
     }

@@ -231,7 +231,7 @@ class RequestLogTest {
             String kb = "b".repeat(1024);
             int n = 2000;
             for (int i = 1; i <= n; i++) {
-                assertTrue(small.offer(Rec.of(i).bodies(kb, kb).build()));
+                assertTrue(small.offer(Rec.of(i).bodies(kb, kb).session("session-1", "/work/p").build()));
             }
             small.flush();
             assertEquals(n, small.written(), "every request is logged");
@@ -239,6 +239,8 @@ class RequestLogTest {
             assertEquals(0, small.dropped());
             long shed = s.scalar("SELECT count(*) FROM request_bodies WHERE request_body IS NULL AND request_body_truncated = 1");
             assertEquals(small.bodiesShed(), shed, "shed bodies are marked truncated");
+            assertEquals(n, s.scalar("SELECT count(*) FROM requests WHERE session_id = 'session-1'"),
+                    "a request whose bodies were shed keeps its session");
         }
     }
 

@@ -39,11 +39,11 @@ public final class LiveDtos {
     public record Committed(String type, long id, String endpoint, int status, int attempts) {
     }
 
-    /** @param firstTokenMs time to the first content delta, -1 when there was none */
-    public record Completed(String type, long id, long startedAt, String method, String path, String model,
-                            String sentModel, boolean stream, int status, String endpoint, int attempts,
-                            boolean failedOver, String outcome, long headersMs, long firstTokenMs, long totalMs,
-                            Shared.Tokens tokens, long costMicros, boolean priced, String error, String route) {
+    /**
+     * A request finished: {@code entry} is the row the log list shows for it ({@code /_/api/logs}), the
+     * same record, so that a live row and a fetched one are alike.
+     */
+    public record Completed(String type, LogDtos.Entry entry) {
     }
 
     public record EndpointChanged(String type, long id, String name, String state, Long until) {

@@ -9,11 +9,14 @@ public final class LogDtos {
     }
 
     /**
-     * One request of the log list.
+     * One finished request: a row of the log list, and the {@code entry} of the live channel's
+     * {@code completed} message.
      *
+     * @param query       the query string, secrets masked; null when none
      * @param outcome     {@code success}, {@code failed_over}, {@code client_error}, {@code upstream_error}
+     * @param firstTokenMs time to the first content delta, -1 when there was none
      * @param costMicros  micro-USD; 0 with {@code priced} false when the model has no price
-     * @param detailsKept headers and bodies are still stored
+     * @param detailsKept headers and bodies are still stored (true in the live message: the request just ended)
      * @param route       the route the request took ({@code default} or a rule's match), null before routes
      */
     public record Entry(long id, long startedAt, String method, String path, String query, String model,
