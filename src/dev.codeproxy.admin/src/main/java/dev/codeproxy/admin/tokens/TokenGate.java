@@ -184,7 +184,8 @@ final class TokenGate implements AutoCloseable {
                 prune(minute);
             });
         } catch (RejectedExecutionException e) {
-            LOG.warning("could not charge a request of client token '" + t.name() + "': the limits' queue is full");
+            LOG.warning("could not charge a request of client token '" + t.name() + "': "
+                    + (pool.isShutdown() ? "the server is stopping" : "the limits' queue is full"));
             return;
         }
         try {
