@@ -1,11 +1,18 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.store.TokenLimits;
+import dev.codeproxy.testkit.Reply;
+import dev.codeproxy.testkit.SseFixtures;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,6 +24,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -258,6 +266,43 @@ class TokenLimitsTest extends AdminServerTest {
         assertEquals(200, proxyWith(limited[1], MESSAGE).status(), "checked again once the database answers");
         await("the late count to be taken back", () -> view(limited[0]).getJsonObject("usage")
                 .getJsonNumber("requestsThisMinute").longValue() <= 1);
+    }
+
+    /** Esc in Claude Code: the client goes away mid-stream; what the upstream reported so far is charged. */
+    @Test
+    void aClientGoneMidStreamIsChargedForTheTokensSoFar() throws Exception {
+        addEndpoint("main", upstream.baseUrl());
+        String[] t = create("esc", "\"budgetUsd\":100");
+        CountDownLatch gate = new CountDownLatch(1);
+        upstream.enqueue(Reply.sse(SseFixtures.message("claude-sonnet-4-5", 40)).pauseBeforeEvent(6, gate)
+                .delayBetweenEvents(Duration.ofMillis(20)));
+        byte[] body = STREAM_MESSAGE.getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+            s.setSoTimeout(10_000);
+            OutputStream o = s.getOutputStream();
+            o.write(("POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: " + t[1]
+                    + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            o.write(body);
+            o.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!seen.toString().contains("content_block_delta")) {
+                int n = in.read(buf);
+                assertTrue(n > 0, "the stream started: " + seen);
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+        }
+        gate.countDown();
+        await("the gone client's row", () -> {
+            server.requestLog().flush();
+            return sql("SELECT count(*) FROM requests WHERE status = 499") == 1;
+        });
+        long cost = sql("SELECT cost_micros FROM requests WHERE status = 499");
+        assertTrue(cost > 0, "the tokens so far are priced");
+        await("the charge", () -> view(t[0]).getJsonObject("usage").getJsonNumber("spentMicros").longValue() == cost);
     }
 
     @Test
