@@ -126,6 +126,9 @@ class TokenLimitsTest extends AdminServerTest {
         // the smallest budget: the first request spends more than it
         String[] t = create("tiny", "\"budgetUsd\":0.000001,\"period\":\"day\"");
         assertEquals(200, proxyWith(t[1], MESSAGE).status(), "a budget not yet spent admits");
+        // charged when the request ends, just after the client has its response
+        await("the request charged", () -> view(t[0]).getJsonObject("usage").getJsonNumber("spentMicros")
+                .longValue() > 0);
         Resp refused = proxyWith(t[1], MESSAGE);
         JsonObject e = error(refused, 403, "permission_error");
         String reset = TokenLimits.Period.DAY.next(TokenLimits.Period.DAY.start(Instant.now())).toString();
@@ -146,6 +149,8 @@ class TokenLimitsTest extends AdminServerTest {
         addEndpoint("main", upstream.baseUrl());
         String[] t = create("tpm", "\"tpm\":1");
         assertEquals(200, proxyWith(t[1], MESSAGE).status(), "nothing used yet this minute");
+        await("the tokens charged", () -> view(t[0]).getJsonObject("usage").getJsonNumber("tokensThisMinute")
+                .longValue() > 0 || System.currentTimeMillis() % 60_000 < 2_000);
         Resp r = proxyWith(t[1], MESSAGE);
         if (r.status() == 200) {
             // the minute rolled over between the two: the second used the new minute's window
@@ -197,8 +202,10 @@ class TokenLimitsTest extends AdminServerTest {
         // what one request costs, measured through a token that counts spend
         String[] probe = create("probe", "\"rpm\":1000");
         assertEquals(200, proxyWith(probe[1], MESSAGE).status());
+        // charged when the request ends, just after the client has its response
+        await("the probe charged", () -> view(probe[0]).getJsonObject("usage").getJsonNumber("spentMicros")
+                .longValue() > 0);
         long each = view(probe[0]).getJsonObject("usage").getJsonNumber("spentMicros").longValue();
-        assertTrue(each > 0, "the fake upstream's usage is priced");
         String[] t = create("team", "\"budgetUsd\":" + java.math.BigDecimal.valueOf(10 * each, 6).toPlainString());
         int clients = 8;
         AtomicInteger ok = new AtomicInteger();
@@ -231,8 +238,12 @@ class TokenLimitsTest extends AdminServerTest {
         assertTrue(ok.get() >= 10, "the budget admits what it is worth: " + ok.get());
         assertTrue(ok.get() <= 10 + 2 * clients, "overrun at most by the requests in flight: " + ok.get());
         logged(1 + ok.get() + refused.get());
-        long spent = view(t[0]).getJsonObject("usage").getJsonNumber("spentMicros").longValue();
-        assertEquals(ok.get() * each, spent);
+        // a request is charged when it ends, after its response and its log row: the last ones may still be on the way
+        long expected = ok.get() * each;
+        await("every admitted request charged", () -> view(t[0]).getJsonObject("usage").getJsonNumber("spentMicros")
+                .longValue() >= expected);
+        assertEquals(expected, view(t[0]).getJsonObject("usage").getJsonNumber("spentMicros").longValue(),
+                "charged once each");
         assertEquals(sql("SELECT sum(cost_micros) FROM requests"), sql("SELECT sum(spent_micros) FROM client_token_spend"),
                 "every logged cost is charged, once");
         System.out.println("budget worth 10 requests, 8 clients: " + ok.get() + " succeeded");
@@ -312,6 +323,8 @@ class TokenLimitsTest extends AdminServerTest {
         String[] t = create("alice", "\"owner\":\"Alice\",\"budgetUsd\":25,\"period\":\"month\",\"rpm\":60,"
                 + "\"tpm\":100000,\"models\":[\"sonnet\",\"haiku\"],\"expires\":\"" + expires + "\"");
         assertEquals(200, proxyWith(t[1], MESSAGE).status());
+        await("the request charged", () -> view(t[0]).getJsonObject("usage").getJsonNumber("spentMicros")
+                .longValue() > 0);
         JsonObject v = view(t[0]);
         assertEquals("Alice", v.getString("owner"));
         JsonObject l = v.getJsonObject("limits");
