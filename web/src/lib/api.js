@@ -195,7 +195,8 @@ export const api = {
   claudeRestore: () => request(`${API}/claude/restore`, { method: 'POST' }),
 
   tokens: () => request(`${API}/tokens`),
-  createToken: (name) => request(`${API}/tokens`, { method: 'POST', body: { name } }),
+  createToken: (name, limits = {}) => request(`${API}/tokens`, { method: 'POST', body: { name, ...limits } }),
+  updateToken: (id, limits) => request(`${API}/tokens/${enc(id)}`, { method: 'PUT', body: limits }),
   revokeToken: (id) => request(`${API}/tokens/${enc(id)}`, { method: 'DELETE' }),
 
   routes: () => request(`${API}/routes`),

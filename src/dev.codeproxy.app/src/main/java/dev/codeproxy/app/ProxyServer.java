@@ -11,8 +11,10 @@ import dev.codeproxy.core.event.Listeners;
 import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.core.secret.Secrets;
 import dev.codeproxy.core.wire.ApiError;
+import dev.codeproxy.proxy.Admission;
 import dev.codeproxy.proxy.ProxyErrors;
 import dev.codeproxy.proxy.ProxyService;
+import dev.codeproxy.proxy.TokenCheck;
 import dev.codeproxy.store.ConfigSnapshot;
 import dev.codeproxy.store.DataDir;
 import dev.codeproxy.store.Database;
@@ -223,7 +225,7 @@ final class ProxyServer implements AutoCloseable {
         config.onChange(controlPlane::configChanged);
         // /_/statusline opens with the same client tokens as /v1
         controlPlane.clientTokenCheck(this::validClientToken);
-        this.proxy = new ProxyService(config, this::validClientToken,
+        this.proxy = new ProxyService(config, proxyTokens,
                 Listeners.of(o.listener(), log, controlPlane.listener()), Clock.systemUTC(), ThreadLocalRandom.current());
         controlPlane.attach(proxy);
         this.claude = new ClaudeLifecycle(o.claudeConfigDir(), o.dataDir(),
@@ -314,6 +316,20 @@ final class ProxyServer implements AutoCloseable {
     private boolean validClientToken(String t) {
         return Secrets.equalsConstantTime(t, clientToken) || controlPlane.clientTokens().valid(t);
     }
+
+    /** The proxy path's tokens: the fixed one has no limits; stored ones are admitted by theirs (see ClientTokens). */
+    private final TokenCheck proxyTokens = new TokenCheck() {
+        @Override
+        public boolean valid(String t) {
+            return validClientToken(t);
+        }
+
+        @Override
+        public Admission admission(String t) {
+            return Secrets.equalsConstantTime(t, clientToken) ? Admission.UNLIMITED
+                    : controlPlane.clientTokens().admission(t);
+        }
+    };
 
     static void routing(HttpRouting.Builder r, ControlPlane cp, ProxyService proxy, NoEndpoint noEndpoint) {
         // the control plane's access filter first: it guards everything registered after it

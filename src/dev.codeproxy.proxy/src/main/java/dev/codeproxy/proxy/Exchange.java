@@ -64,7 +64,7 @@ final class Exchange {
     /** Collaborators shared by every exchange. */
     record Deps(Strategy strategy, Breakers breakers, Upstream upstream, IdleWatchdog watchdog, ProxyListener listener,
                 RandomGenerator random, String selfHost, int selfPort, BodyBudget budget,
-                RouteTable routes, Compat compat) {
+                RouteTable routes, Compat compat, Admission admission) {
     }
 
     /** The response header naming the route a request took ({@code default} when no rule matched). */
@@ -182,6 +182,15 @@ final class Exchange {
         res.header(ROUTE_HEADER, routeName);
         trace.route(routeName);
         trace.started(method, path, query, req.headers(), info, body);
+        // a client token's limits (models, budget, rates): refused requests are logged like other refusals
+        Admission.Refusal refused = deps.admission().admit(info.model());
+        if (refused != null) {
+            if (refused.retryAfterSeconds() > 0) {
+                res.header("retry-after", String.valueOf(refused.retryAfterSeconds()));
+            }
+            fail(refused.error(), null);
+            return;
+        }
         // from here until the commit point, a client that leaves or a passed deadline cancels the attempt
         guard = deps.watchdog().guard(deadline, clientKey());
 

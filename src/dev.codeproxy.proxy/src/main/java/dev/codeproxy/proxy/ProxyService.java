@@ -106,13 +106,20 @@ public final class ProxyService implements HttpService {
                     "missing client token: send the Code Proxy client token as x-api-key or authorization: Bearer"));
             return;
         }
-        if (!tokens.valid(token)) {
+        Admission admission = tokens.admission(token);
+        if (admission == null) {
             ProxyErrors.send(res, ApiError.authentication("invalid client token: it is not a Code Proxy client token"));
             return;
         }
         if (draining) {
             res.header("retry-after", "1");
             ProxyErrors.send(res, ApiError.unavailable("Code Proxy is shutting down; retry in a moment"));
+            return;
+        }
+        // a token with limits: expired ones are refused before the body is read (the rest in the exchange)
+        Admission.Refusal early = admission.beforeBody();
+        if (early != null) {
+            refuse(res, early);
             return;
         }
         inFlight.incrementAndGet();
@@ -122,11 +129,20 @@ public final class ProxyService implements HttpService {
             RouteTable table = RouteTable.of(routeTable, settings.routes(), endpoints);
             routeTable = table;
             new Exchange(ids.incrementAndGet(), req, res, settings, endpoints,
-                    new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog, listener, random,
-                            selfHost, selfPort, budget, table, compat)).run();
+                    new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog,
+                            admission.around(listener), random, selfHost, selfPort, budget, table, compat,
+                            admission)).run();
         } finally {
             inFlight.decrementAndGet();
         }
+    }
+
+    /** Sends a token's refusal: its envelope, and {@code retry-after} for rates. */
+    static void refuse(ServerResponse res, Admission.Refusal r) {
+        if (r.retryAfterSeconds() > 0) {
+            res.header("retry-after", String.valueOf(r.retryAfterSeconds()));
+        }
+        ProxyErrors.send(res, r.error());
     }
 
     /**

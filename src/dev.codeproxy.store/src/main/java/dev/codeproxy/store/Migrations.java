@@ -36,7 +36,8 @@ public final class Migrations {
             "V4__endpoint_headers_timeout.sql",
             "V5__routes.sql",
             "V6__sessions_usage.sql",
-            "V7__request_parts.sql");
+            "V7__request_parts.sql",
+            "V8__client_token_limits.sql");
 
     private Migrations() {
     }

@@ -7,14 +7,18 @@ import io.helidon.dbclient.DbRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Client tokens created through the admin API (or a future {@code tokens} command). Only the
+ * Client tokens created through the admin API or {@code code-proxy token create}, with their
+ * limits ({@link TokenLimits}; what they used is in {@link TokenMeter}). Only the
  * SHA-256 hash of a token is stored, with its masked form for display: the full token exists
  * once, in the {@link Created} returned by {@link #create}. Revoking keeps the row.
  */
@@ -24,16 +28,22 @@ public final class TokenRepository {
     /** Prefix of generated client tokens (the same as the generated {@code client-token} file's). */
     public static final String PREFIX = "cp-";
 
-    private static final String COLUMNS = "id, name, masked, created_at, last_used_at, revoked_at";
+    private static final String COLUMNS = "id, name, masked, created_at, last_used_at, revoked_at, owner, "
+            + "budget_micros, budget_period, rpm, tpm, models, expires_at";
 
     /**
      * A stored token as it may be shown.
      *
      * @param lastUsedAtEpochMs 0 when never used (updated at most once a minute)
      * @param revokedAtEpochMs  0 while the token is valid
+     * @param limits            its limits ({@link TokenLimits#NONE} when it has none)
      */
     public record StoredToken(long id, String name, String masked, long createdAtEpochMs, long lastUsedAtEpochMs,
-                              long revokedAtEpochMs) {
+                              long revokedAtEpochMs, TokenLimits limits) {
+        public StoredToken {
+            limits = limits == null ? TokenLimits.NONE : limits;
+        }
+
         public boolean revoked() {
             return revokedAtEpochMs != 0;
         }
@@ -86,6 +96,16 @@ public final class TokenRepository {
      * @throws IllegalArgumentException when the name is not accepted (see {@link #nameProblem})
      */
     public Created create(String name) {
+        return create(name, TokenLimits.NONE);
+    }
+
+    /**
+     * Creates a token named {@code name} with {@code limits} (validated by the caller through
+     * {@link TokenLimits}' parse methods).
+     *
+     * @throws IllegalArgumentException when the name is not accepted (see {@link #nameProblem})
+     */
+    public Created create(String name, TokenLimits limits) {
         String problem = nameProblem(name);
         if (problem != null) {
             throw new IllegalArgumentException("name " + problem);
@@ -93,11 +113,33 @@ public final class TokenRepository {
         String token = Secrets.newToken(PREFIX);
         String hash = hash(token);
         long now = System.currentTimeMillis();
-        db.execute().insert("INSERT INTO client_tokens(name, token_hash, masked, created_at) VALUES (?, ?, ?, ?)",
-                name.strip(), hash, Secrets.mask(token), now);
+        TokenLimits l = limits == null ? TokenLimits.NONE : limits;
+        db.execute().insert("INSERT INTO client_tokens(name, token_hash, masked, created_at, owner, budget_micros, "
+                        + "budget_period, rpm, tpm, models, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                name.strip(), hash, Secrets.mask(token), now, l.owner(), l.budgetMicros(), l.period().wire(), l.rpm(),
+                l.tpm(), l.modelsText(), expiresMs(l));
         StoredToken stored = db.execute().get("SELECT " + COLUMNS + " FROM client_tokens WHERE token_hash = ?", hash)
                 .map(TokenRepository::map).orElseThrow();
         return new Created(stored, token);
+    }
+
+    /** A valid (not revoked) token by id. */
+    public Optional<StoredToken> find(long id) {
+        return db.execute().get("SELECT " + COLUMNS + " FROM client_tokens WHERE id = ? AND revoked_at = 0", id)
+                .map(TokenRepository::map);
+    }
+
+    /** Replaces a valid token's limits; false when there is none with this id. */
+    public boolean update(long id, TokenLimits limits) {
+        TokenLimits l = limits == null ? TokenLimits.NONE : limits;
+        return db.execute().update("UPDATE client_tokens SET owner = ?, budget_micros = ?, budget_period = ?, rpm = ?, "
+                        + "tpm = ?, models = ?, expires_at = ? WHERE id = ? AND revoked_at = 0", l.owner(),
+                l.budgetMicros(), l.period().wire(), l.rpm(), l.tpm(), l.modelsText(), expiresMs(l), id) > 0;
+    }
+
+    /** The database this repository works on (the token meter and price table share it). */
+    public DbClient client() {
+        return db;
     }
 
     /** Revokes a valid token; false when there is none with this id. */
@@ -110,6 +152,14 @@ public final class TokenRepository {
     public Map<String, Long> activeHashes() {
         try (var rows = db.execute().query("SELECT id, token_hash FROM client_tokens WHERE revoked_at = 0")) {
             return rows.map(r -> Map.entry(Rows.str(r, "token_hash"), Rows.lng(r, "id")))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        }
+    }
+
+    /** Every valid token by the hash of its value, for the in-memory check on the proxy path. */
+    public Map<String, StoredToken> activeTokens() {
+        try (var rows = db.execute().query("SELECT token_hash, " + COLUMNS + " FROM client_tokens WHERE revoked_at = 0")) {
+            return rows.map(r -> Map.entry(Rows.str(r, "token_hash"), map(r)))
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         }
     }
@@ -131,7 +181,18 @@ public final class TokenRepository {
     }
 
     private static StoredToken map(DbRow r) {
+        long expires = Rows.lng(r, "expires_at");
+        String models = Rows.text(r, "models");
+        String period = Rows.text(r, "budget_period");
+        TokenLimits limits = new TokenLimits(Rows.text(r, "owner"), Rows.lng(r, "budget_micros"),
+                "day".equals(period) ? TokenLimits.Period.DAY : TokenLimits.Period.MONTH, Rows.lng(r, "rpm"),
+                Rows.lng(r, "tpm"), models.isEmpty() ? List.of() : List.of(models.split(",")),
+                expires == 0 ? null : Instant.ofEpochMilli(expires).atZone(ZoneOffset.UTC).toLocalDate());
         return new StoredToken(Rows.lng(r, "id"), Rows.str(r, "name"), Rows.str(r, "masked"), Rows.lng(r, "created_at"),
-                Rows.lng(r, "last_used_at"), Rows.lng(r, "revoked_at"));
+                Rows.lng(r, "last_used_at"), Rows.lng(r, "revoked_at"), limits);
+    }
+
+    private static long expiresMs(TokenLimits l) {
+        return l.expires() == null ? 0 : l.expiresAt().toEpochMilli();
     }
 }

@@ -115,6 +115,10 @@ public final class Api {
                     + ", column " + e.getLocation().getColumnNumber() + ")");
         } catch (JsonException e) {
             throw ApiException.badRequest("request body is not valid JSON");
+        } catch (NumberFormatException e) {
+            // the parser reads numbers as BigDecimal: 1e99999999999 is valid JSON no Java number holds
+            throw ApiException.badRequest("request body has a number too large to read (" + e.getMessage()
+                    + "); expected numbers within the ranges the fields state");
         }
     }
 
