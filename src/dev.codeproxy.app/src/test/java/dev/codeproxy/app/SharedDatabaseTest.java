@@ -1,6 +1,5 @@
 package dev.codeproxy.app;
 
-import dev.codeproxy.core.event.ProxyListener;
 import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 import dev.codeproxy.testkit.FakeUpstream;
@@ -32,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -142,6 +142,107 @@ class SharedDatabaseTest {
         } finally {
             http.close();
         }
+    }
+
+    /**
+     * One client token with a budget, spent through both instances at once: the budget is one
+     * budget (enforced atomically in the shared database), so together they admit what it is
+     * worth, overrun by at most the requests in flight, and the spend equals the logged costs.
+     */
+    @Test
+    void aTokenBudgetHoldsAcrossBothInstances() throws Exception {
+        DatabaseUrl url = DatabaseUrl.parse(pg.newDatabase());
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        try (FakeUpstream up = FakeUpstream.start();
+             ProxyServer a = start(dir.resolve("a"), url);
+             ProxyServer b = start(dir.resolve("b"), url)) {
+            assertEquals(201, api(http, a, "POST", "/_/api/endpoints", "{\"name\":\"up\",\"baseUrl\":\""
+                    + up.baseUrl() + "\",\"apiKey\":\"sk-ant-shared-key-000\"}").statusCode());
+            await("B sees the endpoint", () -> b.config().endpoints().stream().anyMatch(e -> e.name().equals("up")));
+            // what one request costs, through a token that counts spend (made on A, used on B)
+            JsonObject probe = json(api(http, a, "POST", "/_/api/tokens", "{\"name\":\"probe\",\"rpm\":1000}").body());
+            String probeToken = probe.getString("token");
+            await("B knows the probe token", () -> send(http, b, probeToken) == 200);
+            long probeId = probe.getJsonNumber("id").longValue();
+            await("the probe charged", () -> spent(http, a, probeId) > 0);
+            long each = spent(http, a, probeId);
+            JsonObject team = json(api(http, b, "POST", "/_/api/tokens", "{\"name\":\"team\",\"budgetUsd\":"
+                    + BigDecimal.valueOf(10 * each, 6).toPlainString() + "}").body());
+            String token = team.getString("token");
+            long teamId = team.getJsonNumber("id").longValue();
+            await("A knows the team token", () -> {
+                try {
+                    return api(http, a, "GET", "/_/api/tokens", null).body().contains("\"team\"");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            int clients = 8;
+            AtomicInteger ok = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> fs = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    ProxyServer to = c % 2 == 0 ? a : b;
+                    fs.add(pool.submit(() -> {
+                        for (int i = 0; i < 40; i++) {
+                            int status = send(http, to, token);
+                            if (status == 200) {
+                                ok.incrementAndGet();
+                            } else {
+                                assertEquals(403, status);
+                                refused.incrementAndGet();
+                                return null;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : fs) {
+                    f.get(120, TimeUnit.SECONDS);
+                }
+            }
+            assertEquals(clients, refused.get(), "every client was refused in the end, on both instances");
+            assertTrue(ok.get() >= 10, "the budget admits what it is worth: " + ok.get());
+            assertTrue(ok.get() <= 10 + 2 * clients, "overrun at most by the requests in flight: " + ok.get());
+            long expected = ok.get() * each;
+            await("every admitted request charged", () -> spent(http, a, teamId) >= expected);
+            assertEquals(expected, spent(http, b, teamId), "charged once each, seen alike from both instances");
+            a.requestLog().flush();
+            b.requestLog().flush();
+            assertEquals(scalar(a, "SELECT sum(cost_micros) FROM requests"),
+                    scalar(a, "SELECT sum(spent_micros) FROM client_token_spend"), "every logged cost is charged, once");
+            System.out.println("SharedDatabaseTest: budget worth 10 requests, 8 clients on 2 instances: " + ok.get()
+                    + " succeeded");
+        } finally {
+            http.close();
+        }
+    }
+
+    private static int send(HttpClient http, ProxyServer to, String token) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + "/v1/messages"))
+                    .timeout(Duration.ofSeconds(30)).header("x-api-key", token).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(ClaudeCodeBodies.minimal("claude-sonnet-4-5", false)))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long spent(HttpClient http, ProxyServer s, long id) {
+        try {
+            for (var v : json(api(http, s, "GET", "/_/api/tokens", null).body()).getJsonArray("tokens")) {
+                JsonObject o = v.asJsonObject();
+                if (o.getJsonNumber("id").longValue() == id) {
+                    return o.getJsonObject("usage").getJsonNumber("spentMicros").longValue();
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        throw new AssertionError("no token " + id);
     }
 
     static HttpResponse<String> api(HttpClient http, ProxyServer s, String method, String path, String body)
