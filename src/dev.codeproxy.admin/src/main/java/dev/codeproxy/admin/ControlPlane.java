@@ -161,6 +161,14 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The version {@code code_proxy_build_info} reports. */
+    /**
+     * Names this instance when several share one database: the live feed shows it with each request
+     * this instance served (the request log stores it with the row).
+     */
+    public void instance(String name) {
+        broker.instance(name);
+    }
+
     public void buildInfo(String version) {
         metrics.buildInfo(version);
     }

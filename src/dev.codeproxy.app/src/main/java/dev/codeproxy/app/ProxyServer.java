@@ -252,6 +252,12 @@ final class ProxyServer implements AutoCloseable {
             int port = o.port() != null ? o.port() : ps.config.settings().port();
             ps.listener.start(host, port);
             parts.push(ps.listener::stop);
+            if (ps.database.url() != null) {
+                // several instances share this database: each row and live entry says which one served it
+                String name = machineName() + ":" + ps.port();
+                ps.log.instance(name);
+                ps.controlPlane.instance(name);
+            }
             ps.controlPlane.buildInfo(Version.get());
             ps.claude.start();
             return ps;
@@ -330,6 +336,23 @@ final class ProxyServer implements AutoCloseable {
                     : controlPlane.clientTokens().admission(t);
         }
     };
+
+    /** This machine's host name, read without a DNS lookup ("localhost" when unknown). */
+    static String machineName() {
+        try {
+            String n = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!n.isEmpty()) {
+                return n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the environment's name below
+        }
+        String env = System.getenv("HOSTNAME");
+        if (env == null || env.isBlank()) {
+            env = System.getenv("COMPUTERNAME");
+        }
+        return env == null || env.isBlank() ? "localhost" : env.strip();
+    }
 
     static void routing(HttpRouting.Builder r, ControlPlane cp, ProxyService proxy, NoEndpoint noEndpoint) {
         // the control plane's access filter first: it guards everything registered after it

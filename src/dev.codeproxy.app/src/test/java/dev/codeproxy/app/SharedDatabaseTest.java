@@ -132,6 +132,21 @@ class SharedDatabaseTest {
             }
             assertTrue(scalar(a, "SELECT sum(output_tokens) FROM requests") > 0, "usage was recorded");
 
+            // each row says which instance served it: half each
+            for (ProxyServer s : List.of(a, b)) {
+                String name = ProxyServer.machineName() + ":" + s.port();
+                assertEquals(REQUESTS / 2, scalar(a, "SELECT count(*) FROM requests WHERE instance = '" + name + "'"), name);
+            }
+            // and the log API says so (each instance numbers its own requests: two pages hold both)
+            String pages = api(http, b, "GET", "/_/api/logs?limit=200", null).body()
+                    + api(http, b, "GET", "/_/api/logs?limit=200&before="
+                    + json(api(http, b, "GET", "/_/api/logs?limit=200", null).body()).getJsonNumber("nextBefore"), null)
+                    .body();
+            for (ProxyServer s : List.of(a, b)) {
+                String name = ProxyServer.machineName() + ":" + s.port();
+                assertTrue(pages.contains("\"instance\":\"" + name + "\""), name);
+            }
+
             // each dashboard shows the team's traffic, not only its own
             for (ProxyServer s : List.of(a, b)) {
                 JsonObject sum = json(api(http, s, "GET", "/_/api/stats/summary?range=today", null).body());

@@ -37,7 +37,8 @@ public final class Migrations {
             "V5__routes.sql",
             "V6__sessions_usage.sql",
             "V7__request_parts.sql",
-            "V8__client_token_limits.sql");
+            "V8__client_token_limits.sql",
+            "V9__request_instance.sql");
 
     private Migrations() {
     }

@@ -122,7 +122,7 @@ public final class LogsResource implements HttpService {
                 emptyToNull(Credentials.query(e.query())), e.model(),
                 e.sentModel(), e.stream(), e.status(), e.endpoint(), e.attempts(), e.failedOver(), e.outcome(),
                 e.headersMs(), e.firstTokenMs(), e.totalMs(), Shared.Tokens.of(e.tokens()), e.costMicros(), e.priced(),
-                emptyToNull(e.error()), e.detailsKept(), emptyToNull(e.route()));
+                emptyToNull(e.error()), e.detailsKept(), emptyToNull(e.route()), emptyToNull(e.instance()));
     }
 
     private static String emptyToNull(String s) {

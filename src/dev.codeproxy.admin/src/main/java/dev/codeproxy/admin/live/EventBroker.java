@@ -44,6 +44,8 @@ public final class EventBroker implements ProxyListener, AutoCloseable {
 
     private final Function<Object, String> writer;
     private final Supplier<PriceTable> prices;
+    /** This instance's name when several share one database, shown with each request it served ('' otherwise). */
+    private volatile String instance = "";
     private final Supplier<List<Shared.EndpointState>> endpoints;
     private final Supplier<Shared.SummaryView> today;
     private final int capacity;
@@ -106,6 +108,11 @@ public final class EventBroker implements ProxyListener, AutoCloseable {
         return published.get();
     }
 
+    /** Names this instance in the live feed's entries (see {@link #instance}). */
+    public void instance(String name) {
+        this.instance = name == null ? "" : name;
+    }
+
     public int inFlight() {
         return inFlight.size();
     }
@@ -141,7 +148,7 @@ public final class EventBroker implements ProxyListener, AutoCloseable {
                 inFlight.remove(e.requestId());
                 statsDirty.set(true);
                 var r = e.record();
-                publish(() -> LiveMessages.completed(r, prices.get()));
+                publish(() -> LiveMessages.completed(r, prices.get(), instance));
             }
             case ProxyEvent.EndpointStateChanged e -> publish(() -> new LiveDtos.EndpointChanged("endpoint_state",
                     e.endpointId(), e.endpoint(), LiveMessages.stateName(e.state()),

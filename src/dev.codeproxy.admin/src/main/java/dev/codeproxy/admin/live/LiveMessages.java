@@ -13,14 +13,14 @@ public final class LiveMessages {
     private LiveMessages() {
     }
 
-    static LiveDtos.Completed completed(RequestRecord r, PriceTable prices) {
+    static LiveDtos.Completed completed(RequestRecord r, PriceTable prices, String instance) {
         Cost cost = Cost.of(r, prices);
         String query = Credentials.query(r.query());
         return new LiveDtos.Completed("completed", new LogDtos.Entry(r.id(), r.startedAtEpochMs(), r.method(),
                 Credentials.path(r.path()), query == null || query.isEmpty() ? null : query, r.model(),
                 r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.outcomeClass(),
                 r.headersMs(), r.firstTokenMs(), r.totalMs(), Shared.Tokens.of(r.usage()), cost.micros(), cost.priced(),
-                r.error(), true, r.route()));
+                r.error(), true, r.route(), instance));
     }
 
     /** The breaker's {@code closed} is shown as {@code healthy}; the other states keep their names. */

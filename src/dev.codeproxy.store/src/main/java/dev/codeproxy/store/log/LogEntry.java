@@ -13,6 +13,7 @@ import dev.codeproxy.core.usage.Usage;
  * @param costMicros   cost in micro-USD (0 and {@code priced} false when the model has no price)
  * @param detailsKept  headers (and bodies, per capture mode) are still stored for this request
  * @param route        the route the request took ({@code default} or a rule's match; '' before routes)
+ * @param instance     the instance that served it when several share one database ('' otherwise)
  */
 public record LogEntry(long id,
                        long startedAtEpochMs,
@@ -35,5 +36,6 @@ public record LogEntry(long id,
                        boolean priced,
                        String error,
                        boolean detailsKept,
-                       String route) {
+                       String route,
+                       String instance) {
 }

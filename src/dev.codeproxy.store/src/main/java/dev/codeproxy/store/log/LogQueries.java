@@ -26,7 +26,7 @@ public final class LogQueries {
             + "r.input_tokens, r.output_tokens, r.cache_write_5m_tokens, r.cache_write_1h_tokens, r.cache_read_tokens, "
             + "r.cost_micros, r.priced, r.error, "
             + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept, "
-            + "r.route";
+            + "r.route, r.instance";
 
     private final DbClient db;
     private final Dialect dialect;
@@ -195,6 +195,6 @@ public final class LogQueries {
                 new Usage(Rows.lng(r, "input_tokens"), Rows.lng(r, "output_tokens"), Rows.lng(r, "cache_write_5m_tokens"),
                         Rows.lng(r, "cache_write_1h_tokens"), Rows.lng(r, "cache_read_tokens")),
                 Rows.lng(r, "cost_micros"), Rows.bool(r, "priced"), Rows.str(r, "error"), Rows.bool(r, "details_kept"),
-                Rows.str(r, "route"));
+                Rows.str(r, "route"), Rows.str(r, "instance"));
     }
 }

@@ -47,6 +47,8 @@ final class LogRow {
     /** Session key and project ('' when none); see {@code SessionKeys}. */
     final String sessionId;
     final String project;
+    /** The instance that served it, when several share the database ('' otherwise); set by the request log. */
+    String instance = "";
     /** The model billed (sent upstream, else asked for), '' when none. */
     final String billedModel;
     /** The part of {@link #costMicros} that paid for cache writes (the cost of an endpoint switch). */

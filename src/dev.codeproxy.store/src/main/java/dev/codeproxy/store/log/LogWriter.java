@@ -45,8 +45,8 @@ final class LogWriter implements AutoCloseable {
             INSERT OR IGNORE INTO requests(id, started_at, method, path, query, model, sent_model, stream, status, endpoint,
                 attempts, failed_over, outcome, headers_ms, first_token_ms, total_ms, input_tokens, output_tokens,
                 cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error, route,
-                session_id, project)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                session_id, project, instance)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_ATTEMPT = """
             INSERT OR REPLACE INTO request_attempts(request_id, attempt, endpoint, sent_model, outcome, status, started_ms,
                 headers_ms, duration_ms)
@@ -66,10 +66,10 @@ final class LogWriter implements AutoCloseable {
             INSERT INTO requests(id, started_at, method, path, query, model, sent_model, stream, status, endpoint,
                 attempts, failed_over, outcome, headers_ms, first_token_ms, total_ms, input_tokens, output_tokens,
                 cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, cost_micros, priced, error, route,
-                session_id, project)
+                session_id, project, instance)
             VALUES """;
     private static final String PG_REQUEST_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, ?)";
+            + "?, ?, ?, ?)";
     private static final String PG_INSERT_ATTEMPT = """
             INSERT INTO request_attempts(request_id, attempt, endpoint, sent_model, outcome, status, started_ms,
                 headers_ms, duration_ms)
@@ -321,6 +321,7 @@ final class LogWriter implements AutoCloseable {
         p.setString(i++, r.route);
         p.setString(i++, r.sessionId);
         p.setString(i++, r.project);
+        p.setString(i++, r.instance);
         return i;
     }
 

@@ -385,6 +385,16 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
         }
     }
 
+    private volatile String instance = "";
+
+    /**
+     * Names the instance written with every row from now on: which of several instances sharing
+     * one database served a request ('' when this is the only one).
+     */
+    public void instance(String name) {
+        this.instance = name == null ? "" : name;
+    }
+
     /** Reads what preparing needs here (settings, secrets, prices: the latter on the writer's connection), then hands off. */
     private InFlight prepare(List<RequestRecord> batch) {
         Settings s = settings.get();
@@ -404,7 +414,9 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
             String firstError = null;
             for (int i = 0; i < batch.size(); i++) {
                 try {
-                    rows.add(LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec, parts));
+                    LogRow row = LogRow.of(batch.get(i), red, table, s, i >= keepFrom, codec, parts);
+                    row.instance = instance;
+                    rows.add(row);
                 } catch (RuntimeException e) {
                     failed++;
                     firstError = firstError == null ? e.toString() : firstError;

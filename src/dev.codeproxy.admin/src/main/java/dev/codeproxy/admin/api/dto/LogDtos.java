@@ -22,7 +22,8 @@ public final class LogDtos {
     public record Entry(long id, long startedAt, String method, String path, String query, String model,
                         String sentModel, boolean stream, int status, String endpoint, int attempts, boolean failedOver,
                         String outcome, long headersMs, long firstTokenMs, long totalMs, Shared.Tokens tokens,
-                        long costMicros, boolean priced, String error, boolean detailsKept, String route) {
+                        long costMicros, boolean priced, String error, boolean detailsKept, String route,
+                        String instance) {
     }
 
     /** @param nextBefore pass as {@code before} for the next (older) page; null on the last page */
