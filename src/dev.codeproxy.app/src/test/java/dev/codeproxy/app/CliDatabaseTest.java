@@ -1,7 +1,6 @@
 package dev.codeproxy.app;
 
 import dev.codeproxy.testkit.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +25,7 @@ class CliDatabaseTest {
 
     @BeforeAll
     static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     private record Run(int code, String out, String err) {

@@ -7,7 +7,6 @@ import dev.codeproxy.testkit.FakeUpstream;
 import dev.codeproxy.testkit.PostgresServer;
 import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,14 +57,7 @@ class SharedDatabaseKillTest {
 
     @BeforeAll
     static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.codeproxy.testkit.Reply;
 import dev.codeproxy.testkit.SseFixtures;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,14 +53,7 @@ class SharedDatabaseTest {
 
     @BeforeAll
     static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     static ProxyServer start(Path dataDir, DatabaseUrl url) {

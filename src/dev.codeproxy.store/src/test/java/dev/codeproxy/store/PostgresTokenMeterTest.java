@@ -1,7 +1,6 @@
 package dev.codeproxy.store;
 
 import dev.codeproxy.testkit.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.nio.file.Path;
@@ -16,14 +15,7 @@ class PostgresTokenMeterTest extends TokenMeterTest {
 
     @BeforeAll
     static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     @Override

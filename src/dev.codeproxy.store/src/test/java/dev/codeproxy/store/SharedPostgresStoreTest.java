@@ -2,7 +2,6 @@ package dev.codeproxy.store;
 
 import dev.codeproxy.core.endpoint.Endpoint;
 import dev.codeproxy.testkit.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +36,7 @@ class SharedPostgresStoreTest {
 
     @BeforeAll
     static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     @Test

@@ -45,6 +45,19 @@ public final class PostgresServer implements AutoCloseable {
         this.hook = new Thread(this::stop, "postgres-stop");
     }
 
+    private static PostgresServer shared;
+
+    /**
+     * One server for every test class of this JVM that asks: started on first use (a few seconds),
+     * stopped when the JVM exits. Each test takes its own database ({@link #newDatabase}).
+     */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
     /** Starts a new server (a few seconds: initdb and start-up). */
     public static PostgresServer start() {
         Path bin = findBin();

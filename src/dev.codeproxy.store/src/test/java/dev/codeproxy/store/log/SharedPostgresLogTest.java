@@ -6,7 +6,6 @@ import dev.codeproxy.store.Database;
 import dev.codeproxy.store.DatabaseUrl;
 import dev.codeproxy.store.stats.Histogram;
 import dev.codeproxy.testkit.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,14 +42,7 @@ class SharedPostgresLogTest {
 
     @BeforeAll
     static void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     @Test
