@@ -347,6 +347,15 @@ final class LogWriter implements AutoCloseable {
      * back ({@link #reclaim}). Returns true when more remains to do.
      */
     boolean prune(int logRetention, int bodyRetention, long logMaxBytes) throws SQLException {
+        return prune(logRetention, bodyRetention, logMaxBytes, 1);
+    }
+
+    /**
+     * Like {@link #prune(int, int, long)}, but only once rows or details are at least {@code slack}
+     * past their limit: then all of the excess goes in one step. A busy log otherwise ran a delete
+     * and a commit after every batch for the handful of rows that batch added.
+     */
+    boolean prune(int logRetention, int bodyRetention, long logMaxBytes, int slack) throws SQLException {
         Connection con = connection();
         if (shared && System.nanoTime() - countedAt > RECOUNT_MS * 1_000_000) {
             // the other instances write and prune the same tables: counting now and then keeps
@@ -363,7 +372,7 @@ final class LogWriter implements AutoCloseable {
             excessRequests = Math.max(excessRequests, Math.min(requestRows, PRUNE_CHUNK));
             sizePruned += Math.min(requestRows, PRUNE_CHUNK);
         }
-        if (excessRequests <= 0 && excessDetails <= 0) {
+        if (!overSize && excessRequests < Math.max(1, slack) && excessDetails < Math.max(1, slack)) {
             return reclaim();
         }
         con.setAutoCommit(false);
