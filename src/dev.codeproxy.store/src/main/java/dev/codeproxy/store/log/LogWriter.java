@@ -345,15 +345,10 @@ final class LogWriter implements AutoCloseable {
      * most {@link #PRUNE_CHUNK}) with their attempts, details and the parts only they held; then
      * details past {@code bodyRetention}. Without anything to prune, one step of giving free pages
      * back ({@link #reclaim}). Returns true when more remains to do.
-     */
-    boolean prune(int logRetention, int bodyRetention, long logMaxBytes) throws SQLException {
-        return prune(logRetention, bodyRetention, logMaxBytes, 1);
-    }
-
-    /**
-     * Like {@link #prune(int, int, long)}, but only once rows or details are at least {@code slack}
-     * past their limit: then all of the excess goes in one step. A busy log otherwise ran a delete
-     * and a commit after every batch for the handful of rows that batch added.
+     *
+     * <p>{@code slack}: prune only once rows or details are at least this many past their limit (1:
+     * as soon as they are past it), then all of the excess in one step. A busy log otherwise ran a
+     * delete and a commit after every batch for the handful of rows that batch added.
      */
     boolean prune(int logRetention, int bodyRetention, long logMaxBytes, int slack) throws SQLException {
         Connection con = connection();

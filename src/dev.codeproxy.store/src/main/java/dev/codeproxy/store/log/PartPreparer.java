@@ -128,7 +128,7 @@ final class PartPreparer {
             knownFor = red;
         }
         byte[] envelope = split.envelope(body);
-        Part env = part(envelope, 0, envelope.length, red);
+        Part env = part(envelope, 0, envelope.length, red, rawHash(envelope, 0, envelope.length));
         int size = env.size();
         String slot = sessionId == null ? "" : sessionId;
         Previous prev = previous.get(slot);
@@ -165,8 +165,9 @@ final class PartPreparer {
                 p = new Part(same.known().hash(), same.known().size(), null, body, sp.start(), sp.end(), red);
                 seen[i] = new Seen(sp.start(), sp.end(), same.rawKey(), same.known());
             } else {
-                p = part(body, sp.start(), sp.end(), red);
-                seen[i] = new Seen(sp.start(), sp.end(), lastKey, new Known(p.hash(), p.size()));
+                byte[] raw = rawHash(body, sp.start(), sp.end());
+                p = part(body, sp.start(), sp.end(), red, raw);
+                seen[i] = new Seen(sp.start(), sp.end(), Key.of(raw), new Known(p.hash(), p.size()));
             }
             placed.add(new Placed(sp.kind(), p, at - last));
             size += p.size();
@@ -177,14 +178,14 @@ final class PartPreparer {
         return new Prepared(env, placed, size, SessionKey.of(sessionId, headers, body, split));
     }
 
-    /** The raw-bytes key of the part {@link #part} looked at last. */
-    private Key lastKey;
-
-    private Part part(byte[] src, int from, int to, Redactor red) {
+    /** SHA-256 of a part's bytes as received: what {@link #known} remembers it by. */
+    private byte[] rawHash(byte[] src, int from, int to) {
         sha.update(src, from, to - from);
-        byte[] rawHash = sha.digest();
+        return sha.digest();
+    }
+
+    private Part part(byte[] src, int from, int to, Redactor red, byte[] rawHash) {
         Key key = Key.of(rawHash);
-        lastKey = key;
         Known k = known.get(key);
         if (k != null) {
             reused++;
