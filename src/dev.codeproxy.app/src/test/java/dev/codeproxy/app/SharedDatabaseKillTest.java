@@ -48,8 +48,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class SharedDatabaseKillTest {
     static final long ACKNOWLEDGED_MS = 200;
-    /** Clients sending back to back: a steady load the writer keeps up with on a shared 2-core CI machine. */
-    static final int WORKERS = 8;
+    /**
+     * Clients sending back to back: a steady load the writer keeps up with on a shared 2-core CI
+     * machine. Since the proxy path got cheaper, 8 such clients outran the PostgreSQL writer (about
+     * 17 round trips a batch) on this machine: its queue grew and a kill lost what waited there,
+     * which is a backlog, not the durability this test is about. 4 keep it in step.
+     */
+    static final int WORKERS = 4;
     static PostgresServer pg;
 
     @TempDir
