@@ -160,6 +160,39 @@ class FailoverTest {
         assertServedByGood(call(false), false, 3);
     }
 
+    /**
+     * A Claude Code-sized body is written to the upstream straight from the proxy's array (not
+     * copied behind the headers first): an upstream that drops the connection in the middle of
+     * it is a connection failure like any other, and the next endpoint gets the body whole.
+     */
+    @Test
+    void anUpstreamThatHangsUpInTheMiddleOfALargeBodyFailsOverWithTheWholeBody() throws Exception {
+        byte[] body = ClaudeCodeBodies.request("claude-sonnet-5", false, 300_000).getBytes(StandardCharsets.UTF_8);
+        try (ServerSocket cut = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                // every connection: read the headers and 8 KiB of the body, then hang up
+                while (!cut.isClosed()) {
+                    try (java.net.Socket c = cut.accept()) {
+                        c.getInputStream().readNBytes(8 * 1024);
+                        c.setSoLinger(true, 0); // a reset, not a polite close
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            proxy = TestProxy.start();
+            proxy.addEndpoint("cut", "http://127.0.0.1:" + cut.getLocalPort());
+            proxy.addEndpoint("good", good.baseUrl());
+            good.setDefault(Reply.json(200, SseFixtures.jsonMessage("claude-sonnet-5", "from good")));
+            HttpResponse<byte[]> r = proxy.post("/v1/messages?beta=true", new String(body, StandardCharsets.UTF_8));
+            assertEquals(200, r.statusCode(), body(r));
+            assertEquals("good", r.headers().firstValue("x-code-proxy-endpoint").orElse(null));
+            var got = good.takeRequest(Duration.ofSeconds(5));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(body, got.body());
+            assertEquals(String.valueOf(body.length), got.header("content-length"));
+        }
+    }
+
     @ParameterizedTest(name = "{0} is returned as is")
     @ValueSource(ints = {400, 404, 413, 422})
     void clientErrorsAreReturnedUnchangedWithoutFailover(int status) {
