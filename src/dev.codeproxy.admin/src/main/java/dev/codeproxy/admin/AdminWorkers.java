@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * request runs on its own virtual thread as before rather than queue behind the others. Only paths
  * under {@code /_/api} and the status line move: the proxy path, the dashboard's files and the live
  * socket do no database work on request threads.
+ *
+ * <p>Workers run at {@link Thread#MIN_PRIORITY}, which the image maps to nice 4 (see scripts/build):
+ * when the core is busy, the proxy's request threads run first and the dashboard's queries wait.
  */
 final class AdminWorkers implements Filter, AutoCloseable {
     static final int MAX_WORKERS = 8;
@@ -37,7 +40,7 @@ final class AdminWorkers implements Filter, AutoCloseable {
     private static final String STATUS_LINE = "/_/statusline";
 
     private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, MAX_WORKERS, 30, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), Thread.ofPlatform().daemon().name("admin-worker-", 1).factory());
+            new SynchronousQueue<>(), Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("admin-worker-", 1).factory());
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {

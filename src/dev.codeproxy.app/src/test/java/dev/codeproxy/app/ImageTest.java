@@ -191,6 +191,16 @@ class ImageTest {
                 assertTrue(api.body().startsWith("{") || api.body().startsWith("["), path + ": " + api.body());
                 assertFalse(api.body().contains(KEY), path + " leaks the endpoint key");
             }
+            // the dashboard's database work yields the core to requests: its threads run at nice 4;
+            // everything else, the JVM's own threads included, at the default (also when run as root)
+            Map<String, Integer> nice = niceByThread(server.pid());
+            assertEquals(4, nice.get("admin-worker-1"), nice.toString());
+            assertEquals(4, nice.get("live-stats"), nice.toString());
+            for (String normal : List.of("request-log-wri", "request-log-pre", "VM Thread", "C2 CompilerThre",
+                    "ZWorkerYoung#0", "ForkJoinPool-1-")) {
+                assertEquals(0, nice.getOrDefault(normal, 0), normal + ": " + nice);
+            }
+            assertTrue(nice.containsKey("request-log-wri") && nice.containsKey("VM Thread"), nice.toString());
             // the trust boundary holds in the image: a differently spelled admin path opens nothing
             int port = URI.create(base).getPort();
             for (String spelling : List.of("/_;/api/export?secrets=true", "/%5F/api/export?secrets=true",
@@ -559,6 +569,23 @@ class ImageTest {
             rs.next();
             assertEquals(1, rs.getLong(1), "the cut stream has its log row");
         }
+    }
+
+    /** The nice value of each thread of a process by its (15-character) name; Linux only. */
+    private static Map<String, Integer> niceByThread(long pid) throws IOException {
+        Map<String, Integer> nice = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    nice.put(Files.readString(t.resolve("comm")).strip(), Integer.parseInt(f[16]));
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        }
+        return nice;
     }
 
     private static void signal(String sig, Process p) throws Exception {

@@ -93,7 +93,7 @@ final class ConfigNotify implements AutoCloseable {
                     + e.getMessage() + "); it keeps trying, changes by other instances are seen once it is in");
         }
         Connection opened = first;
-        this.thread = Thread.ofPlatform().daemon().name("config-listen").start(() -> run(opened));
+        this.thread = Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("config-listen").start(() -> run(opened));
     }
 
     private Connection listen() throws SQLException {

@@ -72,7 +72,7 @@ public final class ConfigSnapshot implements ConfigSource, AutoCloseable {
             listener = new ConfigNotify(database, this::reloadQuietly);
             return;
         }
-        watcher = Thread.ofPlatform().daemon().name("config-watch").start(() -> {
+        watcher = Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("config-watch").start(() -> {
             try (Connection c = database.connection()) {
                 long seen = dataVersion(c);
                 while (!Thread.currentThread().isInterrupted()) {

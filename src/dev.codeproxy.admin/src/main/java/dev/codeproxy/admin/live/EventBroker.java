@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * message to each subscriber's bounded queue ({@value #QUEUE_CAPACITY}); JSON is written later on
  * the subscribers' own threads. A statistics tick (today's summary, at most once a second and only
  * after a request completed) is computed by one platform thread, because the summary reads SQLite
- * (JNI, which would pin a virtual thread).
+ * (JNI, which would pin a virtual thread), at {@link Thread#MIN_PRIORITY} (nice 4 in the image).
  */
 public final class EventBroker implements ProxyListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventBroker.class.getName());
@@ -77,7 +77,7 @@ public final class EventBroker implements ProxyListener, AutoCloseable {
         this.endpoints = endpoints;
         this.today = today;
         this.capacity = capacity;
-        this.ticker = Thread.ofPlatform().daemon().name("live-stats").start(this::tick);
+        this.ticker = Thread.ofPlatform().daemon().priority(Thread.MIN_PRIORITY).name("live-stats").start(this::tick);
     }
 
     /** A new subscriber; its first message is a snapshot. The returned handle ends it. */
