@@ -419,29 +419,8 @@ public final class Bench {
                 }
             }
             long pid = proxy.javaPid();
-            // sequential added latency with the 50 KB body, JSON answer (the measurement)
-            lean.reply(LeanUpstream.JSON_1K);
-            byte[] b50 = Files.readAllBytes(files.get(50_000));
-            int warm = quick ? 300 : 1000;
-            int per = quick ? 200 : 1000;
-            System.out.println("claude: sequential " + warm + " warm-up + " + 5 * per + " measured, " + b50.length
-                    + " B Claude Code body, 1.1 KB JSON answer");
-            Map<String, Samples> seq = LatencyBench.run(targets, CC_PATH, b50, warm, 5, per);
-            seq.forEach((k, v) -> System.out.println("    " + k + ": " + v.summary()));
-            Samples sd = seq.get("direct");
-            Samples sp = seq.get("proxy");
-            Samples sn = seq.get("nginx");
-            double a50 = sp.ms(50) - sd.ms(50);
-            double a99 = sp.ms(99) - sd.ms(99);
-            report.row("Sequential added latency, 50 KB body, proxy − direct, p50 / p99",
-                    Report.ms(a50) + " / " + Report.ms(a99), "p50 ≤ 0.2 ms, p99 ≤ 1 ms",
-                    a50 <= CLAUDE_ADDED_P50_MS && a99 <= CLAUDE_ADDED_P99_MS);
-            if (sn != null) {
-                report.info("Sequential added latency, 50 KB body, nginx − direct, p50 / p99",
-                        Report.ms(sn.ms(50) - sd.ms(50)) + " / " + Report.ms(sn.ms(99) - sd.ms(99)));
-            }
-            countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
             if (env.wrk == null) {
+                sequential(lean, targets, files);
                 report.row("Throughput with Claude Code bodies", "n/a (wrk not installed)", "≥ 0.5× nginx", null);
                 return;
             }
@@ -468,6 +447,9 @@ public final class Bench {
                     break;
                 }
             }
+            // after the warm-up: the sequential run measured right after start-up had C2 compiling
+            // on the proxy's core for much of it (p90 2-4 ms)
+            sequential(lean, targets, files);
             long hwmBefore = ProxyProcess.procStatus(pid, "VmHWM");
             long rssPeak = 0;
             for (int size : sizes) {
@@ -557,6 +539,32 @@ public final class Bench {
                 }
             }
             lean.reply(LeanUpstream.DEFAULT);
+        }
+
+        /** Sequential added latency with the 50 KB body and a JSON answer (the measurement). */
+        private void sequential(LeanUpstream lean, List<Target> targets, Map<Integer, Path> files) throws Exception {
+            // sequential added latency with the 50 KB body, JSON answer (the measurement)
+            lean.reply(LeanUpstream.JSON_1K);
+            byte[] b50 = Files.readAllBytes(files.get(50_000));
+            int warm = quick ? 300 : 1000;
+            int per = quick ? 200 : 1000;
+            System.out.println("claude: sequential " + warm + " warm-up + " + 5 * per + " measured, " + b50.length
+                    + " B Claude Code body, 1.1 KB JSON answer");
+            Map<String, Samples> seq = LatencyBench.run(targets, CC_PATH, b50, warm, 5, per);
+            seq.forEach((k, v) -> System.out.println("    " + k + ": " + v.summary()));
+            Samples sd = seq.get("direct");
+            Samples sp = seq.get("proxy");
+            Samples sn = seq.get("nginx");
+            double a50 = sp.ms(50) - sd.ms(50);
+            double a99 = sp.ms(99) - sd.ms(99);
+            report.row("Sequential added latency, 50 KB body, proxy − direct, p50 / p99",
+                    Report.ms(a50) + " / " + Report.ms(a99), "p50 ≤ 0.2 ms, p99 ≤ 1 ms",
+                    a50 <= CLAUDE_ADDED_P50_MS && a99 <= CLAUDE_ADDED_P99_MS);
+            if (sn != null) {
+                report.info("Sequential added latency, 50 KB body, nginx − direct, p50 / p99",
+                        Report.ms(sn.ms(50) - sd.ms(50)) + " / " + Report.ms(sn.ms(99) - sd.ms(99)));
+        }
+        countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
         }
 
         /**
