@@ -611,19 +611,57 @@ public final class Bench {
                         + DashboardBench.ms(DashboardBench.p99Ms(again.raw())) + "; " + dash.reloads() + " reloads, "
                         + Report.num(dash.msPerReload(), "%.0f ms") + " each, " + dash.failures() + " failed"
                         + (dash.firstFailure() == null ? "" : " (first: " + dash.firstFailure() + ")"));
-                report.row("Proxied c64 p99, 50 KB: alone (worse of two runs) / while the dashboard reloads over "
+                // the same at half the rate the proxy managed alone: wrk saturates the core, so its p99
+                // is the length of the queue in front of the proxy, hundreds of ms either way
+                double rate = Math.max(50, alone.requestsPerSecond() / 2);
+                byte[] b = Files.readAllBytes(body);
+                // each paced run starts once the proxy is idle (the request log drained what wrk left)
+                awaitIdle(proxy.javaPid());
+                Samples pacedAlone = PacedLoad.run(proxy.port, CC_PATH, b, 64, rate, seconds);
+                Samples pacedWith;
+                awaitIdle(proxy.javaPid());
+                DashboardBench.Reloader dash2 = new DashboardBench.Reloader(proxy.port, token);
+                try (dash2) {
+                    Thread.sleep(500);
+                    pacedWith = PacedLoad.run(proxy.port, CC_PATH, b, 64, rate, seconds);
+                }
+                awaitIdle(proxy.javaPid());
+                Samples pacedAgain = PacedLoad.run(proxy.port, CC_PATH, b, 64, rate, seconds);
+                double pa = Math.max(pacedAlone.ms(99), pacedAgain.ms(99));
+                double pw = pacedWith.ms(99);
+                System.out.println("dashboard: paced at " + Report.num(rate, "%.0f") + " req/s: alone "
+                        + pacedAlone.summary() + "; with the dashboard " + pacedWith.summary() + "; alone again "
+                        + pacedAgain.summary() + "; " + dash2.reloads() + " reloads, " + dash2.failures() + " failed");
+                report.row("Proxied p99 at half capacity (" + Report.num(rate, "%.0f") + " req/s paced over 64 "
+                                + "connections), 50 KB: alone (worse of two runs) / while the dashboard reloads over "
                                 + "1,000,000 logged rows",
+                        Report.ms(pa) + " / " + Report.ms(pw) + " (" + Report.num(pw - pa, "%+.2f ms") + "; "
+                                + dash2.reloads() + " reloads, " + Report.num(dash2.msPerReload(), "%.0f ms") + " each)",
+                        "rise ≤ 1 ms", dash2.failures() == 0 && pw - pa <= 1.0);
+                report.info("Proxied c64 p99, 50 KB, saturated (wrk): alone (worse of two runs) / while the dashboard "
+                                + "reloads over 1,000,000 logged rows",
                         DashboardBench.ms(a) + " / " + DashboardBench.ms(w) + " (" + Report.num(w - a, "%+.2f ms")
                                 + "; " + dash.reloads() + " reloads of " + DashboardBench.RELOAD.size() + " calls, "
                                 + Report.num(dash.msPerReload(), "%.0f ms") + " each; req/s "
                                 + Report.num(alone.requestsPerSecond(), "%.0f") + " / "
-                                + Report.num(with.requestsPerSecond(), "%.0f") + ")",
-                        "rise ≤ 1 ms", !Double.isNaN(a) && !Double.isNaN(w) && dash.failures() == 0 && w - a <= 1.0);
+                                + Report.num(with.requestsPerSecond(), "%.0f") + ")");
                 if (!proxy.alive()) {
                     throw new IOException("the proxy died: " + proxy.tail());
                 }
             } finally {
                 lean.reply(LeanUpstream.DEFAULT);
+            }
+        }
+
+        /** Waits (at most 15 s) until the process used under 5 % of a core for 500 ms. */
+        private static void awaitIdle(long pid) throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < until) {
+                long t0 = CpuLoad.ticksOfTree(pid);
+                Thread.sleep(500);
+                if (CpuLoad.ticksOfTree(pid) - t0 <= 2) { // clock ticks of 10 ms
+                    return;
+                }
             }
         }
 
