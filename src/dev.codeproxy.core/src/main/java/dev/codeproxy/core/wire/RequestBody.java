@@ -562,8 +562,8 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
         }
 
         private void skipString() {
-            expect('"');
-            i = JsonBytes.stringEnd(b, i + 1);
+            expect('"'); // i is now the first byte of the contents (or the closing quote of "")
+            i = JsonBytes.stringEnd(b, i);
         }
 
         /** Decodes a JSON string token spanning [start, end) including quotes. */

@@ -51,4 +51,16 @@ class RequestBodyTest {
         byte[] body = b("not json");
         assertArrayEquals(body, RequestBody.scan(body).withModel(body, "x"));
     }
+
+    @Test
+    void emptyStringsAndStringsThatStartWithAnEscapeAreSteppedOverWhole() {
+        // once read from one byte too far in: "" ran on to the next string, "\"x" ended at its escaped quote
+        for (String v : new String[] {"\"\"", "\"\\\"quoted\\\" first\"", "\"\\\\\"", "\"\\\\\\\"\"", "\"\\n\""}) {
+            String json = "{\"metadata\":{\"user_id\":" + v + "},\"messages\":[{\"role\":\"user\",\"content\":" + v + "},"
+                    + v + "],\"system\":" + v + ",\"x\":" + v + ",\"model\":\"claude-opus-4-8\",\"stream\":true}";
+            RequestBody r = RequestBody.scan(b(json));
+            assertEquals("claude-opus-4-8", r.model(), json);
+            assertTrue(r.stream(), json);
+        }
+    }
 }
