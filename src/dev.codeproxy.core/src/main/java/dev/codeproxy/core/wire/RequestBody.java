@@ -176,7 +176,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                             int t = typeValue();
                             webSearch |= t >= 0 && startsWith(t + 1, V_WEB_SEARCH);
                         } else {
-                            skipValue();
+                            skipElement();
                         }
                         ws();
                         if (b[i] == ',') {
@@ -217,7 +217,9 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                             i++;
                             ws();
                         }
-                        skipValue();
+                        if (b[i] != ']') {
+                            skipElement();
+                        }
                     }
                 } else {
                     skipValue();
@@ -253,10 +255,24 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     subagent, maxTokens);
         }
 
-        /** Skips a value; false. */
+        /** Skips an element of an array that is walked element by element; false. */
         private boolean skipFalse() {
-            skipValue();
+            skipElement();
             return false;
+        }
+
+        /**
+         * Skips an element of an array walked element by element. A {@code '}'} where an element
+         * should be is not stepped over as an empty word, again and again forever (the loops step
+         * over commas and stop at {@code ']'}, so that is the one byte that would not move them):
+         * it ends the scan.
+         */
+        private void skipElement() {
+            int at = i;
+            skipValue();
+            if (i == at && b[i] == '}') {
+                throw new IllegalArgumentException("expected a value at " + at);
+            }
         }
 
         /**

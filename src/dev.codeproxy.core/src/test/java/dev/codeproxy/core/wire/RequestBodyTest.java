@@ -1,6 +1,7 @@
 package dev.codeproxy.core.wire;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 
@@ -62,5 +63,17 @@ class RequestBodyTest {
             assertEquals("claude-opus-4-8", r.model(), json);
             assertTrue(r.stream(), json);
         }
+    }
+
+    @Test
+    @Timeout(10)
+    void aClosingBraceWhereAnArrayElementShouldBeEndsTheScan() {
+        // these once sent the request thread round an element loop forever
+        for (String body : new String[] {"{\"messages\":[1}", "{\"tools\":[1}", "{\"system\":[1}",
+            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\"},}]}"}) {
+            assertNull(RequestBody.scan(b(body)).model(), body);
+        }
+        // a trailing comma in system is still stepped over as before
+        assertEquals("m", RequestBody.scan(b("{\"system\":[1,],\"model\":\"m\"}")).model());
     }
 }
