@@ -17,7 +17,7 @@ public final class FinishedRequests {
                                          String error) {
         return new RequestRecord(id, 1_764_000_000_000L + id, "POST", path, null, model, sentModel, true, status,
                 endpoint, failedOver ? 2 : 1, failedOver, 120, firstTokenMs, totalMs, usage, error, List.of(), Map.of(),
-                Map.of(), Map.of(), null, false, null, false, null, null, null);
+                Map.of(), Map.of(), null, false, null, false, null, null, null, null);
     }
 
     /** A successful streamed request of {@code model} on {@code endpoint}. */

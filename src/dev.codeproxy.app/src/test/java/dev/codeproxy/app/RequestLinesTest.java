@@ -19,7 +19,7 @@ class RequestLinesTest {
     private static RequestRecord record() {
         return new RequestRecord(1, 1_764_158_401_234L, "POST", "/v1/messages", "beta=true", "claude-sonnet-5",
                 "glm-4.6", true, 200, "gateway", 2, true, 120, 412, 1812, new Usage(25, 120, 10, 0, 5), null,
-                List.of(), Map.of(), Map.of(), Map.of(), null, false, null, false, null, null, null);
+                List.of(), Map.of(), Map.of(), Map.of(), null, false, null, false, null, null, null, null);
     }
 
     private static String lines(RequestLines.Format f, Long cost) throws Exception {
@@ -48,12 +48,12 @@ class RequestLinesTest {
     void aRequestWithoutTokensHasNoCostAndAnUnmappedModelIsShownOnce() throws Exception {
         RequestRecord models = new RequestRecord(2, 1_764_158_401_234L, "GET", "/v1/models", null, null, null, false, 200,
                 "anthropic", 1, false, 5, -1, 7, null, null, List.of(), Map.of(), Map.of(), Map.of(), null, false, null,
-                false, null, null, null);
+                false, null, null, null, null);
         assertEquals("2025-11-26T12:00:01.234Z GET /v1/models anthropic - 200 ttft=- 7ms tokens in=0 out=0 cw=0 cr=0 "
                 + "cost=-" + System.lineSeparator(), lines(RequestLines.Format.TEXT, 0L, models));
         RequestRecord refused = new RequestRecord(3, 1_764_158_401_234L, "POST", "/v1/messages", null, "claude-haiku-4-5",
                 "claude-haiku-4-5", false, 503, null, 0, false, -1, -1, 2, Usage.NONE, "no endpoint", List.of(), Map.of(),
-                Map.of(), Map.of(), null, false, null, false, null, null, null);
+                Map.of(), Map.of(), null, false, null, false, null, null, null, null);
         assertEquals("2025-11-26T12:00:01.234Z POST /v1/messages - claude-haiku-4-5 503 ttft=- 2ms tokens in=0 out=0 cw=0 "
                 + "cr=0 cost=- error=\"no endpoint\"" + System.lineSeparator(), lines(RequestLines.Format.TEXT, 0L, refused));
     }

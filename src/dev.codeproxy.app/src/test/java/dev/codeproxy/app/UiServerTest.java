@@ -179,7 +179,7 @@ abstract class UiServerTest {
         var rec = new RequestRecord(id, startedAtEpochMs, "POST", "/v1/messages", null, model,
                 model, true, status, "Anthropic", 1, false, 300, status == 200 ? 700 : -1, total, usage,
                 status == 200 ? null : "upstream 'Anthropic' answered " + status, attempts, Map.of(), Map.of(), Map.of(),
-                null, false, null, false, null, null, null);
+                null, false, null, false, null, null, null, null);
         server.requestLog().onEvent(new ProxyEvent.RequestCompleted(rec));
     }
 

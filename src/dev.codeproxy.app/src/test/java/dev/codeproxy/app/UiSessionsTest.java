@@ -47,7 +47,7 @@ class UiSessionsTest extends UiServerTest {
         attempts.add(new AttemptRecord(attempts.size() + 1, endpoint, model, "ok", 200, 0, 400, total));
         RequestRecord r = new RequestRecord(nextId++, at, "POST", "/v1/messages", "beta=true", model, model, true, 200,
                 endpoint, attempts.size(), firstTried != null, 400, 900, total, u, null, attempts, Map.of(), Map.of(),
-                Map.of(), null, false, null, false, null, session, project);
+                Map.of(), null, false, null, false, null, session, project, null);
         server.requestLog().onEvent(new ProxyEvent.RequestCompleted(r));
     }
 

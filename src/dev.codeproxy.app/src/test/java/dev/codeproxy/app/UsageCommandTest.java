@@ -52,7 +52,7 @@ class UsageCommandTest {
                 status, 0, 100, totalMs));
         return new RequestRecord(id, Instant.parse(at).toEpochMilli(), "POST", "/v1/messages", null, model, model, true,
                 status, endpoint, attempts.size(), failedOver, 100, 300, totalMs, u, status == 200 ? null : "overloaded",
-                attempts, Map.of(), Map.of(), Map.of(), null, false, null, false, null, session, project);
+                attempts, Map.of(), Map.of(), Map.of(), null, false, null, false, null, session, project, null);
     }
 
     @BeforeEach

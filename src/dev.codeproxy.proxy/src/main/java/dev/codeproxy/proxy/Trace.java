@@ -188,7 +188,9 @@ final class Trace {
                 firstTokenMs, ms(t0), usage, error, List.copyOf(attempts), received,
                 HeaderPolicy.redacted(sentHeaders), responseHeaders, reqBody,
                 reqBody != null && requestBody.length > reqBody.length, keepBodies ? responseBody : null,
-                keepBodies && responseTruncated, route, session, project(session, reqBody));
+                keepBodies && responseTruncated, route, session, project(session, reqBody),
+                // the scan's spans go with the very array scanned, not with a capped copy of it
+                reqBody != null && reqBody == requestBody && info != null ? info.spans() : null);
         emit(new ProxyEvent.RequestCompleted(record));
     }
 
@@ -211,7 +213,8 @@ final class Trace {
         if (session == null || requestBody == null || logged != null && logged.length == requestBody.length) {
             return null;
         }
-        return SessionKeys.project(requestBody);
+        // the scan's spans (when the body is a plain JSON object) say where the environment block can be
+        return info == null ? null : SessionKeys.project(requestBody, info.spans());
     }
 
     /** The safety net: a request that ended without {@link #complete} still gets its record. */

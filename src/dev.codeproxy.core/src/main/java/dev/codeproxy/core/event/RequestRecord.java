@@ -1,6 +1,7 @@
 package dev.codeproxy.core.event;
 
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.BodySpans;
 
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import java.util.Map;
  * @param sessionId       Claude Code session key (see {@link dev.codeproxy.core.session.SessionKeys}), null when none
  * @param project         working directory of Claude Code's environment block, null when none or not looked
  *                        for yet (the proxy leaves it to the request log when {@code requestBody} is whole)
+ * @param requestSpans    where the request log's parts lie in {@code requestBody}, as the proxy's one scan of
+ *                        the body found them (so the log does not walk it again); null when not known. Only
+ *                        for that very array ({@link BodySpans#describes}): a capped copy has none
  */
 public record RequestRecord(long id,
                             long startedAtEpochMs,
@@ -49,7 +53,8 @@ public record RequestRecord(long id,
                             boolean responseBodyTruncated,
                             String route,
                             String sessionId,
-                            String project) {
+                            String project,
+                            BodySpans requestSpans) {
 
     /**
      * The same record without headers and bodies: for listeners that queue records but need
@@ -62,7 +67,7 @@ public record RequestRecord(long id,
         }
         return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
                 attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, Map.of(), Map.of(),
-                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, route, sessionId, project);
+                Map.of(), null, requestBodyTruncated, null, responseBodyTruncated, route, sessionId, project, null);
     }
 
     /**
@@ -73,7 +78,7 @@ public record RequestRecord(long id,
         return new RequestRecord(id, startedAtEpochMs, method, path, query, model, sentModel, stream, status, endpoint,
                 attempts, failedOver, headersMs, firstTokenMs, totalMs, usage, error, attemptList, requestHeaders,
                 sentHeaders, responseHeaders, null, requestBody != null, null, responseBody != null, route, sessionId,
-                project);
+                project, null);
     }
 
     /**

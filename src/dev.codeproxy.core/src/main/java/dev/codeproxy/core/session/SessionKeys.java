@@ -1,7 +1,9 @@
 package dev.codeproxy.core.session;
 
+import dev.codeproxy.core.wire.BodySpans;
 import dev.codeproxy.core.wire.Json;
 import dev.codeproxy.core.wire.JsonBytes;
+import dev.codeproxy.core.wire.RequestBody;
 import jakarta.json.JsonString;
 
 import java.io.StringReader;
@@ -13,7 +15,10 @@ import java.nio.charset.StandardCharsets;
  * (2.1.332 sends a JSON string {@code {"device_id":..,"session_id":"<uuid>"}}, older versions
  * {@code user_<hash>_account_<uuid>_session_<uuid>}); the project from the
  * {@code Primary working directory: <path>} line of Claude Code's environment block, found by a
- * byte search of the request body (no JSON tree is built).
+ * byte search (no JSON tree is built) of only where Claude Code puts that block: the {@code system}
+ * prompt, and the first message (where the CLI's context reminders go). A conversation's later
+ * messages (tool results, pasted files) are not searched: they are most of a long body, and a
+ * working directory quoted there is not the session's.
  */
 public final class SessionKeys {
     /** Longest session id or project path kept (longer values are cut). */
@@ -55,18 +60,40 @@ public final class SessionKeys {
 
     /**
      * The working directory of Claude Code's environment block in a request body (bytes of the
-     * JSON as sent), or null. The value ends at the JSON escape of a line break, a quote or a
-     * {@code <}; JSON escapes in it are decoded.
+     * JSON as sent), or null; see {@link #project(byte[], BodySpans)}. Scans the body to find its
+     * parts: for a caller that has not scanned it already.
      */
     public static String project(byte[] body) {
-        if (body == null) {
+        return body == null ? null : project(body, RequestBody.scan(body).spans());
+    }
+
+    /**
+     * The working directory of Claude Code's environment block in a request body, searched for in
+     * the {@code system} values and the first message, in body order (the first found counts); null
+     * when none has it, or when {@code spans} (the body's scan) are null or are another array's.
+     * The value ends at the JSON escape of a line break, a quote or a {@code <}; JSON escapes in it
+     * are decoded.
+     */
+    public static String project(byte[] body, BodySpans spans) {
+        if (body == null || spans == null || !spans.describes(body)) {
             return null;
         }
-        int at = indexOf(body, WORKING_DIR, 0);
-        if (at < 0) {
-            return null;
+        boolean firstMessage = true;
+        for (int p = 0; p < spans.parts(); p++) {
+            int kind = spans.kind(p);
+            if (kind == BodySpans.SYSTEM || kind == BodySpans.MESSAGE && firstMessage) {
+                firstMessage &= kind != BodySpans.MESSAGE;
+                int at = JsonBytes.indexOf(body, WORKING_DIR, spans.start(p), spans.end(p));
+                if (at >= 0) {
+                    return value(body, at + WORKING_DIR.length);
+                }
+            }
         }
-        int start = at + WORKING_DIR.length;
+        return null;
+    }
+
+    /** The path that starts at {@code start}, up to the end of its line. */
+    private static String value(byte[] body, int start) {
         int end = start;
         while (end < body.length && end - start < MAX_PROJECT * 2) {
             byte c = body[end];
@@ -98,10 +125,6 @@ public final class SessionKeys {
             }
         }
         return raw.isEmpty() ? null : clip(raw, MAX_PROJECT);
-    }
-
-    static int indexOf(byte[] hay, byte[] needle, int from) {
-        return JsonBytes.indexOf(hay, needle, from);
     }
 
     private static String clip(String s, int max) {

@@ -57,7 +57,16 @@ public final class JsonBytes {
      * {@link #stringEnd} looks for a quote, and compares the rest only there.
      */
     public static int indexOf(byte[] hay, byte[] needle, int from) {
-        int last = hay.length - needle.length;
+        return indexOf(hay, needle, from, hay.length);
+    }
+
+    /**
+     * The first index in {@code [from, to)} where {@code needle} (not empty) occurs wholly inside
+     * {@code hay[from, to)}, or -1: a search of one part of a body, which goes at most a word past
+     * {@code to} (never past the array).
+     */
+    public static int indexOf(byte[] hay, byte[] needle, int from, int to) {
+        int last = Math.min(to, hay.length) - needle.length;
         long firsts = ONES * (needle[0] & 0xff);
         int i = Math.max(0, from);
         while (i <= last) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -28,6 +29,12 @@ import java.util.function.Predicate;
  *       subagent marker {@code cc_is_subagent=true} (the billing block subagent requests start with).</li>
  * </ul>
  *
+ * <p>And it notes, as it passes them, where the parts the request log stores once each lie
+ * ({@link BodySpans}), so the log never walks the body a second time. Those are given only when
+ * the body is the plain JSON object the log's own split accepts; a body the walk got through by
+ * being lenient (a missing comma, a trailing one, a bare word with a quote in it, bytes after
+ * the object) gives none, and the log splits it itself.
+ *
  * @param model      the top-level model, or null
  * @param modelStart index of the opening quote of the model value, -1 when absent
  * @param modelEnd   index after the closing quote
@@ -40,12 +47,13 @@ import java.util.function.Predicate;
  * @param image      the last message is from the user and holds image content
  * @param subagent   the system prompt carries Claude Code's subagent marker
  * @param maxTokens  {@code max_tokens}, -1 when absent or not an integer
+ * @param spans      where the log's parts lie in the scanned array, null when it is not a plain JSON object
  */
 public record RequestBody(String model, int modelStart, int modelEnd, boolean stream, String userId, int length,
                           boolean thinking, int toolCount, boolean webSearch, boolean image, boolean subagent,
-                          long maxTokens) {
+                          long maxTokens, BodySpans spans) {
     private static final RequestBody NONE = new RequestBody(null, -1, -1, false, null, 0, false, 0, false, false,
-            false, -1);
+            false, -1, null);
     /** How far into {@code system} the subagent marker is looked for (it is in the first block). */
     static final int SUBAGENT_MARKER_WINDOW = 512;
     private static final byte[] SUBAGENT_MARKER = ascii("cc_is_subagent=true");
@@ -124,8 +132,16 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
     }
 
     private static final class Scanner {
+        private static final int[] NO_SPANS = new int[0];
         private final byte[] b;
         private int i;
+        /** The log's parts as (kind, start, end) triples, {@code ints} of them used. */
+        private int[] spans = NO_SPANS;
+        private int ints;
+        private int metadataStart = -1;
+        private int metadataEnd = -1;
+        /** False once the walk accepted something the log's split would refuse: then no spans are given. */
+        private boolean strict = true;
 
         Scanner(byte[] b) {
             this.b = b;
@@ -148,11 +164,15 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
             boolean image = false;
             boolean subagent = false;
             long maxTokens = -1;
+            boolean firstMember = true;
             while (true) {
                 ws();
                 if (b[i] == '}') {
+                    strict &= firstMember; // {} is an object, {"a":1,} is not
+                    i++;
                     break;
                 }
+                firstMember = false;
                 int ks = i;
                 skipString();
                 int ke = i;
@@ -176,7 +196,7 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                             int t = typeValue();
                             webSearch |= t >= 0 && startsWith(t + 1, V_WEB_SEARCH);
                         } else {
-                            skipValue();
+                            skipElement();
                         }
                         ws();
                         if (b[i] == ',') {
@@ -185,17 +205,24 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     }
                 } else if (first == '[' && keyIs(ks, ke, K_MESSAGES)) {
                     i++;
+                    boolean afterComma = false;
                     while (true) {
                         ws();
                         if (b[i] == ']') {
+                            strict &= !afterComma;
                             i++;
                             break;
                         }
                         // each message notes whether it is the user's with an image; the last one counts
+                        int es = i;
                         image = b[i] == '{' ? userImage() : skipFalse();
+                        add(BodySpans.MESSAGE, es, i);
                         ws();
-                        if (b[i] == ',') {
+                        afterComma = b[i] == ',';
+                        if (afterComma) {
                             i++;
+                        } else {
+                            strict &= b[i] == ']';
                         }
                     }
                 } else if (first == '[' && keyIs(ks, ke, K_SYSTEM)) {
@@ -217,10 +244,21 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                             i++;
                             ws();
                         }
-                        skipValue();
+                        if (b[i] != ']') {
+                            skipElement();
+                        }
                     }
                 } else {
                     skipValue();
+                }
+                // the log's parts, wherever the walk above went for the routing flags
+                if (keyIs(ks, ke, K_SYSTEM)) {
+                    add(BodySpans.SYSTEM, vs, i);
+                } else if (keyIs(ks, ke, K_TOOLS)) {
+                    add(BodySpans.TOOLS, vs, i);
+                } else if (keyIs(ks, ke, K_METADATA)) {
+                    metadataStart = vs;
+                    metadataEnd = i;
                 }
                 if (first == '"' && keyIs(ks, ke, K_MODEL)) {
                     model = decode(vs, i);
@@ -249,14 +287,42 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     break;
                 }
             }
+            ws();
+            strict &= i == b.length; // nothing but whitespace after the object
             return new RequestBody(model, ms, me, stream, userId, b.length, thinking, tools, webSearch, image,
-                    subagent, maxTokens);
+                    subagent, maxTokens, strict ? new BodySpans(b, spans, ints, metadataStart, metadataEnd) : null);
         }
 
-        /** Skips a value; false. */
+        /** Notes one of the log's parts: {@code b[start, end)}. */
+        private void add(int kind, int start, int end) {
+            if (ints + 3 > spans.length) {
+                // 16 parts at first (a short conversation); a long one doubles it a few times
+                spans = Arrays.copyOf(spans, Math.max(48, spans.length * 2));
+            }
+            spans[ints] = kind;
+            spans[ints + 1] = start;
+            spans[ints + 2] = end;
+            ints += 3;
+        }
+
+        /** Skips an element of an array that is walked element by element; false. */
         private boolean skipFalse() {
-            skipValue();
+            skipElement();
             return false;
+        }
+
+        /**
+         * Skips an element of an array walked element by element. A {@code '}'} where an element
+         * should be is not stepped over as an empty word, again and again forever (the loops step
+         * over commas and stop at {@code ']'}, so that is the one byte that would not move them):
+         * it ends the scan.
+         */
+        private void skipElement() {
+            int at = i;
+            skipValue();
+            if (i == at && b[i] == '}') {
+                throw new IllegalArgumentException("expected a value at " + at);
+            }
         }
 
         /**
@@ -555,15 +621,20 @@ public record RequestBody(String model, int modelStart, int modelEnd, boolean st
                     i++;
                 }
             } else {
+                int at = i;
                 while (i < b.length && b[i] != ',' && b[i] != '}' && b[i] != ']' && !isWs(b[i])) {
+                    byte x = b[i];
+                    // a bare word (number, true, null) never holds these; the log's split stops at them
+                    strict &= x != '"' && x != '{' && x != '[' && x != ':';
                     i++;
                 }
+                strict &= i > at;
             }
         }
 
         private void skipString() {
-            expect('"');
-            i = JsonBytes.stringEnd(b, i + 1);
+            expect('"'); // i is now the first byte of the contents (or the closing quote of "")
+            i = JsonBytes.stringEnd(b, i);
         }
 
         /** Decodes a JSON string token spanning [start, end) including quotes. */

@@ -1,10 +1,13 @@
 package dev.codeproxy.core.session;
 
+import dev.codeproxy.core.wire.BodySpans;
+import dev.codeproxy.core.wire.RequestBody;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class SessionKeysTest {
@@ -54,5 +57,43 @@ class SessionKeysTest {
         assertNull(SessionKeys.project("{\"system\":\"Primary working directory: \\n\"}".getBytes(StandardCharsets.UTF_8)));
         assertNull(SessionKeys.project(null));
         assertNull(SessionKeys.project("Primary working directory: ".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A conversation of {@code n} messages, the working directory line in message {@code marked} only (0-based). */
+    private static String conversation(int n, int marked, String system) {
+        StringBuilder b = new StringBuilder("{\"model\":\"m\",\"messages\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"role\":\"").append(i % 2 == 0 ? "user" : "assistant")
+                    .append("\",\"content\":[{\"type\":\"text\",\"text\":\"turn ").append(i)
+                    .append(i == marked ? "\\n<env>\\nPrimary working directory: /srv/pasted/elsewhere\\n</env>" : "")
+                    .append(" ").append("lorem ipsum ".repeat(40)).append("\"}]}");
+        }
+        return b.append("],\"system\":").append(system).append(",\"tools\":[]}").toString();
+    }
+
+    @Test
+    void projectIsLookedForInTheSystemPromptAndTheFirstMessageOnly() {
+        String plain = "[{\"type\":\"text\",\"text\":\"You are Claude Code.\"}]";
+        // the line only in the 40th message (a pasted file, a tool result): that far into the body is not searched
+        byte[] late = conversation(60, 39, plain).getBytes(StandardCharsets.UTF_8);
+        BodySpans spans = RequestBody.scan(late).spans();
+        assertNotNull(spans);
+        assertNull(SessionKeys.project(late, spans));
+        assertNull(SessionKeys.project(late));
+        // where Claude Code puts it: the system prompt (after the messages in its bodies), or the first message
+        String env = "[{\"type\":\"text\",\"text\":\"<env>\\nPrimary working directory: /home/ann/app\\n</env>\"}]";
+        byte[] inSystem = conversation(60, 39, env).getBytes(StandardCharsets.UTF_8);
+        assertEquals("/home/ann/app", SessionKeys.project(inSystem, RequestBody.scan(inSystem).spans()));
+        byte[] inFirst = conversation(60, 0, plain).getBytes(StandardCharsets.UTF_8);
+        assertEquals("/srv/pasted/elsewhere", SessionKeys.project(inFirst, RequestBody.scan(inFirst).spans()));
+        // the first found in body order counts, as when the whole body was searched
+        byte[] both = conversation(3, 0, env).getBytes(StandardCharsets.UTF_8);
+        assertEquals("/srv/pasted/elsewhere", SessionKeys.project(both));
+        // spans of another array (a copy) are not used: nothing is found rather than something wrong
+        assertNull(SessionKeys.project(inSystem.clone(), RequestBody.scan(inSystem).spans()));
+        assertNull(SessionKeys.project(inSystem, null));
+        // tools, metadata and other keys are not where the block is
+        assertNull(SessionKeys.project(("{\"tools\":[{\"description\":\"Primary working directory: /t\"}],"
+                + "\"x\":\"Primary working directory: /x\",\"messages\":[]}").getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.wire.BodySpans;
 import dev.codeproxy.core.wire.JsonBytes;
 
 import java.nio.charset.StandardCharsets;
@@ -13,12 +14,16 @@ import java.util.List;
  * (the envelope: model, max_tokens, metadata, the punctuation between parts, whitespace) stays
  * with the request. Nothing is parsed into values or re-serialised: the spans are byte ranges of
  * the body, so joining them back gives the body byte for byte.
+ *
+ * <p>The proxy's scan of the body finds the same spans on its one walk ({@link BodySpans}); a
+ * record that comes with them is split by {@link #of} without reading the body, and {@link #split}
+ * walks it only for a record without (or for a body the scan found too loose to vouch for).
  */
 final class BodyParts {
     static final int ENVELOPE = 0;
-    static final int SYSTEM = 1;
-    static final int TOOLS = 2;
-    static final int MESSAGE = 3;
+    static final int SYSTEM = BodySpans.SYSTEM;
+    static final int TOOLS = BodySpans.TOOLS;
+    static final int MESSAGE = BodySpans.MESSAGE;
 
     private static final byte[] KEY_SYSTEM = "\"system\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEY_TOOLS = "\"tools\"".getBytes(StandardCharsets.US_ASCII);
@@ -54,6 +59,16 @@ final class BodyParts {
     }
 
     private BodyParts() {
+    }
+
+    /** The parts as the proxy's scan found them (the caller checked that they describe the body). */
+    static Split of(BodySpans spans) {
+        List<Span> parts = new ArrayList<>(spans.parts());
+        for (int p = 0; p < spans.parts(); p++) {
+            parts.add(new Span(spans.kind(p), spans.start(p), spans.end(p)));
+        }
+        return new Split(parts, spans.metadataStart() < 0 ? null
+                : new Span(ENVELOPE, spans.metadataStart(), spans.metadataEnd()));
     }
 
     /** The parts of a body that is one JSON object; null for anything else (then it is stored whole). */

@@ -9,6 +9,7 @@ import dev.codeproxy.core.session.SessionKeys;
 import dev.codeproxy.core.settings.CaptureMode;
 import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.BodySpans;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ final class LogRow {
                   boolean responseBodyTruncated, PartPreparer.Prepared requestParts) {
     }
 
-    private LogRow(RequestRecord r, Redactor red, PriceTable prices, PartPreparer parts) {
+    private LogRow(RequestRecord r, BodySpans spans, Redactor red, PriceTable prices, PartPreparer parts) {
         id = r.id();
         startedAt = r.startedAtEpochMs();
         method = nn(red.text(r.method()));
@@ -101,7 +102,8 @@ final class LogRow {
         sessionId = nn(red.text(r.sessionId()));
         // the proxy leaves the project to this (preparer) thread when the record holds the whole body
         project = nn(red.text(r.project() != null || sessionId.isEmpty() ? r.project()
-                : parts != null ? parts.project(sessionId, r.requestBody()) : SessionKeys.project(r.requestBody())));
+                : parts != null ? parts.project(sessionId, r.requestBody(), spans)
+                : spans != null ? SessionKeys.project(r.requestBody(), spans) : SessionKeys.project(r.requestBody())));
         billedModel = sentModel.isEmpty() ? model : sentModel;
         cacheWriteCostMicros = priced ? Cost.cacheWriteMicros(r, prices) : 0;
     }
@@ -109,7 +111,10 @@ final class LogRow {
     /** Prepares a record; {@code keepDetail} false when it is outside the body-retention window already. */
     static LogRow of(RequestRecord r, Redactor red, PriceTable prices, Settings s, boolean keepDetail, BodyCodec codec,
                      PartPreparer parts) {
-        LogRow row = new LogRow(r, red, prices, parts);
+        // the proxy's scan of this very body, if it came with the record: then the body is not walked again
+        BodySpans spans = r.requestSpans() != null && r.requestSpans().describes(r.requestBody()) ? r.requestSpans()
+                : null;
+        LogRow row = new LogRow(r, spans, red, prices, parts);
         if (keepDetail) {
             boolean served = row.outcome.equals("success") || row.outcome.equals("failed_over");
             boolean bodies = switch (s.captureMode() == null ? CaptureMode.ALL : s.captureMode()) {
@@ -121,7 +126,7 @@ final class LogRow {
             // a whole request body is stored by its parts, each once (see PartPreparer); a cut one whole
             byte[] raw = r.requestBody();
             PartPreparer.Prepared byParts = bodies && raw != null && !r.requestBodyTruncated() && raw.length <= cap
-                    ? parts.prepare(raw, r.requestHeaders(), r.sessionId(), red) : null;
+                    ? parts.prepare(raw, spans, r.requestHeaders(), r.sessionId(), red) : null;
             Body req = byParts != null || !bodies ? Body.NONE : Body.of(raw, r.requestBodyTruncated(), cap, red);
             Body res = bodies ? Body.of(r.responseBody(), r.responseBodyTruncated(), cap, red) : Body.NONE;
             String requestHeaders = HeadersJson.write(r.requestHeaders(), red);

@@ -1,6 +1,7 @@
 package dev.codeproxy.store.log;
 
 import dev.codeproxy.core.session.SessionKeys;
+import dev.codeproxy.core.wire.BodySpans;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -12,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The preparer thread's side of storing request bodies by parts: splits a body
- * ({@link BodyParts}), and redacts, hashes and compresses only the parts it has not prepared
- * before. It remembers the {@value #REMEMBERED} parts used last by the SHA-256 of their bytes as
- * received, for the redactor in use (a change of secrets forgets them all, so a secret learnt
- * later is masked in every part stored after). A remembered part may since have been collected
- * by retention: the writer then redacts and compresses it itself ({@link Part#data()} null).
- * One instance per thread.
+ * The preparer thread's side of storing request bodies by parts: splits a body (by the spans
+ * the proxy's scan found on its walk, else {@link BodyParts#split}), and redacts, hashes and
+ * compresses only the parts it has not prepared before. It remembers the {@value #REMEMBERED}
+ * parts used last by the SHA-256 of their bytes as received, for the redactor in use (a change
+ * of secrets forgets them all, so a secret learnt later is masked in every part stored after). A
+ * remembered part may since have been collected by retention: the writer then redacts and
+ * compresses it itself ({@link Part#data()} null). One instance per thread.
  */
 final class PartPreparer {
     /**
@@ -98,11 +99,15 @@ final class PartPreparer {
         }
     };
 
-    /** The project of {@code body}'s session, searched for only when the session is new here. */
-    String project(String sessionId, byte[] body) {
+    /**
+     * The project of {@code body}'s session, searched for only when the session is new here, and
+     * then only where the environment block can be ({@code spans}: the proxy's scan of this very
+     * array, else null and the body is scanned here).
+     */
+    String project(String sessionId, byte[] body, BodySpans spans) {
         String p = projects.get(sessionId);
         if (p == null) {
-            p = SessionKeys.project(body);
+            p = spans != null && spans.describes(body) ? SessionKeys.project(body, spans) : SessionKeys.project(body);
             if (p == null) {
                 return null; // not found (yet): looked for again on the session's next request
             }
@@ -116,9 +121,13 @@ final class PartPreparer {
     /** Of the reused, those found in place in the session's previous body (not hashed). */
     volatile long inPlace;
 
-    /** The body by parts, or null when it is not one JSON object (it is then stored whole). */
-    Prepared prepare(byte[] body, Map<String, List<String>> headers, String sessionId, Redactor red) {
-        BodyParts.Split split = BodyParts.split(body);
+    /**
+     * The body by parts, or null when it is not one JSON object (it is then stored whole).
+     * {@code scanned}: where the parts lie, as the proxy's scan found them on its walk over this very
+     * array; null (or another array's) and the body is walked here to find them.
+     */
+    Prepared prepare(byte[] body, BodySpans scanned, Map<String, List<String>> headers, String sessionId, Redactor red) {
+        BodyParts.Split split = scanned != null && scanned.describes(body) ? BodyParts.of(scanned) : BodyParts.split(body);
         if (split == null) {
             return null;
         }

@@ -102,7 +102,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     private static final long CLOSE_WAIT_MS = 60_000;
     /** Put on the queue to wake the writer (flush, close); never written. */
     private static final RequestRecord WAKE = new RequestRecord(-1, 0, "", "", null, null, null, false, 0, null, 0, false,
-            -1, -1, 0, null, null, List.of(), null, null, null, null, false, null, false, null, null, null);
+            -1, -1, 0, null, null, List.of(), null, null, null, null, false, null, false, null, null, null, null);
 
     private final Supplier<Settings> settings;
     private final long maxQueuedBodyBytes;

@@ -4,6 +4,7 @@ import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.settings.Settings;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.RequestBody;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.testkit.Conversation;
 
@@ -134,6 +135,6 @@ public final class ConversationGrowthBench {
                 true, 200, "anthropic", 1, false, 900, 1500, 6000, new Usage(12, 180, 0, 0, 40_000), null,
                 List.of(new AttemptRecord(1, "anthropic", "claude-sonnet-4-5", "ok", 200, 0, 900, 6000)), h, h,
                 Map.of("request-id", List.of("req_011CV" + id), "content-type", List.of("text/event-stream")), body, false,
-                answer, false, null, null, null);
+                answer, false, null, null, null, RequestBody.scan(body).spans()); // as the proxy hands it over
     }
 }

@@ -1,5 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.core.wire.BodySpans;
+import dev.codeproxy.core.wire.RequestBody;
 import dev.codeproxy.testkit.Conversation;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,7 @@ class PartPreparerTest {
     private static String fresh(byte[] body, String session) {
         PartPreparer f = new PartPreparer();
         try {
-            return layout(f.prepare(body, Map.of(), session, RED));
+            return layout(f.prepare(body, null, Map.of(), session, RED)); // split by its own walk
         } finally {
             f.close();
         }
@@ -45,7 +47,7 @@ class PartPreparerTest {
         int parts = 0;
         for (int n = 1; n <= 30; n++) {
             byte[] body = c.turnBytes(n);
-            PartPreparer.Prepared got = p.prepare(body, Map.of(), "s-1", RED);
+            PartPreparer.Prepared got = p.prepare(body, RequestBody.scan(body).spans(), Map.of(), "s-1", RED);
             assertNotNull(got);
             parts += got.parts().size() + 1;
             assertEquals(fresh(body, "s-1"), layout(got), "turn " + n);
@@ -67,10 +69,11 @@ class PartPreparerTest {
         PartPreparer p = new PartPreparer();
         for (String body : List.of(a, b, a, s, b)) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            assertEquals(fresh(bytes, "x"), layout(p.prepare(bytes, Map.of(), "x", RED)), body);
+            BodySpans spans = RequestBody.scan(bytes).spans();
+            assertEquals(fresh(bytes, "x"), layout(p.prepare(bytes, spans, Map.of(), "x", RED)), body);
             // a second session alternating with the first
-            assertEquals(fresh(bytes, "y"), layout(p.prepare(bytes, Map.of(), "y", RED)), body);
-            assertEquals(fresh(bytes, null), layout(p.prepare(bytes, Map.of(), null, RED)), body);
+            assertEquals(fresh(bytes, "y"), layout(p.prepare(bytes, spans, Map.of(), "y", RED)), body);
+            assertEquals(fresh(bytes, null), layout(p.prepare(bytes, null, Map.of(), null, RED)), body);
         }
         p.close();
     }

@@ -3,6 +3,7 @@ package dev.codeproxy.store.log;
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.usage.Usage;
+import dev.codeproxy.core.wire.RequestBody;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -119,6 +120,8 @@ public final class Rec {
         return new RequestRecord(id, startedAt, method, path, query, model, sentModel, stream, status, endpoint,
                 a.size(), failedOver, headersMs, firstTokenMs, totalMs, usage, error, new ArrayList<>(a),
                 requestHeaders, sentHeaders, responseHeaders, requestBody, requestTruncated, responseBody,
-                responseTruncated, null, sessionId, project);
+                responseTruncated, null, sessionId, project,
+                // as the proxy hands a whole body over: with its scan's spans (a cut one is a copy, without)
+                requestBody == null || requestTruncated ? null : RequestBody.scan(requestBody).spans());
     }
 }

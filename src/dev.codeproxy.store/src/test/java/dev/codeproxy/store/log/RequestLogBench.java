@@ -2,6 +2,7 @@ package dev.codeproxy.store.log;
 
 import dev.codeproxy.core.event.RequestRecord;
 import dev.codeproxy.core.settings.Settings;
+import dev.codeproxy.core.wire.RequestBody;
 import dev.codeproxy.store.Database;
 
 import java.io.IOException;
@@ -113,12 +114,13 @@ public final class RequestLogBench {
             h.put("x-stainless-arch", List.of("x64"));
             h.put("x-stainless-runtime", List.of("node"));
             h.put("accept-encoding", List.of("gzip, deflate, br, zstd"));
+            byte[] req = requestBody.getBytes(StandardCharsets.UTF_8);
             out.add(new RequestRecord(r.id(), r.startedAtEpochMs(), r.method(), r.path(), r.query(), r.model(),
                     r.sentModel(), r.stream(), r.status(), r.endpoint(), r.attempts(), r.failedOver(), r.headersMs(),
                     r.firstTokenMs(), r.totalMs(), r.usage(), r.error(), r.attemptList(), h, h,
                     Map.of("request-id", List.of("req_011CV" + r.id()), "content-type", List.of("text/event-stream")),
-                    requestBody.getBytes(StandardCharsets.UTF_8), false,
-                    responseBody.getBytes(StandardCharsets.UTF_8), false, null, null, null));
+                    req, false, responseBody.getBytes(StandardCharsets.UTF_8), false, null, null, null,
+                    RequestBody.scan(req).spans())); // the proxy's scan of the body comes with the record
         }
         return out;
     }
