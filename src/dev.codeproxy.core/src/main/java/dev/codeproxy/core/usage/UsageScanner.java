@@ -73,10 +73,7 @@ public final class UsageScanner {
         int ds = -1;
         int de = -1;
         while (i < end) {
-            int lineEnd = i;
-            while (lineEnd < end && b[lineEnd] != '\n' && b[lineEnd] != '\r') {
-                lineEnd++;
-            }
+            int lineEnd = JsonBytes.lineEnd(b, i, end);
             if (lineEnd - i >= 5 && b[i] == 'd' && b[i + 1] == 'a' && b[i + 2] == 't' && b[i + 3] == 'a'
                     && b[i + 4] == ':') {
                 if (ds >= 0) {

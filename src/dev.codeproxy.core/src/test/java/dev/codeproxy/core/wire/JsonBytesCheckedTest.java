@@ -105,4 +105,23 @@ class JsonBytesCheckedTest {
             assertEquals(expected, JsonBytes.string(a, 1, a.length - 1), token);
         }
     }
+
+    @Test
+    void aLineEndsAtTheFirstLineFeedOrCarriageReturn() {
+        Random r = new Random(9);
+        byte[] alphabet = utf8("ab:{}\"\n\ré ");
+        for (int n = 0; n < 20_000; n++) {
+            byte[] a = new byte[r.nextInt(40)];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = r.nextInt(8) == 0 ? (byte) r.nextInt(256) : alphabet[r.nextInt(alphabet.length)];
+            }
+            int from = a.length == 0 ? 0 : r.nextInt(a.length);
+            int to = from + r.nextInt(a.length - from + 1);
+            int expected = from;
+            while (expected < to && a[expected] != '\n' && a[expected] != '\r') {
+                expected++;
+            }
+            assertEquals(expected, JsonBytes.lineEnd(a, from, to), () -> new String(a, StandardCharsets.ISO_8859_1));
+        }
+    }
 }
