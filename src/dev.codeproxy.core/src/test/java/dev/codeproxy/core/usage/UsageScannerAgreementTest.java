@@ -14,6 +14,7 @@ import static dev.codeproxy.core.usage.UsageScannerTest.messageDelta;
 import static dev.codeproxy.core.usage.UsageScannerTest.messageStart;
 import static dev.codeproxy.core.usage.UsageScannerTest.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -97,7 +98,7 @@ class UsageScannerAgreementTest {
     void answersBrokenAtRandomAreJudgedAndReadAsBefore() {
         Random r = new Random(20261205);
         int valid = 0;
-        for (int n = 0; n < 200_000; n++) {
+        for (int n = 0; n < 100_000; n++) {
             byte[] body = mutate(utf8(ANSWERS[r.nextInt(ANSWERS.length)]), r);
             ParssonReference old = new ParssonReference();
             UsageScanner now = new UsageScanner();
@@ -120,13 +121,13 @@ class UsageScannerAgreementTest {
             }
         }
         // the mutations must leave enough bodies whole for the reading to be compared at all
-        assertEquals(true, valid > 10_000, "valid bodies: " + valid);
+        assertTrue(valid > 5_000, "valid bodies: " + valid);
     }
 
     @Test
     void eventsBrokenAtRandomAreReadAsBefore() {
         Random r = new Random(5);
-        for (int n = 0; n < 100_000; n++) {
+        for (int n = 0; n < 50_000; n++) {
             String name = r.nextBoolean() ? "message_start" : "message_delta";
             byte[] data = mutate(utf8(EVENTS[r.nextInt(EVENTS.length)]), r);
             String text = new String(data, StandardCharsets.UTF_8);
