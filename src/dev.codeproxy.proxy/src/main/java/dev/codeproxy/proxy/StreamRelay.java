@@ -83,9 +83,8 @@ final class StreamRelay {
 
     /** Looks at one whole event on its way: usage events are parsed, every event is captured for the log. */
     private void observe(byte[] b, int off, int len, String name) {
-        if (name.equals("message_start") || name.equals("message_delta")) {
-            usage.event(name, SseFramer.data(b, off, len));
-        }
+        // reads the data line where it lies (only message_start and message_delta are looked at)
+        usage.frame(name, b, off, len);
         if (capture != null) {
             capture.write(b, off, len);
         }

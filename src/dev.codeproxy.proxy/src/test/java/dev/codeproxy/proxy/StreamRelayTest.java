@@ -256,6 +256,28 @@ class StreamRelayTest {
     }
 
     @Test
+    void usageIsReadFromEventsSplitAcrossReadsAndFromCrlfEvents() throws Exception {
+        List<String> events = new ArrayList<>(SseFixtures.message(MODEL, 3));
+        // message_start arrives in two reads, cut inside its usage: the framer holds the first half
+        String start = events.get(0);
+        int cut = start.indexOf("\"cache_read_input_tokens\"") + 5;
+        events.set(0, start.substring(0, cut));
+        events.add(1, start.substring(cut));
+        // the delta with CRLF line ends, as some gateways send them
+        int delta = events.size() - 2;
+        events.set(delta, SseFixtures.messageDeltaWithUsage("end_turn",
+                "{\"output_tokens\":3,\"cache_read_input_tokens\":7}").replace("\n", "\r\n"));
+        upstream.enqueue(Reply.sse(events).delayBetweenEvents(Duration.ofMillis(30)));
+        try (RawResponse r = post()) {
+            assertEquals(200, r.status);
+            assertEquals(String.join("", events), r.readAllText(), "every byte passed on as received");
+        }
+        Run run = run();
+        assertEquals(StreamRelay.Result.COMPLETED, run.result());
+        assertEquals(new Usage(25, 3, 10, 0, 7), run.usage(), "message_start's usage, then the delta's fields");
+    }
+
+    @Test
     void theHeldEventsAreReleasedTogetherAtTheCommitPoint() throws Exception {
         // message_start, content_block_start, ping arrive; the upstream then waits: the client has all three
         List<String> events = SseFixtures.message(MODEL, 2);

@@ -3,6 +3,7 @@ package dev.codeproxy.core.wire;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,10 @@ public final class JsonBytes {
     private static final long HIGHS = 0x8080808080808080L;
     private static final long QUOTES = ONES * '"';
     private static final long BACKSLASHES = ONES * '\\';
+    /** For the "has a byte below 0x20" test: raw control characters are not allowed in a JSON string. */
+    private static final long SPACES = ONES * 0x20;
+    private static final long LFS = ONES * '\n';
+    private static final long CRS = ONES * '\r';
 
     private JsonBytes() {
     }
@@ -90,6 +95,152 @@ public final class JsonBytes {
             i++;
         }
         return -1;
+    }
+
+    /**
+     * Like {@link #stringEnd}, but for bytes that are not known to be JSON: stops at {@code to}
+     * and checks what it passes. The index just after the closing quote, or -1 when the string is
+     * not closed before {@code to}, holds a raw control character (below 0x20), or has an escape
+     * that is not one of the nine JSON allows (a backslash and one of {@code " \ / b f n r t}, or {@code u}
+     * and four hex digits). Eight bytes at a time as well: a
+     * control character is one more flagged byte.
+     */
+    public static int checkedStringEnd(byte[] a, int from, int to) {
+        int j = from;
+        while (true) {
+            while (j + 8 <= to) {
+                long w = (long) LONGS.get(a, j);
+                long hit = zeroByte(w ^ QUOTES) | zeroByte(w ^ BACKSLASHES) | ((w - SPACES) & ~w & HIGHS);
+                if (hit != 0) {
+                    j += Long.numberOfTrailingZeros(hit) >>> 3;
+                    break;
+                }
+                j += 8;
+            }
+            if (j >= to) {
+                return -1;
+            }
+            byte c = a[j];
+            if (c == '"') {
+                return j + 1;
+            }
+            if (c == '\\') {
+                j = escapeEnd(a, j + 1, to);
+                if (j < 0) {
+                    return -1;
+                }
+            } else if ((c & 0xff) < 0x20) {
+                return -1;
+            } else {
+                j++;
+            }
+        }
+    }
+
+    /**
+     * The first index in {@code a[from, to)} that holds a line feed or a carriage return, or
+     * {@code to}: where an SSE line ends. Eight bytes at a time, as {@link #stringEnd}.
+     */
+    public static int lineEnd(byte[] a, int from, int to) {
+        int j = from;
+        while (j + 8 <= to) {
+            long w = (long) LONGS.get(a, j);
+            long hit = zeroByte(w ^ LFS) | zeroByte(w ^ CRS);
+            if (hit != 0) {
+                return j + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+            j += 8;
+        }
+        while (j < to && a[j] != '\n' && a[j] != '\r') {
+            j++;
+        }
+        return j;
+    }
+
+    /** The index after the escape whose letter is at {@code j} (after the backslash), or -1. */
+    private static int escapeEnd(byte[] a, int j, int to) {
+        if (j >= to) {
+            return -1;
+        }
+        switch (a[j]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return j + 1;
+            }
+            case 'u' -> {
+                if (j + 5 > to) {
+                    return -1;
+                }
+                for (int k = j + 1; k < j + 5; k++) {
+                    if (hex(a[k]) < 0) {
+                        return -1;
+                    }
+                }
+                return j + 5;
+            }
+            default -> {
+                return -1;
+            }
+        }
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /**
+     * The text of the JSON string token {@code a[start, end)} (its quotes included), escapes
+     * decoded; the token must be well formed (as {@link #checkedStringEnd} checks). A string
+     * without a backslash is one UTF-8 decode; a {@code u} escape that is half of a surrogate pair
+     * becomes that char, so a pair of them becomes the one code point.
+     */
+    public static String string(byte[] a, int start, int end) {
+        int from = start + 1;
+        int to = end - 1;
+        int j = from;
+        while (j < to && a[j] != '\\') {
+            j++;
+        }
+        if (j == to) {
+            return new String(a, from, to - from, StandardCharsets.UTF_8);
+        }
+        StringBuilder sb = new StringBuilder(to - from);
+        int run = from;
+        while (j < to) {
+            if (a[j] != '\\') {
+                j++;
+                continue;
+            }
+            if (j > run) {
+                // escapes are ASCII, so a run between them never splits a UTF-8 sequence
+                sb.append(new String(a, run, j - run, StandardCharsets.UTF_8));
+            }
+            byte e = a[j + 1];
+            switch (e) {
+                case 'b' -> sb.append('\b');
+                case 'f' -> sb.append('\f');
+                case 'n' -> sb.append('\n');
+                case 'r' -> sb.append('\r');
+                case 't' -> sb.append('\t');
+                case 'u' -> sb.append((char) (hex(a[j + 2]) << 12 | hex(a[j + 3]) << 8 | hex(a[j + 4]) << 4
+                        | hex(a[j + 5])));
+                default -> sb.append((char) e);
+            }
+            j += e == 'u' ? 6 : 2;
+            run = j;
+        }
+        if (to > run) {
+            sb.append(new String(a, run, to - run, StandardCharsets.UTF_8));
+        }
+        return sb.toString();
     }
 
     /** A word with the high bit set in every byte of {@code v} that is zero (and maybe in bytes above one). */
