@@ -319,7 +319,8 @@ final class ProxyServer implements AutoCloseable {
                 .build();
     }
 
-    private boolean validClientToken(String t) {
+    /** The fixed client token or a stored, valid one, as this instance knows them now. */
+    boolean validClientToken(String t) {
         return Secrets.equalsConstantTime(t, clientToken) || controlPlane.clientTokens().valid(t);
     }
 
