@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * under {@code /_/api} and the status line move: the proxy path, the dashboard's files and the live
  * socket do no database work on request threads.
  *
- * <p>Workers run at {@link Thread#MIN_PRIORITY}, which the image maps to nice 4 (see scripts/build):
+ * <p>Workers run at {@link Thread#MIN_PRIORITY}, which the image maps to nice 19 (see scripts/build):
  * when the core is busy, the proxy's request threads run first and the dashboard's queries wait.
  */
 final class AdminWorkers implements Filter, AutoCloseable {

@@ -191,11 +191,11 @@ class ImageTest {
                 assertTrue(api.body().startsWith("{") || api.body().startsWith("["), path + ": " + api.body());
                 assertFalse(api.body().contains(KEY), path + " leaks the endpoint key");
             }
-            // the dashboard's database work yields the core to requests: its threads run at nice 4;
+            // the dashboard's database work yields the core to requests: its threads run at nice 19;
             // everything else, the JVM's own threads included, at the default (also when run as root)
             Map<String, Integer> nice = niceByThread(server.pid());
-            assertEquals(4, nice.get("admin-worker-1"), nice.toString());
-            assertEquals(4, nice.get("live-stats"), nice.toString());
+            assertEquals(19, nice.get("admin-worker-1"), nice.toString());
+            assertEquals(19, nice.get("live-stats"), nice.toString());
             for (String normal : List.of("request-log-wri", "request-log-pre", "VM Thread", "C2 CompilerThre",
                     "ZWorkerYoung#0", "ForkJoinPool-1-")) {
                 assertEquals(0, nice.getOrDefault(normal, 0), normal + ": " + nice);

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * message to each subscriber's bounded queue ({@value #QUEUE_CAPACITY}); JSON is written later on
  * the subscribers' own threads. A statistics tick (today's summary, at most once a second and only
  * after a request completed) is computed by one platform thread, because the summary reads SQLite
- * (JNI, which would pin a virtual thread), at {@link Thread#MIN_PRIORITY} (nice 4 in the image).
+ * (JNI, which would pin a virtual thread), at {@link Thread#MIN_PRIORITY} (nice 19 in the image).
  */
 public final class EventBroker implements ProxyListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(EventBroker.class.getName());
