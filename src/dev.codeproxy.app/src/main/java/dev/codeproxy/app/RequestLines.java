@@ -103,21 +103,67 @@ final class RequestLines implements ProxyListener {
                     + ",\"inputTokens\":" + u.input() + ",\"outputTokens\":" + u.output()
                     + ",\"cacheWrite5mTokens\":" + u.cacheWrite5m() + ",\"cacheWrite1hTokens\":" + u.cacheWrite1h()
                     + ",\"cacheReadTokens\":" + u.cacheRead()
-                    + ",\"costUsd\":" + (cost == null ? "null" : String.format(Locale.ROOT, "%.6f", cost / 1e6))
+                    + ",\"costUsd\":" + (cost == null ? "null" : dollars(new StringBuilder(), cost, 6))
                     + ",\"error\":" + str(r.error()) + "}";
         }
         // the model asked for, and the one sent when a mapping changed it: "claude-sonnet-5->glm-4.6"
         String model = r.model() == null || r.model().isEmpty() ? (r.sentModel() == null ? "-" : field(r.sentModel()))
                 : field(r.model()) + (r.sentModel() != null && !r.sentModel().isEmpty()
                 && !r.sentModel().equals(r.model()) ? "->" + field(r.sentModel()) : "");
-        return String.format(Locale.ROOT, "%s %s %s %s %s %d ttft=%s %s tokens in=%d out=%d cw=%d cr=%d cost=%s%s%s",
-                time, field(r.method()), field(Credentials.path(r.path())),
-                r.endpoint() == null ? "-" : field(r.endpoint()), model, r.status(),
-                r.firstTokenMs() < 0 ? "-" : r.firstTokenMs() + "ms", r.totalMs() + "ms",
-                u.input(), u.output(), u.cacheWrite5m() + u.cacheWrite1h(), u.cacheRead(),
-                u.isEmpty() ? "-" : cost == null ? "unpriced" : String.format(Locale.ROOT, "$%.4f", cost / 1e6),
-                r.attempts() > 1 ? " attempts=" + r.attempts() : "",
-                r.error() == null ? "" : " error=\"" + quoted(r.error()) + "\"");
+        // appended, not String.format: formatting was most of this thread's 4-5 % of the proxy's CPU
+        StringBuilder b = new StringBuilder(160).append(time).append(' ').append(field(r.method())).append(' ')
+                .append(field(Credentials.path(r.path()))).append(' ')
+                .append(r.endpoint() == null ? "-" : field(r.endpoint())).append(' ').append(model).append(' ')
+                .append(r.status()).append(" ttft=");
+        if (r.firstTokenMs() < 0) {
+            b.append('-');
+        } else {
+            b.append(r.firstTokenMs()).append("ms");
+        }
+        b.append(' ').append(r.totalMs()).append("ms tokens in=").append(u.input()).append(" out=").append(u.output())
+                .append(" cw=").append(u.cacheWrite5m() + u.cacheWrite1h()).append(" cr=").append(u.cacheRead())
+                .append(" cost=");
+        if (u.isEmpty()) {
+            b.append('-');
+        } else if (cost == null) {
+            b.append("unpriced");
+        } else {
+            b.append('$');
+            dollars(b, cost, 4);
+        }
+        if (r.attempts() > 1) {
+            b.append(" attempts=").append(r.attempts());
+        }
+        if (r.error() != null) {
+            b.append(" error=\"").append(quoted(r.error())).append('"');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Appends micro-dollars as dollars with {@code decimals} (1 to 6) places, rounded half up as
+     * {@code String.format("%.4f")} rounds; negative amounts (never costs) with a minus sign.
+     */
+    static StringBuilder dollars(StringBuilder b, long micros, int decimals) {
+        if (micros < 0) {
+            b.append('-');
+            micros = -micros;
+        }
+        long unit = 1;
+        for (int i = decimals; i < 6; i++) {
+            unit *= 10;
+        }
+        long q = (micros + unit / 2) / unit;
+        long scale = 1;
+        for (int i = 0; i < decimals; i++) {
+            scale *= 10;
+        }
+        b.append(q / scale).append('.');
+        String frac = Long.toString(q % scale);
+        for (int i = frac.length(); i < decimals; i++) {
+            b.append('0');
+        }
+        return b.append(frac);
     }
 
     /**

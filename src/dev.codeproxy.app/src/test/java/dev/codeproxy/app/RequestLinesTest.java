@@ -67,4 +67,20 @@ class RequestLinesTest {
         assertTrue(line.contains("\"costUsd\":null"), line);
         assertEquals(1, line.lines().count());
     }
+
+    @Test
+    void costsAreWrittenAsStringFormatWroteThemRoundedHalfUp() {
+        java.util.Random random = new java.util.Random(11);
+        List<Long> amounts = new java.util.ArrayList<>(List.of(0L, 1L, 49L, 50L, 51L, 99L, 149L, 150L, 999_949L,
+                999_950L, 1_000_000L, 12_345_678L, 9_999_999_950L));
+        for (int i = 0; i < 20_000; i++) {
+            amounts.add((long) random.nextInt(50_000_000));
+        }
+        for (long micros : amounts) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.4f", micros / 1e6),
+                    RequestLines.dollars(new StringBuilder(), micros, 4).toString(), "micros " + micros);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.6f", micros / 1e6),
+                    RequestLines.dollars(new StringBuilder(), micros, 6).toString(), "micros " + micros);
+        }
+    }
 }
