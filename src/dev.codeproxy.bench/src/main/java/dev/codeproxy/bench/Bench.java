@@ -429,9 +429,7 @@ public final class Bench {
             // is nearly idle: on one core the first variant measured otherwise pays for the
             // compilations (the 50 KB JSON row read 1,092 req/s cold and 2,121 warm in one run,
             // with C2 at 34 % of the proxy's CPU during it after one 3 s round per variant)
-            for (int round = 1; round <= (quick ? 1 : 6); round++) {
-                Map<String, Long> t0 = CpuLoad.ticksByThread(pid);
-                long all0 = CpuLoad.ticksOfTree(pid);
+            warmJit("claude", pid, () -> {
                 for (int size : sizes) {
                     for (boolean stream : new boolean[] {false, true}) {
                         lean.reply(stream ? LeanUpstream.SSE_32 : LeanUpstream.JSON_1K);
@@ -439,14 +437,7 @@ public final class Bench {
                                 .run(proxy.port, 64, quick ? 1 : 2);
                     }
                 }
-                long c2 = CpuLoad.ticksByThread(pid).getOrDefault("JIT C2", 0L) - t0.getOrDefault("JIT C2", 0L);
-                long all = Math.max(1, CpuLoad.ticksOfTree(pid) - all0);
-                System.out.println("claude: warm-up round " + round + ", JIT C2 at " + (100 * c2 / all)
-                        + "% of the proxy's CPU");
-                if (c2 * 100 < all * 3) {
-                    break;
-                }
-            }
+            });
             // after the warm-up: the sequential run measured right after start-up had C2 compiling
             // on the proxy's core for much of it (p90 2-4 ms)
             sequential(lean, targets, files);
@@ -650,6 +641,31 @@ public final class Bench {
                 }
             } finally {
                 lean.reply(LeanUpstream.DEFAULT);
+            }
+        }
+
+        /** One round of load for {@link #warmJit}. */
+        private interface Round {
+            void run() throws Exception;
+        }
+
+        /**
+         * Runs rounds of load until the proxy's C2 compiler thread used under 3 % of the proxy's CPU
+         * in a round (at most 6 rounds): on one core, a row measured while C2 still compiles pays for
+         * the compilations (the first claude row had C2 at 25-34 % of the proxy's CPU after one round).
+         */
+        private void warmJit(String phase, long pid, Round round) throws Exception {
+            for (int r = 1; r <= (quick ? 1 : 6); r++) {
+                Map<String, Long> t0 = CpuLoad.ticksByThread(pid);
+                long all0 = CpuLoad.ticksOfTree(pid);
+                round.run();
+                long c2 = CpuLoad.ticksByThread(pid).getOrDefault("JIT C2", 0L) - t0.getOrDefault("JIT C2", 0L);
+                long all = Math.max(1, CpuLoad.ticksOfTree(pid) - all0);
+                System.out.println(phase + ": warm-up round " + r + ", JIT C2 at " + (100 * c2 / all)
+                        + "% of the proxy's CPU");
+                if (c2 * 100 < all * 3) {
+                    return;
+                }
             }
         }
 
@@ -897,7 +913,7 @@ public final class Bench {
             System.out.println("throughput: wrk -t1 -c64 -d" + seconds + "s per target (after a " + warm
                     + " s warm-up), POST " + smallBody.length + " B");
             Wrk.Result direct = wrk.run(lean.port(), 64, seconds, env.out.resolve("wrk-direct.txt"));
-            wrk.run(proxy.port, 64, warm);
+            warmJit("throughput", proxy.javaPid(), () -> wrk.run(proxy.port, 64, warm));
             long c0 = lean.connections();
             long r0 = lean.requests();
             long cpu0 = CpuLoad.ticksOfTree(proxy.javaPid());
