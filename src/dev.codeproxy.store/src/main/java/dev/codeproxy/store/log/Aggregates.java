@@ -2,10 +2,8 @@ package dev.codeproxy.store.log;
 
 import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.routing.FailureClass;
-import dev.codeproxy.store.Dialect;
 import dev.codeproxy.store.stats.Histogram;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -197,92 +195,90 @@ final class Aggregates {
      * (what this writer last stored for a key; it is their only writer) or else from the table.
      * Returns the histograms as now written, for {@code known} once the transaction commits.
      */
-    Map<HourKey, String[]> write(Connection c, Map<HourKey, String[]> known, Dialect dialect) throws SQLException {
+    Map<HourKey, String[]> write(Statements st, Map<HourKey, String[]> known) throws SQLException {
         Map<HourKey, String[]> stored = new HashMap<>();
-        try (PreparedStatement sel = c.prepareStatement(SELECT_HISTS);
-             PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_HOURLY));
-             PreparedStatement day = c.prepareStatement(dialect.upsert(UPSERT_DAILY))) {
-            for (Map.Entry<HourKey, Sums> e : hours.entrySet()) {
-                HourKey k = e.getKey();
-                Sums s = e.getValue();
-                // '' leaves the stored histogram as it is (see UPSERT_HOURLY)
-                String totalEnc = "";
-                String firstEnc = "";
-                if (!s.total.isEmpty() || !s.firstToken.isEmpty()) {
-                    String[] before = known.get(k);
-                    if (before != null) {
-                        s.total.addEncoded(before[0]);
-                        s.firstToken.addEncoded(before[1]);
-                    } else {
-                        sel.setLong(1, k.hourStart());
-                        sel.setString(2, k.endpoint());
-                        sel.setString(3, k.model());
-                        sel.setString(4, k.sentModel());
-                        try (ResultSet rs = sel.executeQuery()) {
-                            if (rs.next()) {
-                                s.total.addEncoded(rs.getString(1));
-                                s.firstToken.addEncoded(rs.getString(2));
-                            }
+        PreparedStatement sel = st.get(SELECT_HISTS);
+        PreparedStatement up = st.upsert(UPSERT_HOURLY);
+        PreparedStatement day = st.upsert(UPSERT_DAILY);
+        for (Map.Entry<HourKey, Sums> e : hours.entrySet()) {
+            HourKey k = e.getKey();
+            Sums s = e.getValue();
+            // '' leaves the stored histogram as it is (see UPSERT_HOURLY)
+            String totalEnc = "";
+            String firstEnc = "";
+            if (!s.total.isEmpty() || !s.firstToken.isEmpty()) {
+                String[] before = known.get(k);
+                if (before != null) {
+                    s.total.addEncoded(before[0]);
+                    s.firstToken.addEncoded(before[1]);
+                } else {
+                    sel.setLong(1, k.hourStart());
+                    sel.setString(2, k.endpoint());
+                    sel.setString(3, k.model());
+                    sel.setString(4, k.sentModel());
+                    try (ResultSet rs = sel.executeQuery()) {
+                        if (rs.next()) {
+                            s.total.addEncoded(rs.getString(1));
+                            s.firstToken.addEncoded(rs.getString(2));
                         }
                     }
-                    totalEnc = s.total.encode();
-                    firstEnc = s.firstToken.encode();
-                    stored.put(k, new String[] {totalEnc, firstEnc});
                 }
-                int i = 1;
-                up.setLong(i++, k.hourStart());
-                up.setString(i++, k.endpoint());
-                up.setString(i++, k.model());
-                up.setString(i++, k.sentModel());
-                up.setLong(i++, s.requests);
-                up.setLong(i++, s.success);
-                up.setLong(i++, s.failedOver);
-                up.setLong(i++, s.clientError);
-                up.setLong(i++, s.upstreamError);
-                up.setLong(i++, s.stream);
-                up.setLong(i++, s.attempts);
-                up.setLong(i++, s.attemptFailures);
-                i = s.tokens.bind(up, i);
-                up.setLong(i++, s.tokens.unpriced);
-                up.setLong(i++, s.totalSum);
-                up.setLong(i++, s.totalMax);
-                up.setString(i++, totalEnc);
-                up.setLong(i++, s.firstTokenSum);
-                up.setLong(i++, s.firstTokenMax);
-                up.setString(i, firstEnc);
-                up.addBatch();
+                totalEnc = s.total.encode();
+                firstEnc = s.firstToken.encode();
+                stored.put(k, new String[] {totalEnc, firstEnc});
             }
-            up.executeBatch();
-            for (Map.Entry<String, Sums> e : days.entrySet()) {
+            int i = 1;
+            up.setLong(i++, k.hourStart());
+            up.setString(i++, k.endpoint());
+            up.setString(i++, k.model());
+            up.setString(i++, k.sentModel());
+            up.setLong(i++, s.requests);
+            up.setLong(i++, s.success);
+            up.setLong(i++, s.failedOver);
+            up.setLong(i++, s.clientError);
+            up.setLong(i++, s.upstreamError);
+            up.setLong(i++, s.stream);
+            up.setLong(i++, s.attempts);
+            up.setLong(i++, s.attemptFailures);
+            i = s.tokens.bind(up, i);
+            up.setLong(i++, s.tokens.unpriced);
+            up.setLong(i++, s.totalSum);
+            up.setLong(i++, s.totalMax);
+            up.setString(i++, totalEnc);
+            up.setLong(i++, s.firstTokenSum);
+            up.setLong(i++, s.firstTokenMax);
+            up.setString(i, firstEnc);
+            up.addBatch();
+        }
+        up.executeBatch();
+        for (Map.Entry<String, Sums> e : days.entrySet()) {
+            Sums s = e.getValue();
+            int i = 1;
+            day.setString(i++, e.getKey());
+            day.setLong(i++, s.requests);
+            day.setLong(i++, s.success);
+            day.setLong(i++, s.failedOver);
+            day.setLong(i++, s.clientError);
+            day.setLong(i++, s.upstreamError);
+            i = s.tokens.bind(day, i);
+            day.setLong(i, s.tokens.unpriced);
+            day.addBatch();
+        }
+        day.executeBatch();
+        if (!routes.isEmpty()) {
+            PreparedStatement rt = st.upsert(UPSERT_ROUTE);
+            for (Map.Entry<RouteKey, Sums> e : routes.entrySet()) {
                 Sums s = e.getValue();
                 int i = 1;
-                day.setString(i++, e.getKey());
-                day.setLong(i++, s.requests);
-                day.setLong(i++, s.success);
-                day.setLong(i++, s.failedOver);
-                day.setLong(i++, s.clientError);
-                day.setLong(i++, s.upstreamError);
-                i = s.tokens.bind(day, i);
-                day.setLong(i, s.tokens.unpriced);
-                day.addBatch();
+                rt.setLong(i++, e.getKey().hourStart());
+                rt.setString(i++, e.getKey().route());
+                rt.setLong(i++, s.requests);
+                rt.setLong(i++, s.clientError + s.upstreamError);
+                i = s.tokens.bind(rt, i);
+                rt.setLong(i, s.tokens.unpriced);
+                rt.addBatch();
             }
-            day.executeBatch();
-        }
-        if (!routes.isEmpty()) {
-            try (PreparedStatement rt = c.prepareStatement(dialect.upsert(UPSERT_ROUTE))) {
-                for (Map.Entry<RouteKey, Sums> e : routes.entrySet()) {
-                    Sums s = e.getValue();
-                    int i = 1;
-                    rt.setLong(i++, e.getKey().hourStart());
-                    rt.setString(i++, e.getKey().route());
-                    rt.setLong(i++, s.requests);
-                    rt.setLong(i++, s.clientError + s.upstreamError);
-                    i = s.tokens.bind(rt, i);
-                    rt.setLong(i, s.tokens.unpriced);
-                    rt.addBatch();
-                }
-                rt.executeBatch();
-            }
+            rt.executeBatch();
         }
         return stored;
     }

@@ -96,6 +96,8 @@ final class LogWriter implements AutoCloseable {
     private long countedAt;
     private final PartWriter parts = new PartWriter();
     private Connection c;
+    /** The connection's statements, prepared once (null while there is no connection). */
+    private Statements stmts;
     private PreparedStatement insertRequest;
     private PreparedStatement insertAttempt;
     private PreparedStatement insertDetail;
@@ -136,11 +138,12 @@ final class LogWriter implements AutoCloseable {
                     st.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
                 }
             }
-            insertRequest = c.prepareStatement(shared ? INSERT_REQUEST.replace("INSERT OR IGNORE", "INSERT")
+            stmts = new Statements(c, dialect);
+            insertRequest = stmts.get(shared ? INSERT_REQUEST.replace("INSERT OR IGNORE", "INSERT")
                     + " ON CONFLICT(id) DO NOTHING" : INSERT_REQUEST);
-            insertAttempt = c.prepareStatement(shared ? PG_INSERT_ATTEMPT : INSERT_ATTEMPT);
-            insertDetail = c.prepareStatement(shared ? PG_INSERT_DETAIL : INSERT_DETAIL);
-            priceVersion = c.prepareStatement("SELECT value FROM store_meta WHERE key = 'price_overrides_version'");
+            insertAttempt = stmts.get(shared ? PG_INSERT_ATTEMPT : INSERT_ATTEMPT);
+            insertDetail = stmts.get(shared ? PG_INSERT_DETAIL : INSERT_DETAIL);
+            priceVersion = stmts.get("SELECT value FROM store_meta WHERE key = 'price_overrides_version'");
             requestRows = count("SELECT count(*) FROM requests");
             detailRows = count("SELECT count(*) FROM request_bodies");
             countedAt = System.nanoTime();
@@ -164,7 +167,7 @@ final class LogWriter implements AutoCloseable {
         long addedDetails = 0;
         try {
             if (shared) {
-                lockWriters(con);
+                lockWriters();
                 // another instance may have changed a histogram since this writer last stored it
                 histograms.clear();
                 insertRequestsShared(con, rows);
@@ -182,7 +185,7 @@ final class LogWriter implements AutoCloseable {
                 }
             }
             addedRequests = rows.size();
-            parts.store(con, rows, dialect);
+            parts.store(stmts, rows);
             boolean attempts = false;
             boolean details = false;
             for (LogRow r : rows) {
@@ -230,8 +233,8 @@ final class LogWriter implements AutoCloseable {
             for (LogRow r : rows) {
                 agg.add(r, zone);
             }
-            Map<Aggregates.HourKey, String[]> stored = agg.write(con, histograms, dialect);
-            UsageAggregates.write(con, rows, dialect);
+            Map<Aggregates.HourKey, String[]> stored = agg.write(stmts, histograms);
+            UsageAggregates.write(stmts, rows);
             con.commit();
             histograms.putAll(stored);
             requestRows += addedRequests;
@@ -246,9 +249,9 @@ final class LogWriter implements AutoCloseable {
     }
 
     /** PostgreSQL: holds the writers' lock until this transaction ends. */
-    private static void lockWriters(Connection con) throws SQLException {
-        try (Statement st = con.createStatement()) {
-            st.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+    private void lockWriters() throws SQLException {
+        try (ResultSet rs = stmts.get("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")").executeQuery()) {
+            rs.next();
         }
     }
 
@@ -362,40 +365,42 @@ final class LogWriter implements AutoCloseable {
         long excessRequests = requestRows - Math.max(0, logRetention);
         long excessDetails = detailRows - Math.max(0, bodyRetention);
         // logMaxBytes bounds the SQLite file; PostgreSQL's space is the server's to manage (autovacuum)
-        boolean overSize = !shared && logMaxBytes > 0 && requestRows > 0 && usedBytes() > logMaxBytes;
+        boolean lookAtSpace = slack <= 1 || spaceCheckDue();
+        boolean overSize = !shared && logMaxBytes > 0 && requestRows > 0 && lookAtSpace && usedBytes() > logMaxBytes;
+        lastOverSize = overSize;
         if (overSize) {
             excessRequests = Math.max(excessRequests, Math.min(requestRows, PRUNE_CHUNK));
             sizePruned += Math.min(requestRows, PRUNE_CHUNK);
         }
         if (!overSize && excessRequests < Math.max(1, slack) && excessDetails < Math.max(1, slack)) {
-            return reclaim();
+            return lookAtSpace && reclaim();
         }
         con.setAutoCommit(false);
         try {
             if (shared) {
-                lockWriters(con);
+                lockWriters();
             }
             long deletedRequests = 0;
             long deletedDetails = 0;
             if (excessRequests > 0) {
-                long upTo = nth(con, "SELECT id FROM requests ORDER BY id LIMIT 1 OFFSET ?",
+                long upTo = nth(stmts, "SELECT id FROM requests ORDER BY id LIMIT 1 OFFSET ?",
                         Math.min(excessRequests, PRUNE_CHUNK) - 1);
                 if (upTo == Long.MIN_VALUE) {
                     requestRows = -2; // the count drifted (rows removed elsewhere): recount below
                 } else {
-                    PartWriter.release(con, "request_id <= ?", upTo);
-                    deletedDetails += delete(con, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
-                    delete(con, "DELETE FROM request_attempts WHERE request_id <= ?", upTo);
-                    deletedRequests = delete(con, "DELETE FROM requests WHERE id <= ?", upTo);
+                    PartWriter.release(stmts, "request_id <= ?", upTo);
+                    deletedDetails += delete(stmts, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
+                    delete(stmts, "DELETE FROM request_attempts WHERE request_id <= ?", upTo);
+                    deletedRequests = delete(stmts, "DELETE FROM requests WHERE id <= ?", upTo);
                 }
             } else {
-                long upTo = nth(con, "SELECT request_id FROM request_bodies ORDER BY request_id LIMIT 1 OFFSET ?",
+                long upTo = nth(stmts, "SELECT request_id FROM request_bodies ORDER BY request_id LIMIT 1 OFFSET ?",
                         Math.min(excessDetails, PRUNE_CHUNK) - 1);
                 if (upTo == Long.MIN_VALUE) {
                     detailRows = -2;
                 } else {
-                    PartWriter.release(con, "request_id <= ?", upTo);
-                    deletedDetails = delete(con, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
+                    PartWriter.release(stmts, "request_id <= ?", upTo);
+                    deletedDetails = delete(stmts, "DELETE FROM request_bodies WHERE request_id <= ?", upTo);
                 }
             }
             con.commit();
@@ -423,10 +428,38 @@ final class LogWriter implements AutoCloseable {
     /** Pages given back by incremental vacuum steps. */
     long reclaimedPages;
 
+    /**
+     * How often a busy writer looks at the file's size and free pages: it used to run up to five
+     * pragma queries between every two batches (hundreds of times a second under load), and
+     * neither bound needs to be kept to the millisecond. A flush, and a step that left more to
+     * do, look at once.
+     */
+    static final long SPACE_CHECK_EVERY_NANOS = 100_000_000L;
+    private long spaceCheckedAt = System.nanoTime() - SPACE_CHECK_EVERY_NANOS;
+    private boolean lastOverSize;
+    private boolean lastReclaimLeft;
+
+    private boolean spaceCheckDue() {
+        long now = System.nanoTime();
+        if (lastOverSize || lastReclaimLeft || now - spaceCheckedAt >= SPACE_CHECK_EVERY_NANOS) {
+            spaceCheckedAt = now;
+            return true;
+        }
+        return false;
+    }
+
     /** Bytes the database's pages hold, free pages not counted. */
     long usedBytes() throws SQLException {
-        return (pragma("page_count") - pragma("freelist_count")) * pragma("page_size");
+        connection();
+        if (pageSize == 0) {
+            pageSize = pragma("page_size");
+        }
+        return (pragma("page_count") - pragma("freelist_count")) * pageSize;
     }
+
+    /** The connection's page size and auto_vacuum mode (read once per connection; 0: not yet). */
+    private long pageSize;
+    private long autoVacuum = -1;
 
     /**
      * One step of giving free pages back: {@code PRAGMA incremental_vacuum} of at most
@@ -438,8 +471,16 @@ final class LogWriter implements AutoCloseable {
         if (shared) {
             return false; // PostgreSQL: autovacuum makes deleted rows' space reusable
         }
+        lastReclaimLeft = false;
+        connection();
+        if (autoVacuum < 0) {
+            autoVacuum = pragma("auto_vacuum");
+        }
+        if (autoVacuum != 2) {
+            return false;
+        }
         long free = pragma("freelist_count");
-        if (free <= RECLAIM_ABOVE_PAGES || pragma("auto_vacuum") != 2) {
+        if (free <= RECLAIM_ABOVE_PAGES) {
             return false;
         }
         long step = Math.min(RECLAIM_STEP_PAGES, free);
@@ -462,11 +503,13 @@ final class LogWriter implements AutoCloseable {
             restoreAutoCommit();
         }
         reclaimedPages += step;
-        return free - step > RECLAIM_ABOVE_PAGES;
+        lastReclaimLeft = free - step > RECLAIM_ABOVE_PAGES;
+        return lastReclaimLeft;
     }
 
     private long pragma(String name) throws SQLException {
-        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+        connection();
+        try (ResultSet rs = stmts.get("PRAGMA " + name).executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }
@@ -478,32 +521,29 @@ final class LogWriter implements AutoCloseable {
         long hourlyBefore = Aggregates.hourStart(nowMs) - HOURLY_KEEP_DAYS * 24L * Aggregates.HOUR_MS;
         String dailyBefore = LocalDate.ofInstant(Instant.ofEpochMilli(nowMs), zone)
                 .minusDays(DAILY_KEEP_DAYS).toString();
-        try (PreparedStatement h = con.prepareStatement("DELETE FROM stats_hourly WHERE hour_start < ?");
-             PreparedStatement d = con.prepareStatement("DELETE FROM stats_daily WHERE day < ?");
-             PreparedStatement rh = con.prepareStatement("DELETE FROM stats_route_hourly WHERE hour_start < ?")) {
-            h.setLong(1, hourlyBefore);
-            h.executeUpdate();
-            rh.setLong(1, hourlyBefore);
-            rh.executeUpdate();
-            d.setString(1, dailyBefore);
-            d.executeUpdate();
+        PreparedStatement h = stmts.get("DELETE FROM stats_hourly WHERE hour_start < ?");
+        h.setLong(1, hourlyBefore);
+        h.executeUpdate();
+        PreparedStatement rh = stmts.get("DELETE FROM stats_route_hourly WHERE hour_start < ?");
+        rh.setLong(1, hourlyBefore);
+        rh.executeUpdate();
+        PreparedStatement d = stmts.get("DELETE FROM stats_daily WHERE day < ?");
+        d.setString(1, dailyBefore);
+        d.executeUpdate();
+    }
+
+    private static long nth(Statements st, String sql, long offset) throws SQLException {
+        PreparedStatement p = st.get(sql);
+        p.setLong(1, Math.max(0, offset));
+        try (ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
         }
     }
 
-    private static long nth(Connection con, String sql, long offset) throws SQLException {
-        try (PreparedStatement p = con.prepareStatement(sql)) {
-            p.setLong(1, Math.max(0, offset));
-            try (ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : Long.MIN_VALUE;
-            }
-        }
-    }
-
-    private static int delete(Connection con, String sql, long upTo) throws SQLException {
-        try (PreparedStatement p = con.prepareStatement(sql)) {
-            p.setLong(1, upTo);
-            return p.executeUpdate();
-        }
+    private static int delete(Statements st, String sql, long upTo) throws SQLException {
+        PreparedStatement p = st.get(sql);
+        p.setLong(1, upTo);
+        return p.executeUpdate();
     }
 
     private long count(String sql) throws SQLException {
@@ -534,7 +574,7 @@ final class LogWriter implements AutoCloseable {
 
     /** Drops the connection (after an error the next call opens a fresh one). */
     void closeQuietly() {
-        for (AutoCloseable a : new AutoCloseable[] {insertRequest, insertAttempt, insertDetail, priceVersion, c}) {
+        for (AutoCloseable a : new AutoCloseable[] {stmts, c}) {
             if (a != null) {
                 try {
                     a.close();
@@ -547,7 +587,10 @@ final class LogWriter implements AutoCloseable {
         insertAttempt = null;
         insertDetail = null;
         priceVersion = null;
+        stmts = null;
         c = null;
+        pageSize = 0;
+        autoVacuum = -1;
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.codeproxy.store.log;
 
-import dev.codeproxy.store.Dialect;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -51,7 +49,7 @@ final class PartWriter {
     }
 
     /** Stores the batch's parts and sets each body's layout ({@link LogRow#requestLayout}). */
-    void store(Connection c, List<LogRow> rows, Dialect dialect) throws SQLException {
+    void store(Statements st, List<LogRow> rows) throws SQLException {
         Map<Key, Agg> parts = new LinkedHashMap<>();
         for (LogRow r : rows) {
             PartPreparer.Prepared p = r.detail == null ? null : r.detail.requestParts();
@@ -66,32 +64,32 @@ final class PartWriter {
         if (parts.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = c.prepareStatement(dialect.upsert(UPSERT)); PreparedStatement addRefs = c.prepareStatement(ADD_REFS)) {
-            for (Agg a : parts.values()) {
-                if (a.data == null) {
-                    addRefs.setInt(1, a.refs);
-                    addRefs.setBytes(2, a.first.hash());
-                    try (ResultSet rs = addRefs.executeQuery()) {
-                        if (rs.next()) {
-                            a.id = rs.getLong(1);
-                            continue;
-                        }
+        PreparedStatement upsert = st.upsert(UPSERT);
+        PreparedStatement addRefs = st.get(ADD_REFS);
+        for (Agg a : parts.values()) {
+            if (a.data == null) {
+                addRefs.setInt(1, a.refs);
+                addRefs.setBytes(2, a.first.hash());
+                try (ResultSet rs = addRefs.executeQuery()) {
+                    if (rs.next()) {
+                        a.id = rs.getLong(1);
+                        continue;
                     }
-                    // collected since the preparer saw it: store it again
-                    PartPreparer.Part f = a.first;
-                    PartPreparer.Stored s = PartPreparer.store(f.source(), f.from(), f.to(), f.redactor(), codec, sha, null);
-                    a.data = s.data();
-                    a.size = s.bytes().length;
-                    restored++;
                 }
-                upsert.setBytes(1, a.first.hash());
-                upsert.setInt(2, a.size);
-                upsert.setInt(3, a.refs);
-                upsert.setBytes(4, a.data);
-                try (ResultSet rs = upsert.executeQuery()) {
-                    rs.next();
-                    a.id = rs.getLong(1);
-                }
+                // collected since the preparer saw it: store it again
+                PartPreparer.Part f = a.first;
+                PartPreparer.Stored s = PartPreparer.store(f.source(), f.from(), f.to(), f.redactor(), codec, sha, null);
+                a.data = s.data();
+                a.size = s.bytes().length;
+                restored++;
+            }
+            upsert.setBytes(1, a.first.hash());
+            upsert.setInt(2, a.size);
+            upsert.setInt(3, a.refs);
+            upsert.setBytes(4, a.data);
+            try (ResultSet rs = upsert.executeQuery()) {
+                rs.next();
+                a.id = rs.getLong(1);
             }
         }
         for (LogRow r : rows) {
@@ -125,31 +123,30 @@ final class PartWriter {
      * deletes the parts no body refers to any more. {@code where} selects the rows
      * ({@code request_id <= ?} with {@code upTo}).
      */
-    static void release(Connection c, String where, long upTo) throws SQLException {
+    static void release(Statements st, String where, long upTo) throws SQLException {
         Map<Long, Integer> refs = new HashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT request_layout FROM request_bodies WHERE " + where
-                + " AND request_layout IS NOT NULL")) {
-            p.setLong(1, upTo);
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    BodyLayout.decode(rs.getBytes(1)).countRefs(refs);
-                }
+        PreparedStatement p = st.get("SELECT request_layout FROM request_bodies WHERE " + where
+                + " AND request_layout IS NOT NULL");
+        p.setLong(1, upTo);
+        try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                BodyLayout.decode(rs.getBytes(1)).countRefs(refs);
             }
         }
         if (refs.isEmpty()) {
             return;
         }
-        try (PreparedStatement sub = c.prepareStatement(SUB_REFS); PreparedStatement collect = c.prepareStatement(COLLECT)) {
-            for (Map.Entry<Long, Integer> e : refs.entrySet()) {
-                sub.setInt(1, e.getValue());
-                sub.setLong(2, e.getKey());
-                sub.addBatch();
-                collect.setLong(1, e.getKey());
-                collect.addBatch();
-            }
-            sub.executeBatch();
-            collect.executeBatch();
+        PreparedStatement sub = st.get(SUB_REFS);
+        PreparedStatement collect = st.get(COLLECT);
+        for (Map.Entry<Long, Integer> e : refs.entrySet()) {
+            sub.setInt(1, e.getValue());
+            sub.setLong(2, e.getKey());
+            sub.addBatch();
+            collect.setLong(1, e.getKey());
+            collect.addBatch();
         }
+        sub.executeBatch();
+        collect.executeBatch();
     }
 
     void close() {

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -82,9 +83,9 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
      */
     static final int PRUNE_SLACK = 100;
     /**
-     * Group commit: a batch smaller than this waits up to {@link #GROUP_WAIT_NANOS} for more rows
-     * before it is prepared, so a busy proxy commits (and rewrites the aggregates' pages) tens of
-     * times a second instead of hundreds. A lone request's row is stored 5 ms later.
+     * Group commit: a batch smaller than this waits {@link #GROUP_WAIT_NANOS} for more rows before
+     * it is prepared, so a busy proxy commits (and rewrites the aggregates' pages) tens of times a
+     * second instead of hundreds. A lone request's row is stored 5 ms later; a flush does not wait.
      */
     static final int GROUP_ROWS = 64;
     static final long GROUP_WAIT_NANOS = 5_000_000L;
@@ -311,6 +312,7 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
     public void close() {
         closing = true;
         queue.offer(WAKE);
+        LockSupport.unpark(thread);
         try {
             thread.join(CLOSE_WAIT_MS);
         } catch (InterruptedException e) {
@@ -355,17 +357,12 @@ public final class RequestLog implements ProxyListener, AutoCloseable {
                     List<RequestRecord> batch = new ArrayList<>(MAX_BATCH);
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
-                    if (batch.size() < GROUP_ROWS && !closing) {
-                        long until = System.nanoTime() + GROUP_WAIT_NANOS;
-                        while (batch.size() < GROUP_ROWS) {
-                            long left = until - System.nanoTime();
-                            RequestRecord more = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-                            if (more == null) {
-                                break;
-                            }
-                            batch.add(more);
-                            queue.drainTo(batch, MAX_BATCH - batch.size());
-                        }
+                    if (batch.size() < GROUP_ROWS && !closing && !batch.contains(WAKE)) {
+                        // sleep through the window instead of waiting on the queue: waiting there,
+                        // each record offered to the empty queue woke this thread, a futex call on
+                        // the request's thread and a context switch here for every row
+                        LockSupport.parkNanos(this, GROUP_WAIT_NANOS);
+                        queue.drainTo(batch, MAX_BATCH - batch.size());
                     }
                     batch.removeIf(r -> r == WAKE);
                     long taken = 0;

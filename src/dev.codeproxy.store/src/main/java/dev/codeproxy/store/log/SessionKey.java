@@ -2,7 +2,6 @@ package dev.codeproxy.store.log;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -63,13 +62,11 @@ final class SessionKey {
         return o.find() ? hash(o.group(1)) : "";
     }
 
+    /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on every call. */
+    private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(PartPreparer::sha256);
+
     private static String hash(String session) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256")
-                    .digest(("code-proxy session " + session).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] d = SHA.get().digest(("code-proxy session " + session).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d, 0, 16);
     }
 }

@@ -2,7 +2,6 @@ package dev.codeproxy.store.log;
 
 import dev.codeproxy.store.Dialect;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -123,7 +122,7 @@ final class UsageAggregates {
                 endpoints = excluded.endpoints""";
 
     /** PostgreSQL: last endpoint and endpoints of the stored sessions among {@code rows}', by session id. */
-    private static Map<String, String[]> storedSessions(Connection c, List<LogRow> rows) throws SQLException {
+    private static Map<String, String[]> storedSessions(Statements st, List<LogRow> rows) throws SQLException {
         LinkedHashSet<String> ids = new LinkedHashSet<>();
         for (LogRow r : rows) {
             if (!r.sessionId.isEmpty()) {
@@ -134,20 +133,18 @@ final class UsageAggregates {
         if (ids.isEmpty()) {
             return out;
         }
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT session_id, last_endpoint, endpoints FROM sessions WHERE session_id = ANY(?)")) {
-            p.setArray(1, c.createArrayOf("text", ids.toArray()));
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
-                }
+        PreparedStatement p = st.get("SELECT session_id, last_endpoint, endpoints FROM sessions WHERE session_id = ANY(?)");
+        p.setArray(1, st.connection().createArrayOf("text", ids.toArray()));
+        try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
             }
         }
         return out;
     }
 
     /** Adds the batch's rows (in the order they are written) to the session and usage tables. */
-    static void write(Connection c, List<LogRow> rows, Dialect dialect) throws SQLException {
+    static void write(Statements st, List<LogRow> rows) throws SQLException {
         Map<HourModel, Sums> hours = new HashMap<>();
         Map<SessionModel, Sums> models = new LinkedHashMap<>();
         Map<String, Session> sessions = new LinkedHashMap<>();
@@ -156,112 +153,107 @@ final class UsageAggregates {
                 : Long.compare(a.id, b.id));
         // PostgreSQL: the batch's sessions as stored, read in one round trip (SQLite reads each as
         // it comes: a lookup in the same process costs less than building the array)
-        Map<String, String[]> stored = dialect == Dialect.POSTGRES ? storedSessions(c, ordered) : null;
-        try (PreparedStatement known = c.prepareStatement(
-                "SELECT last_endpoint, endpoints FROM sessions WHERE session_id = ?")) {
-            for (LogRow r : ordered) {
-                long end = r.startedAt + Math.max(0, r.totalMs);
-                hours.computeIfAbsent(new HourModel(Aggregates.hourStart(r.startedAt), r.billedModel), k -> new Sums())
-                        .add(r, r.startedAt);
-                if (r.sessionId.isEmpty()) {
-                    continue;
-                }
-                Session s = sessions.get(r.sessionId);
-                if (s == null) {
-                    s = new Session();
-                    if (stored != null) {
-                        String[] was = stored.get(r.sessionId);
-                        if (was != null) {
-                            s.lastEndpoint = was[0];
-                            for (String e : was[1].split(",")) {
+        Map<String, String[]> stored = st.dialect() == Dialect.POSTGRES ? storedSessions(st, ordered) : null;
+        PreparedStatement known = st.get("SELECT last_endpoint, endpoints FROM sessions WHERE session_id = ?");
+        for (LogRow r : ordered) {
+            long end = r.startedAt + Math.max(0, r.totalMs);
+            hours.computeIfAbsent(new HourModel(Aggregates.hourStart(r.startedAt), r.billedModel), k -> new Sums())
+                    .add(r, r.startedAt);
+            if (r.sessionId.isEmpty()) {
+                continue;
+            }
+            Session s = sessions.get(r.sessionId);
+            if (s == null) {
+                s = new Session();
+                if (stored != null) {
+                    String[] was = stored.get(r.sessionId);
+                    if (was != null) {
+                        s.lastEndpoint = was[0];
+                        for (String e : was[1].split(",")) {
+                            if (!e.isEmpty()) {
+                                s.endpoints.add(e);
+                            }
+                        }
+                    }
+                } else {
+                    known.setString(1, r.sessionId);
+                    try (ResultSet rs = known.executeQuery()) {
+                        if (rs.next()) {
+                            s.lastEndpoint = rs.getString(1);
+                            for (String e : rs.getString(2).split(",")) {
                                 if (!e.isEmpty()) {
                                     s.endpoints.add(e);
                                 }
                             }
                         }
-                    } else {
-                        known.setString(1, r.sessionId);
-                        try (ResultSet rs = known.executeQuery()) {
-                            if (rs.next()) {
-                                s.lastEndpoint = rs.getString(1);
-                                for (String e : rs.getString(2).split(",")) {
-                                    if (!e.isEmpty()) {
-                                        s.endpoints.add(e);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    sessions.put(r.sessionId, s);
-                }
-                s.sums.add(r, end);
-                if (s.project.isEmpty() && !r.project.isEmpty()) {
-                    s.project = r.project;
-                }
-                if (Aggregates.served(r.outcome) && !r.endpoint.isEmpty()) {
-                    if (!s.lastEndpoint.isEmpty() && !s.lastEndpoint.equals(r.endpoint)) {
-                        s.switches++;
-                        s.failoverTokens += r.usage.cacheWrite5m() + r.usage.cacheWrite1h();
-                        s.failoverCost += r.cacheWriteCostMicros;
-                    }
-                    s.lastEndpoint = r.endpoint;
-                    if (s.endpoints.size() < MAX_ENDPOINTS) {
-                        s.endpoints.add(r.endpoint.replace(",", " "));
                     }
                 }
-                models.computeIfAbsent(new SessionModel(r.sessionId, r.billedModel), k -> new Sums()).add(r, end);
+                sessions.put(r.sessionId, s);
             }
-        }
-        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_HOURLY))) {
-            for (Map.Entry<HourModel, Sums> e : hours.entrySet()) {
-                Sums s = e.getValue();
-                int i = 1;
-                up.setLong(i++, e.getKey().hour());
-                up.setString(i++, e.getKey().model());
-                i = tokens(up, i, s);
-                up.setLong(i++, s.tokens.unpriced);
-                up.setLong(i++, s.firstAt);
-                up.setLong(i, s.lastAt);
-                up.addBatch();
+            s.sums.add(r, end);
+            if (s.project.isEmpty() && !r.project.isEmpty()) {
+                s.project = r.project;
             }
-            up.executeBatch();
+            if (Aggregates.served(r.outcome) && !r.endpoint.isEmpty()) {
+                if (!s.lastEndpoint.isEmpty() && !s.lastEndpoint.equals(r.endpoint)) {
+                    s.switches++;
+                    s.failoverTokens += r.usage.cacheWrite5m() + r.usage.cacheWrite1h();
+                    s.failoverCost += r.cacheWriteCostMicros;
+                }
+                s.lastEndpoint = r.endpoint;
+                if (s.endpoints.size() < MAX_ENDPOINTS) {
+                    s.endpoints.add(r.endpoint.replace(",", " "));
+                }
+            }
+            models.computeIfAbsent(new SessionModel(r.sessionId, r.billedModel), k -> new Sums()).add(r, end);
         }
+        PreparedStatement hourly = st.upsert(UPSERT_HOURLY);
+        for (Map.Entry<HourModel, Sums> e : hours.entrySet()) {
+            Sums s = e.getValue();
+            int i = 1;
+            hourly.setLong(i++, e.getKey().hour());
+            hourly.setString(i++, e.getKey().model());
+            i = tokens(hourly, i, s);
+            hourly.setLong(i++, s.tokens.unpriced);
+            hourly.setLong(i++, s.firstAt);
+            hourly.setLong(i, s.lastAt);
+            hourly.addBatch();
+        }
+        hourly.executeBatch();
         if (sessions.isEmpty()) {
             return;
         }
-        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_SESSION_MODEL))) {
-            for (Map.Entry<SessionModel, Sums> e : models.entrySet()) {
-                int i = 1;
-                up.setString(i++, e.getKey().session());
-                up.setString(i++, e.getKey().model());
-                tokens(up, i, e.getValue());
-                up.addBatch();
-            }
-            up.executeBatch();
+        PreparedStatement perModel = st.upsert(UPSERT_SESSION_MODEL);
+        for (Map.Entry<SessionModel, Sums> e : models.entrySet()) {
+            int i = 1;
+            perModel.setString(i++, e.getKey().session());
+            perModel.setString(i++, e.getKey().model());
+            tokens(perModel, i, e.getValue());
+            perModel.addBatch();
         }
-        try (PreparedStatement up = c.prepareStatement(dialect.upsert(UPSERT_SESSION))) {
-            for (Map.Entry<String, Session> e : sessions.entrySet()) {
-                Session s = e.getValue();
-                Sums m = s.sums;
-                int i = 1;
-                up.setString(i++, e.getKey());
-                up.setString(i++, s.project);
-                up.setLong(i++, m.firstAt);
-                up.setLong(i++, m.lastAt);
-                up.setLong(i++, m.requests);
-                up.setLong(i++, m.errors);
-                up.setLong(i++, m.failedOver);
-                i = m.tokens.bind(up, i);
-                up.setLong(i++, m.tokens.unpriced);
-                up.setLong(i++, s.switches);
-                up.setLong(i++, s.failoverTokens);
-                up.setLong(i++, s.failoverCost);
-                up.setString(i++, s.lastEndpoint);
-                up.setString(i, String.join(",", s.endpoints));
-                up.addBatch();
-            }
-            up.executeBatch();
+        perModel.executeBatch();
+        PreparedStatement session = st.upsert(UPSERT_SESSION);
+        for (Map.Entry<String, Session> e : sessions.entrySet()) {
+            Session s = e.getValue();
+            Sums m = s.sums;
+            int i = 1;
+            session.setString(i++, e.getKey());
+            session.setString(i++, s.project);
+            session.setLong(i++, m.firstAt);
+            session.setLong(i++, m.lastAt);
+            session.setLong(i++, m.requests);
+            session.setLong(i++, m.errors);
+            session.setLong(i++, m.failedOver);
+            i = m.tokens.bind(session, i);
+            session.setLong(i++, m.tokens.unpriced);
+            session.setLong(i++, s.switches);
+            session.setLong(i++, s.failoverTokens);
+            session.setLong(i++, s.failoverCost);
+            session.setString(i++, s.lastEndpoint);
+            session.setString(i, String.join(",", s.endpoints));
+            session.addBatch();
         }
+        session.executeBatch();
     }
 
     /** requests, the five token kinds and the cost, from parameter {@code i}; returns the next index. */

@@ -41,6 +41,8 @@ public final class RequestLogBench {
         run("capture none, retention 10,000,000 rows", recs, Map.of("logRetention", "10000000", "captureMode", "none"));
         // how the log grows for one long Claude Code conversation (scripts/bench's growth row)
         ConversationGrowthBench.run(200);
+        // the same writer at a busy proxy's pace (its 50 KB c64 rate): scripts/bench's paced row
+        PacedLogBench.run(3_500, 8, 50_000);
     }
 
     static double run(String name, List<RequestRecord> recs, Map<String, String> settings) throws IOException {
