@@ -64,8 +64,8 @@ public final class RequestLogBench {
                 double secs = (t1 - t0) / 1e9;
                 double rate = log.written() / secs;
                 System.out.printf("  %-62s %,9.0f rows/s  (%,d rows in %.2f s; log threads used %.2f s CPU = %,.0f rows per "
-                                + "CPU-second; offer() %.2f us each; dropped %d)%n", name, rate, log.written(), secs, cpu,
-                        log.written() / cpu, (offered - t0) / 1e3 / recs.size(), log.dropped());
+                                + "CPU-second; offer() %.2f us each; dropped %d; bodies shed %d)%n", name, rate, log.written(), secs, cpu,
+                        log.written() / cpu, (offered - t0) / 1e3 / recs.size(), log.dropped(), log.bodiesShed());
                 return rate;
             }
         } finally {
