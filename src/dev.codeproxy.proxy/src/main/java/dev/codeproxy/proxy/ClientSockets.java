@@ -1,11 +1,14 @@
 package dev.codeproxy.proxy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Finds clients that went away while the proxy still waits for the upstream (Esc in Claude
@@ -18,6 +21,12 @@ import java.util.Map;
  * elsewhere it never reports a client gone, and the proxy notices at the commit point instead,
  * as before. A client that half-closes its side after sending the request (HTTP clients do not;
  * Claude Code, the SDKs and curl do not) would look gone as well.
+ *
+ * <p>The tables list every TCP socket of the machine's network namespace: with thousands of
+ * streams open through a proxy on loopback they hold four lines per stream (megabytes of text).
+ * So a scan reads them into one reused buffer and keeps only the sockets asked about, found by
+ * their local port first; it builds no string and no entry for any other line. One instance per
+ * thread (the watchdog's).
  */
 final class ClientSockets {
     private static final Path[] TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
@@ -29,55 +38,132 @@ final class ClientSockets {
     record Key(int localPort, int remotePort) {
     }
 
-    private ClientSockets() {
-    }
+    private byte[] buf = new byte[64 * 1024];
 
-    /** The TCP state of every socket by (local port, remote port); empty when unknown. */
-    static Map<Key, Integer> snapshot() {
+    /**
+     * The TCP state of each socket of {@code wanted} that the tables list (a socket not listed is
+     * absent from the map); empty when the tables cannot be read.
+     */
+    Map<Key, Integer> snapshot(Set<Key> wanted) {
         Map<Key, Integer> states = new HashMap<>();
-        if (!AVAILABLE) {
+        if (!AVAILABLE || wanted.isEmpty()) {
             return states;
         }
+        BitSet localPorts = new BitSet(65_536);
+        for (Key k : wanted) {
+            localPorts.set(k.localPort());
+        }
         for (Path table : TABLES) {
-            byte[] b;
+            int len;
             try {
-                b = Files.readAllBytes(table);
+                len = read(table);
             } catch (IOException | RuntimeException e) {
                 continue;
             }
-            parse(new String(b, StandardCharsets.US_ASCII), states);
+            parse(buf, len, wanted, localPorts, states);
         }
         return states;
     }
 
-    /** Parses the text of {@code /proc/net/tcp[6]} into {@code states}. */
-    static void parse(String text, Map<Key, Integer> states) {
-        int line = text.indexOf('\n');
-        while (line >= 0 && line + 1 < text.length()) {
-            int next = text.indexOf('\n', line + 1);
-            String l = text.substring(line + 1, next < 0 ? text.length() : next).strip();
-            line = next;
-            // sl local_address rem_address st ...: "0: 0100007F:2328 0100007F:C350 01 ..."
-            try {
-                int a = l.indexOf(' ');
-                int b = l.indexOf(' ', a + 1);
-                int c = l.indexOf(' ', b + 1);
-                int d = l.indexOf(' ', c + 1);
-                if (a < 0 || b < 0 || c < 0 || d < 0) {
-                    continue;
+    /** Reads the whole table into {@link #buf} (grown as needed; /proc reports no size). */
+    private int read(Path table) throws IOException {
+        try (InputStream in = Files.newInputStream(table)) {
+            int len = 0;
+            while (true) {
+                if (len == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
                 }
-                int local = port(l.substring(a + 1, b));
-                int remote = port(l.substring(b + 1, c));
-                int st = Integer.parseInt(l, c + 1, d, 16);
-                states.put(new Key(local, remote), st);
-            } catch (RuntimeException e) {
-                // a line we do not understand
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) {
+                    return len;
+                }
+                len += n;
             }
         }
     }
 
-    private static int port(String hostPort) {
-        return Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1), 16);
+    /**
+     * Parses {@code b[0, len)}, the text of {@code /proc/net/tcp[6]}, into {@code states}, keeping
+     * the sockets of {@code wanted}. Lines that do not parse are skipped.
+     */
+    static void parse(byte[] b, int len, Set<Key> wanted, BitSet localPorts, Map<Key, Integer> states) {
+        int i = lineEnd(b, 0, len) + 1; // the header line
+        while (i < len) {
+            int end = lineEnd(b, i, len);
+            // "  sl  local_address rem_address   st ...": "   0: 0100007F:2328 0100007F:C350 01 ..."
+            int local = field(b, i, end, 1);
+            int remote = local < 0 ? -1 : field(b, local, end, 1);
+            int state = remote < 0 ? -1 : field(b, remote, end, 1);
+            if (state >= 0) {
+                int localPort = port(b, local, end);
+                if (localPort >= 0 && localPorts.get(localPort)) {
+                    int remotePort = port(b, remote, end);
+                    int st = hex(b, state, Math.min(state + 2, end));
+                    Key key = new Key(localPort, remotePort);
+                    if (remotePort >= 0 && st >= 0 && wanted.contains(key)) {
+                        states.put(key, st);
+                    }
+                }
+            }
+            i = end + 1;
+        }
+    }
+
+    private static int lineEnd(byte[] b, int from, int len) {
+        for (int i = from; i < len; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return len;
+    }
+
+    /** The start of the field {@code skip} fields after the one at or after {@code from}; -1 when none. */
+    private static int field(byte[] b, int from, int end, int skip) {
+        int i = from;
+        while (i < end && b[i] == ' ') {
+            i++;
+        }
+        for (int s = 0; s < skip; s++) {
+            while (i < end && b[i] != ' ') {
+                i++;
+            }
+            while (i < end && b[i] == ' ') {
+                i++;
+            }
+        }
+        return i < end ? i : -1;
+    }
+
+    /** The port of an {@code ADDRESS:PORT} field at {@code at} (hex); -1 when malformed. */
+    private static int port(byte[] b, int at, int end) {
+        int i = at;
+        while (i < end && b[i] != ':' && b[i] != ' ') {
+            i++;
+        }
+        if (i >= end || b[i] != ':') {
+            return -1;
+        }
+        int stop = i + 1;
+        while (stop < end && b[stop] != ' ') {
+            stop++;
+        }
+        return stop - (i + 1) == 4 ? hex(b, i + 1, stop) : -1;
+    }
+
+    private static int hex(byte[] b, int from, int to) {
+        if (from >= to) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(b[i], 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = v * 16 + d;
+        }
+        return v;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.codeproxy.proxy;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,6 +109,8 @@ final class IdleWatchdog {
     /** How often the client sockets are looked at: a client gone is noticed within about this (plus 50 ms). */
     private static final long CLIENT_SCAN_NANOS = 200_000_000L;
     private long lastScan;
+    /** The kernel's socket tables, read by the watchdog's thread only. */
+    private final ClientSockets clientSockets = new ClientSockets();
 
     /**
      * Guards the calling thread's request until {@link #release}.
@@ -204,7 +207,14 @@ final class IdleWatchdog {
             Map<ClientSockets.Key, Integer> sockets = null;
             if (ClientSockets.AVAILABLE && now - lastScan >= CLIENT_SCAN_NANOS && waiting(now)) {
                 lastScan = now;
-                sockets = ClientSockets.snapshot();
+                // every armed guard is checked against the snapshot, so it holds all their sockets
+                Set<ClientSockets.Key> wanted = new HashSet<>();
+                for (Guard g : guards) {
+                    if (g.client != null && g.state.get() == Guard.ARMED) {
+                        wanted.add(g.client);
+                    }
+                }
+                sockets = clientSockets.snapshot(wanted);
             }
             for (Guard g : guards) {
                 if (g.state.get() == Guard.ARMED) {
