@@ -25,14 +25,16 @@ import java.util.Set;
  * <p>The tables list every TCP socket of the machine's network namespace: with thousands of
  * streams open through a proxy on loopback they hold four lines per stream (megabytes of text).
  * So a scan reads them into one reused buffer and keeps only the sockets asked about, found by
- * their local port first; it builds no string and no entry for any other line. One instance per
- * thread (the watchdog's).
+ * their local port first; it builds no string and no entry for any other line, and it reads the
+ * second table only when the first did not list them all. One instance per thread (the
+ * watchdog's).
  */
 final class ClientSockets {
-    private static final Path[] TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
+    /** Java's sockets are dual-stack (IPv4 peers as {@code ::ffff:a.b.c.d}), so tcp6 comes first. */
+    private static final Path[] TABLES = {Path.of("/proc/net/tcp6"), Path.of("/proc/net/tcp")};
     private static final int ESTABLISHED = 0x01;
     private static final int CLOSE_WAIT = 0x08;
-    static final boolean AVAILABLE = Files.isReadable(TABLES[0]);
+    static final boolean AVAILABLE = Files.isReadable(TABLES[1]);
 
     /** The client connection of one request: the proxy's local port and the client's port. */
     record Key(int localPort, int remotePort) {
@@ -61,6 +63,9 @@ final class ClientSockets {
                 continue;
             }
             parse(buf, len, wanted, localPorts, states);
+            if (states.size() == wanted.size()) {
+                break; // all found: the other table (a walk of the kernel's whole hash table) is not read
+            }
         }
         return states;
     }

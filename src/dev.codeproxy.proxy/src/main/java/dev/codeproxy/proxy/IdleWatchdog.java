@@ -108,7 +108,16 @@ final class IdleWatchdog {
     private final Set<Guard> guards = ConcurrentHashMap.newKeySet();
     /** How often the client sockets are looked at: a client gone is noticed within about this (plus 50 ms). */
     private static final long CLIENT_SCAN_NANOS = 200_000_000L;
+    /**
+     * The kernel builds the socket tables' text by walking its whole connection hash table: about
+     * 10 ms of system time per read here even when nearly empty, and more with thousands of
+     * sockets. Scans are spaced to at least this many times the last one's duration (so they take
+     * at most about 5 % of a core), up to {@link #MAX_SCAN_NANOS}.
+     */
+    static final int SCAN_SPACING = 20;
+    static final long MAX_SCAN_NANOS = 1_000_000_000L;
     private long lastScan;
+    private long scanEvery = CLIENT_SCAN_NANOS;
     /** The kernel's socket tables, read by the watchdog's thread only. */
     private final ClientSockets clientSockets = new ClientSockets();
 
@@ -205,7 +214,7 @@ final class IdleWatchdog {
             // the kernel's socket table, read at most every CLIENT_SCAN_NANOS and only while requests wait
             // (only requests that have waited a while are looked at: most commit within milliseconds)
             Map<ClientSockets.Key, Integer> sockets = null;
-            if (ClientSockets.AVAILABLE && now - lastScan >= CLIENT_SCAN_NANOS && waiting(now)) {
+            if (ClientSockets.AVAILABLE && now - lastScan >= scanEvery && waiting(now)) {
                 lastScan = now;
                 // every armed guard is checked against the snapshot, so it holds all their sockets
                 Set<ClientSockets.Key> wanted = new HashSet<>();
@@ -215,6 +224,8 @@ final class IdleWatchdog {
                     }
                 }
                 sockets = clientSockets.snapshot(wanted);
+                long took = System.nanoTime() - now;
+                scanEvery = Math.clamp(took * SCAN_SPACING, CLIENT_SCAN_NANOS, MAX_SCAN_NANOS);
             }
             for (Guard g : guards) {
                 if (g.state.get() == Guard.ARMED) {
