@@ -291,6 +291,10 @@ final class ProxyServer implements AutoCloseable {
                 .maxPayloadSize(MAX_PAYLOAD)
                 .featuresDiscoverServices(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // no BufferedOutputStream in front of a streamed response: the relay (and the
+                // self-test's lines) write whole pieces and flush each one, so that buffer only
+                // copied every byte once more and held 4 KiB for each open stream
+                .writeBufferSize(0)
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .mediaContext(MediaContext.builder()
                         .mediaSupportsDiscoverServices(false)
