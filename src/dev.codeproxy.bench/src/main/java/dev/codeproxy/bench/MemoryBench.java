@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class MemoryBench {
     record Result(int open, int failed, int completed, long rssKb, long hwmKb, long threads, double openSeconds,
-                  String firstError) {
+                  String firstError, HeapHistogram.Result live) {
     }
 
     private MemoryBench() {
@@ -39,6 +39,7 @@ final class MemoryBench {
         long threads;
         double openSeconds;
         int open;
+        HeapHistogram.Result live = null;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
                 ex.submit(() -> {
@@ -84,12 +85,21 @@ final class MemoryBench {
             rss = ProxyProcess.procStatus(javaPid, "VmRSS");
             hwm = ProxyProcess.procStatus(javaPid, "VmHWM");
             threads = ProxyProcess.procStatus(javaPid, "Threads");
+            try {
+                live = HeapHistogram.take(javaPid); // after RSS: it collects fully first
+                String dump = System.getenv("BENCH_HEAP_DUMP");
+                if (dump != null && !dump.isBlank()) {
+                    HeapHistogram.dump(javaPid, java.nio.file.Path.of(dump + "-" + n + ".hprof"));
+                }
+            } catch (IOException e) {
+                System.out.println("  (no heap histogram: " + e.getMessage() + ")");
+            }
             upstreamGate.countDown();
             ex.shutdown();
             if (!ex.awaitTermination(120, TimeUnit.SECONDS)) {
                 ex.shutdownNow();
             }
         }
-        return new Result(open, failed.get(), completed.get(), rss, hwm, threads, openSeconds, firstError.get());
+        return new Result(open, failed.get(), completed.get(), rss, hwm, threads, openSeconds, firstError.get(), live);
     }
 }
