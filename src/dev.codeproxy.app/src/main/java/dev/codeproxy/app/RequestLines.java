@@ -8,6 +8,8 @@ import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.core.wire.Json;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -103,7 +105,7 @@ final class RequestLines implements ProxyListener {
                     + ",\"inputTokens\":" + u.input() + ",\"outputTokens\":" + u.output()
                     + ",\"cacheWrite5mTokens\":" + u.cacheWrite5m() + ",\"cacheWrite1hTokens\":" + u.cacheWrite1h()
                     + ",\"cacheReadTokens\":" + u.cacheRead()
-                    + ",\"costUsd\":" + (cost == null ? "null" : dollars(new StringBuilder(), cost, 6))
+                    + ",\"costUsd\":" + (cost == null ? "null" : dollars(cost, 6))
                     + ",\"error\":" + str(r.error()) + "}";
         }
         // the model asked for, and the one sent when a mapping changed it: "claude-sonnet-5->glm-4.6"
@@ -128,8 +130,7 @@ final class RequestLines implements ProxyListener {
         } else if (cost == null) {
             b.append("unpriced");
         } else {
-            b.append('$');
-            dollars(b, cost, 4);
+            b.append('$').append(dollars(cost, 4));
         }
         if (r.attempts() > 1) {
             b.append(" attempts=").append(r.attempts());
@@ -141,29 +142,11 @@ final class RequestLines implements ProxyListener {
     }
 
     /**
-     * Appends micro-dollars as dollars with {@code decimals} (1 to 6) places, rounded half up as
-     * {@code String.format("%.4f")} rounds; negative amounts (never costs) with a minus sign.
+     * Micro-dollars as dollars with {@code decimals} places, rounded half up as
+     * {@code String.format("%.4f")} rounded them (and as the status line rounds).
      */
-    static StringBuilder dollars(StringBuilder b, long micros, int decimals) {
-        if (micros < 0) {
-            b.append('-');
-            micros = -micros;
-        }
-        long unit = 1;
-        for (int i = decimals; i < 6; i++) {
-            unit *= 10;
-        }
-        long q = (micros + unit / 2) / unit;
-        long scale = 1;
-        for (int i = 0; i < decimals; i++) {
-            scale *= 10;
-        }
-        b.append(q / scale).append('.');
-        String frac = Long.toString(q % scale);
-        for (int i = frac.length(); i < decimals; i++) {
-            b.append('0');
-        }
-        return b.append(frac);
+    static String dollars(long micros, int decimals) {
+        return BigDecimal.valueOf(micros, 6).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
     }
 
     /**

@@ -78,9 +78,9 @@ class RequestLinesTest {
         }
         for (long micros : amounts) {
             assertEquals(String.format(java.util.Locale.ROOT, "%.4f", micros / 1e6),
-                    RequestLines.dollars(new StringBuilder(), micros, 4).toString(), "micros " + micros);
+                    RequestLines.dollars(micros, 4), "micros " + micros);
             assertEquals(String.format(java.util.Locale.ROOT, "%.6f", micros / 1e6),
-                    RequestLines.dollars(new StringBuilder(), micros, 6).toString(), "micros " + micros);
+                    RequestLines.dollars(micros, 6), "micros " + micros);
         }
     }
 }

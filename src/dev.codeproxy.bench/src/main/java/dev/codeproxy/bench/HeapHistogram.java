@@ -46,26 +46,26 @@ final class HeapHistogram {
     private HeapHistogram() {
     }
 
-    /** A heap dump of the live objects (for a closer look; BENCH_HEAP_DUMP=PREFIX in the memory phase). */
-    static void dump(long pid, Path file) throws IOException, InterruptedException {
+    /** Runs the benchmark JDK's {@code jcmd PID command args...}; returns its output. */
+    private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        Process p = Children.start(new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(pid),
-                "GC.heap_dump", file.toAbsolutePath().toString()).redirectErrorStream(true));
+        List<String> cmd = new ArrayList<>(List.of(java.resolveSibling("jcmd").toString(), Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Process p = Children.start(new ProcessBuilder(cmd).redirectErrorStream(true));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jcmd GC.heap_dump failed: " + out.strip());
+            throw new IOException("jcmd " + command[0] + " failed: " + out.strip());
         }
+        return out;
+    }
+
+    /** A heap dump of the live objects (for a closer look; BENCH_HEAP_DUMP=PREFIX in the memory phase). */
+    static void dump(long pid, Path file) throws IOException, InterruptedException {
+        jcmd(pid, "GC.heap_dump", file.toAbsolutePath().toString());
     }
 
     static Result take(long pid) throws IOException, InterruptedException {
-        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        ProcessBuilder pb = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(pid),
-                "GC.class_histogram").redirectErrorStream(true);
-        Process p = Children.start(pb);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jcmd GC.class_histogram failed: " + out.strip());
-        }
+        String out = jcmd(pid, "GC.class_histogram");
         Map<String, long[]> byClass = new HashMap<>();
         long total = -1;
         for (String line : out.split("\n")) {

@@ -96,9 +96,9 @@ final class ClientSockets {
         while (i < len) {
             int end = lineEnd(b, i, len);
             // "  sl  local_address rem_address   st ...": "   0: 0100007F:2328 0100007F:C350 01 ..."
-            int local = field(b, i, end, 1);
-            int remote = local < 0 ? -1 : field(b, local, end, 1);
-            int state = remote < 0 ? -1 : field(b, remote, end, 1);
+            int local = nextField(b, i, end);
+            int remote = local < 0 ? -1 : nextField(b, local, end);
+            int state = remote < 0 ? -1 : nextField(b, remote, end);
             if (state >= 0) {
                 int localPort = port(b, local, end);
                 if (localPort >= 0 && localPorts.get(localPort)) {
@@ -123,19 +123,17 @@ final class ClientSockets {
         return len;
     }
 
-    /** The start of the field {@code skip} fields after the one at or after {@code from}; -1 when none. */
-    private static int field(byte[] b, int from, int end, int skip) {
+    /** The start of the field after the one at or after {@code from}; -1 when none. */
+    private static int nextField(byte[] b, int from, int end) {
         int i = from;
         while (i < end && b[i] == ' ') {
             i++;
         }
-        for (int s = 0; s < skip; s++) {
-            while (i < end && b[i] != ' ') {
-                i++;
-            }
-            while (i < end && b[i] == ' ') {
-                i++;
-            }
+        while (i < end && b[i] != ' ') {
+            i++;
+        }
+        while (i < end && b[i] == ' ') {
+            i++;
         }
         return i < end ? i : -1;
     }

@@ -56,10 +56,6 @@ final class Statements implements AutoCloseable {
         return p;
     }
 
-    int size() {
-        return plain.size() + upserts.size();
-    }
-
     @Override
     public void close() {
         List<PreparedStatement> all = new ArrayList<>(plain.values());

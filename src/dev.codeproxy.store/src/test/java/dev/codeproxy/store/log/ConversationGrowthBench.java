@@ -17,12 +17,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * How much the request log grows for one long Claude Code conversation: 200 turns (12 KB system,
@@ -78,11 +76,7 @@ public final class ConversationGrowthBench {
             }
             return share;
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            RequestLogBench.deleteTree(dir);
         }
     }
 

@@ -10,21 +10,16 @@ import dev.codeproxy.store.Database;
 import dev.codeproxy.testkit.ClaudeCodeBodies;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * The writer at a busy proxy's pace: records of the shape the benchmark's 50 KB Claude Code
@@ -54,7 +49,7 @@ public final class PacedLogBench {
                      Clock.systemUTC(), RequestLog.DEFAULT_QUEUE_CAPACITY)) {
             for (int round = 1; round <= 2; round++) {
                 log.flush();
-                Map<String, Long> cpu0 = logThreadsCpu();
+                Map<String, Long> cpu0 = RequestLogBench.logThreadsCpuByThread();
                 long written0 = log.written();
                 long t0 = System.nanoTime();
                 long period = 1_000_000_000L / rate;
@@ -68,7 +63,7 @@ public final class PacedLogBench {
                 }
                 log.flush();
                 long rows = log.written() - written0;
-                Map<String, Long> cpu1 = logThreadsCpu();
+                Map<String, Long> cpu1 = RequestLogBench.logThreadsCpuByThread();
                 long total = 0;
                 StringBuilder split = new StringBuilder();
                 for (Map.Entry<String, Long> e : cpu1.entrySet()) {
@@ -81,24 +76,8 @@ public final class PacedLogBench {
                         split.substring(2));
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            RequestLogBench.deleteTree(dir);
         }
-    }
-
-    /** CPU time (ns) of each request-log thread so far. */
-    private static Map<String, Long> logThreadsCpu() {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Map<String, Long> m = new TreeMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("request-log-")) {
-                m.merge(t.getName(), Math.max(0, mx.getThreadCpuTime(t.threadId())), Long::sum);
-            }
-        }
-        return m;
     }
 
     /** What the benchmark's proxy logs for its Claude Code-shaped request (one attempt, a 200). */

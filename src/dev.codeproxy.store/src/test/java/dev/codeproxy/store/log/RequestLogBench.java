@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -69,24 +70,34 @@ public final class RequestLogBench {
                 return rate;
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            deleteTree(dir);
+        }
+    }
+
+    /** A benchmark's temporary database directory, with everything in it. */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
 
     /** CPU time of the writer and preparer threads so far (ns); a shared machine makes wall time noisy. */
     static long logThreadsCpu() {
+        return logThreadsCpuByThread().values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The same, per request-log thread (ns by thread name). */
+    static Map<String, Long> logThreadsCpuByThread() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long sum = 0;
+        Map<String, Long> m = new TreeMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("request-log-")) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+                m.merge(t.getName(), Math.max(0, mx.getThreadCpuTime(t.threadId())), Long::sum);
             }
         }
-        return sum;
+        return m;
     }
 
     static List<RequestRecord> records(int n) {
