@@ -12,8 +12,37 @@ public final class Rows {
     }
 
     public static long lng(DbRow r, String col) {
-        Object v = r.column(col).orElse(null);
+        return lng(r.column(col).orElse(null));
+    }
+
+    public static long lng(Query.Row r, String col) {
+        return lng(r.get(col));
+    }
+
+    private static long lng(Object v) {
         return v == null ? 0 : v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).longValue();
+    }
+
+    public static int integer(Query.Row r, String col) {
+        return (int) lng(r, col);
+    }
+
+    public static String str(Query.Row r, String col) {
+        Object v = r.get(col);
+        return v == null ? null : v.toString();
+    }
+
+    public static String text(Query.Row r, String col) {
+        String s = str(r, col);
+        return s == null ? "" : s;
+    }
+
+    public static boolean bool(Query.Row r, String col) {
+        return lng(r, col) != 0;
+    }
+
+    public static byte[] bytes(Query.Row r, String col) {
+        return (byte[]) r.get(col);
     }
 
     public static int integer(DbRow r, String col) {

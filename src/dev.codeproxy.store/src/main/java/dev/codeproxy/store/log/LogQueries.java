@@ -4,9 +4,8 @@ import dev.codeproxy.core.event.AttemptRecord;
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
 import dev.codeproxy.store.Dialect;
+import dev.codeproxy.store.Query;
 import dev.codeproxy.store.Rows;
-import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbRow;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,11 +27,11 @@ public final class LogQueries {
             + "EXISTS (SELECT 1 FROM request_bodies b WHERE b.request_id = r.id) AS details_kept, "
             + "r.route, r.instance";
 
-    private final DbClient db;
+    private final Query db;
     private final Dialect dialect;
 
     public LogQueries(Database database) {
-        this.db = database.client();
+        this.db = new Query(database);
         this.dialect = database.dialect();
     }
 
@@ -97,7 +96,7 @@ public final class LogQueries {
         sql.append(" ORDER BY r.id DESC LIMIT ?");
         params.add(n + 1);
         List<LogEntry> entries;
-        try (var rows = db.execute().query(sql.toString(), params.toArray())) {
+        try (var rows = db.query(sql.toString(), params.toArray())) {
             entries = new ArrayList<>(rows.map(LogQueries::entry).toList());
         }
         Long next = null;
@@ -110,26 +109,26 @@ public final class LogQueries {
 
     /** One request with its attempts, headers and decompressed bodies. */
     public Optional<LogDetail> detail(long id) {
-        Optional<LogEntry> entry = db.execute().get("SELECT " + COLUMNS + " FROM requests r WHERE r.id = ?", id)
+        Optional<LogEntry> entry = db.get("SELECT " + COLUMNS + " FROM requests r WHERE r.id = ?", id)
                 .map(LogQueries::entry);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
         List<AttemptRecord> attempts;
-        try (var rows = db.execute().query("SELECT attempt, endpoint, sent_model, outcome, status, started_ms, headers_ms, "
+        try (var rows = db.query("SELECT attempt, endpoint, sent_model, outcome, status, started_ms, headers_ms, "
                 + "duration_ms FROM request_attempts WHERE request_id = ? ORDER BY attempt", id)) {
             attempts = rows.map(r -> new AttemptRecord(Rows.integer(r, "attempt"), Rows.str(r, "endpoint"),
                     Rows.str(r, "sent_model"), Rows.str(r, "outcome"), Rows.integer(r, "status"),
                     Rows.lng(r, "started_ms"), Rows.lng(r, "headers_ms"), Rows.lng(r, "duration_ms"))).toList();
         }
-        Optional<DbRow> d = db.execute().get("SELECT request_headers, sent_headers, response_headers, request_body, "
+        Optional<Query.Row> d = db.get("SELECT request_headers, sent_headers, response_headers, request_body, "
                 + "request_body_truncated, response_body, response_body_truncated, request_layout, session_key "
                 + "FROM request_bodies WHERE request_id = ?", id);
         if (d.isEmpty()) {
             return Optional.of(new LogDetail(entry.get(), attempts, Map.of(), Map.of(), Map.of(), null, false, null, false,
                     null));
         }
-        DbRow r = d.get();
+        Query.Row r = d.get();
         byte[] layoutBytes = Rows.bytes(r, "request_layout");
         byte[] requestBody;
         MessageDelta messages = null;
@@ -157,7 +156,7 @@ public final class LogQueries {
         Long previousId = null;
         List<Long> before = List.of();
         if (session != null && !session.isEmpty()) {
-            Optional<DbRow> prev = db.execute().get("SELECT request_id, request_layout FROM request_bodies "
+            Optional<Query.Row> prev = db.get("SELECT request_id, request_layout FROM request_bodies "
                     + "WHERE session_key = ? AND request_id < ? AND request_layout IS NOT NULL "
                     + "ORDER BY request_id DESC LIMIT 1", session, id);
             if (prev.isPresent()) {
@@ -186,7 +185,7 @@ public final class LogQueries {
         return new MessageDelta(mine.size(), fresh.size(), List.copyOf(fresh), previousId, changed);
     }
 
-    private static LogEntry entry(DbRow r) {
+    private static LogEntry entry(Query.Row r) {
         return new LogEntry(Rows.lng(r, "id"), Rows.lng(r, "started_at"), Rows.str(r, "method"), Rows.str(r, "path"),
                 Rows.str(r, "query"), Rows.str(r, "model"), Rows.str(r, "sent_model"), Rows.bool(r, "stream"),
                 Rows.integer(r, "status"), Rows.str(r, "endpoint"), Rows.integer(r, "attempts"),

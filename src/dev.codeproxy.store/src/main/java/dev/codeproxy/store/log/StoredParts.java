@@ -1,7 +1,7 @@
 package dev.codeproxy.store.log;
 
+import dev.codeproxy.store.Query;
 import dev.codeproxy.store.Rows;
-import io.helidon.dbclient.DbClient;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +18,7 @@ final class StoredParts {
     private StoredParts() {
     }
 
-    static Map<Long, byte[]> read(DbClient db, BodyLayout layout) {
+    static Map<Long, byte[]> read(Query db, BodyLayout layout) {
         Set<Long> ids = new LinkedHashSet<>();
         ids.add(layout.envelope());
         layout.entries().forEach(e -> ids.add(e.part()));
@@ -27,7 +27,7 @@ final class StoredParts {
         for (int from = 0; from < all.size(); from += CHUNK) {
             List<Long> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
             String sql = "SELECT id, data FROM request_parts WHERE id IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-            try (var rows = db.execute().query(sql, chunk.toArray())) {
+            try (var rows = db.query(sql, chunk.toArray())) {
                 rows.forEach(r -> out.put(Rows.lng(r, "id"), BodyCodec.decompress(Rows.bytes(r, "data"))));
             }
         }

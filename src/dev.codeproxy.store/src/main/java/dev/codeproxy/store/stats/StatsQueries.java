@@ -2,9 +2,8 @@ package dev.codeproxy.store.stats;
 
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.Query;
 import dev.codeproxy.store.Rows;
-import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbRow;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -41,12 +40,12 @@ public final class StatsQueries {
             + "coalesce(sum(failed_over), 0) AS failed_over, coalesce(sum(client_error), 0) AS client_error, "
             + "coalesce(sum(upstream_error), 0) AS upstream_error";
 
-    private final DbClient db;
+    private final Query db;
     private final Clock clock;
 
     /** @param clock "today" and the zone of days (use the request log's zone) */
     public StatsQueries(Database database, Clock clock) {
-        this.db = database.client();
+        this.db = new Query(database);
         this.clock = clock;
     }
 
@@ -65,10 +64,10 @@ public final class StatsQueries {
     public Summary summary(StatsRange range) {
         LocalDate first = range.firstDay(today()).orElse(null);
         String from = first == null ? "0000-00-00" : first.toString();
-        DbRow r = range.hourly()
-                ? db.execute().get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_hourly WHERE hour_start >= ?",
+        Query.Row r = range.hourly()
+                ? db.get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_hourly WHERE hour_start >= ?",
                         range.start(clock).toEpochMilli()).orElseThrow()
-                : db.execute().get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_daily WHERE day >= ?", from)
+                : db.get("SELECT " + COUNTS + ", " + TOKENS + " FROM stats_daily WHERE day >= ?", from)
                 .orElseThrow();
         long requests = Rows.lng(r, "requests");
         long success = Rows.lng(r, "success");
@@ -87,8 +86,8 @@ public final class StatsQueries {
             throw new IllegalArgumentException("hourly series of " + hours + " hours asked for; at most " + MAX_HOURS
                     + " (use the daily series)");
         }
-        Map<Long, DbRow> byHour = new HashMap<>();
-        try (var rows = db.execute().query("SELECT hour_start, " + COUNTS + ", " + TOKENS + " FROM stats_hourly "
+        Map<Long, Query.Row> byHour = new HashMap<>();
+        try (var rows = db.query("SELECT hour_start, " + COUNTS + ", " + TOKENS + " FROM stats_hourly "
                 + "WHERE hour_start >= ? AND hour_start < ? GROUP BY hour_start", start, end)) {
             rows.forEach(r -> byHour.put(Rows.lng(r, "hour_start"), r));
         }
@@ -102,8 +101,8 @@ public final class StatsQueries {
     /** One point per day (in the stats zone) from {@code from} to {@code to}, both included. */
     public List<SeriesPoint> daily(LocalDate from, LocalDate to) {
         checkDays(from, to);
-        Map<String, DbRow> byDay = new HashMap<>();
-        try (var rows = db.execute().query("SELECT day, " + COUNTS + ", " + TOKENS + " FROM stats_daily "
+        Map<String, Query.Row> byDay = new HashMap<>();
+        try (var rows = db.query("SELECT day, " + COUNTS + ", " + TOKENS + " FROM stats_daily "
                 + "WHERE day >= ? AND day <= ? GROUP BY day", from.toString(), to.toString())) {
             rows.forEach(r -> byDay.put(Rows.str(r, "day"), r));
         }
@@ -125,8 +124,7 @@ public final class StatsQueries {
             long now = clock.millis();
             return hourly(range.start(clock), Instant.ofEpochMilli(Math.floorDiv(now, HOUR_MS) * HOUR_MS + HOUR_MS));
         }
-        LocalDate first = range.firstDay(today).orElseGet(() -> db.execute()
-                .get("SELECT min(day) AS day FROM stats_daily")
+        LocalDate first = range.firstDay(today).orElseGet(() -> db.get("SELECT min(day) AS day FROM stats_daily")
                 .map(r -> Rows.str(r, "day")).map(LocalDate::parse).orElse(today));
         if (first.isBefore(today.minusDays(MAX_DAYS - 1))) {
             first = today.minusDays(MAX_DAYS - 1);
@@ -137,7 +135,7 @@ public final class StatsQueries {
     /** Usage by requested and sent model in [from, to) (UTC hours), most expensive first. */
     public List<ModelStats> byModel(Instant from, Instant to) {
         List<ModelStats> out = new ArrayList<>();
-        try (var rows = db.execute().query("SELECT model, sent_model, " + COUNTS + ", " + TOKENS + " FROM stats_hourly "
+        try (var rows = db.query("SELECT model, sent_model, " + COUNTS + ", " + TOKENS + " FROM stats_hourly "
                         + "WHERE hour_start >= ? AND hour_start < ? GROUP BY model, sent_model HAVING sum(requests) > 0 "
                         + "ORDER BY cost_micros DESC, requests DESC, model, sent_model",
                 hourFloor(from), to.toEpochMilli())) {
@@ -151,7 +149,7 @@ public final class StatsQueries {
     /** Requests, tokens and cost per route in [from, to) (UTC hours), most expensive first. */
     public List<RouteStats> byRoute(Instant from, Instant to) {
         List<RouteStats> out = new ArrayList<>();
-        try (var rows = db.execute().query("SELECT route, coalesce(sum(requests), 0) AS requests, "
+        try (var rows = db.query("SELECT route, coalesce(sum(requests), 0) AS requests, "
                         + "coalesce(sum(errors), 0) AS errors, " + TOKENS + " FROM stats_route_hourly "
                         + "WHERE hour_start >= ? AND hour_start < ? GROUP BY route HAVING sum(requests) > 0 "
                         + "ORDER BY cost_micros DESC, requests DESC, route",
@@ -188,7 +186,7 @@ public final class StatsQueries {
             final Histogram first = new Histogram();
         }
         Map<String, Acc> acc = new LinkedHashMap<>();
-        try (var rows = db.execute().query("SELECT endpoint, requests, success, failed_over, client_error, upstream_error, "
+        try (var rows = db.query("SELECT endpoint, requests, success, failed_over, client_error, upstream_error, "
                         + "attempts, attempt_failures, total_ms_sum, total_ms_max, total_hist, first_token_ms_sum, "
                         + "first_token_ms_max, first_token_hist FROM stats_hourly WHERE hour_start >= ? AND hour_start < ?",
                 hourFloor(from), to.toEpochMilli())) {
@@ -226,7 +224,7 @@ public final class StatsQueries {
     public List<HeatmapDay> heatmap(LocalDate from, LocalDate to) {
         checkDays(from, to);
         Map<String, HeatmapDay> byDay = new HashMap<>();
-        try (var rows = db.execute().query("SELECT day, requests, cost_micros, input_tokens + output_tokens + "
+        try (var rows = db.query("SELECT day, requests, cost_micros, input_tokens + output_tokens + "
                         + "cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens AS tokens FROM stats_daily "
                         + "WHERE day >= ? AND day <= ?", from.toString(), to.toString())) {
             rows.forEach(r -> byDay.put(Rows.str(r, "day"), new HeatmapDay(LocalDate.parse(Rows.str(r, "day")),
@@ -243,7 +241,7 @@ public final class StatsQueries {
     /** The years (in the stats zone) with at least one request, newest first. */
     public List<Integer> years() {
         List<Integer> out = new ArrayList<>();
-        try (var rows = db.execute().query("SELECT DISTINCT substr(day, 1, 4) AS y FROM stats_daily WHERE requests > 0 "
+        try (var rows = db.query("SELECT DISTINCT substr(day, 1, 4) AS y FROM stats_daily WHERE requests > 0 "
                 + "ORDER BY y DESC")) {
             rows.forEach(r -> out.add(Integer.parseInt(Rows.str(r, "y"))));
         }
@@ -273,12 +271,12 @@ public final class StatsQueries {
         return whole == 0 ? 0 : (double) part / whole;
     }
 
-    private static Usage tokens(DbRow r) {
+    private static Usage tokens(Query.Row r) {
         return new Usage(Rows.lng(r, "input_tokens"), Rows.lng(r, "output_tokens"), Rows.lng(r, "cache_write_5m_tokens"),
                 Rows.lng(r, "cache_write_1h_tokens"), Rows.lng(r, "cache_read_tokens"));
     }
 
-    private static SeriesPoint point(Instant start, DbRow r) {
+    private static SeriesPoint point(Instant start, Query.Row r) {
         if (r == null) {
             return new SeriesPoint(start, 0, 0, 0, Usage.NONE, 0);
         }

@@ -2,9 +2,8 @@ package dev.codeproxy.store.usage;
 
 import dev.codeproxy.core.usage.Usage;
 import dev.codeproxy.store.Database;
+import dev.codeproxy.store.Query;
 import dev.codeproxy.store.Rows;
-import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbRow;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -38,11 +37,11 @@ public final class UsageQueries {
             + "sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(cache_read_tokens) AS cache_read_tokens, "
             + "sum(cost_micros) AS cost_micros";
 
-    private final DbClient db;
+    private final Query db;
     private final Clock clock;
 
     public UsageQueries(Database database, Clock clock) {
-        this.db = database.client();
+        this.db = new Query(database);
         this.clock = clock;
     }
 
@@ -67,7 +66,7 @@ public final class UsageQueries {
             final Map<String, long[]> models = new LinkedHashMap<>();
         }
         TreeMap<String, Acc> out = new TreeMap<>();
-        try (var rows = db.execute().query("SELECT hour_start, model, unpriced, " + SUMS.replace("sum(", "(")
+        try (var rows = db.query("SELECT hour_start, model, unpriced, " + SUMS.replace("sum(", "(")
                 + " FROM usage_hourly WHERE hour_start >= ? AND hour_start < ? ORDER BY hour_start",
                 from(since), to(until))) {
             rows.forEach(r -> {
@@ -102,8 +101,8 @@ public final class UsageQueries {
     }
 
     private List<SessionUsage> sessions(String where, Object... params) {
-        List<DbRow> rows = new ArrayList<>();
-        try (var rs = db.execute().query("SELECT * FROM sessions " + where, params)) {
+        List<Query.Row> rows = new ArrayList<>();
+        try (var rs = db.query("SELECT * FROM sessions " + where, params)) {
             rs.forEach(rows::add);
         }
         if (rows.isEmpty()) {
@@ -112,17 +111,17 @@ public final class UsageQueries {
         Map<String, Map<String, long[]>> models = new LinkedHashMap<>();
         StringBuilder in = new StringBuilder();
         List<Object> ids = new ArrayList<>();
-        for (DbRow r : rows) {
+        for (Query.Row r : rows) {
             in.append(in.isEmpty() ? "?" : ", ?");
             ids.add(Rows.text(r, "session_id"));
         }
-        try (var rs = db.execute().query("SELECT session_id, model, " + SUMS.replace("sum(", "(")
+        try (var rs = db.query("SELECT session_id, model, " + SUMS.replace("sum(", "(")
                 + " FROM session_models WHERE session_id IN (" + in + ")", ids.toArray())) {
             rs.forEach(r -> add(models.computeIfAbsent(Rows.text(r, "session_id"), k -> new LinkedHashMap<>())
                     .computeIfAbsent(Rows.text(r, "model"), k -> new long[7]), r));
         }
         List<SessionUsage> out = new ArrayList<>();
-        for (DbRow r : rows) {
+        for (Query.Row r : rows) {
             String id = Rows.text(r, "session_id");
             String eps = Rows.text(r, "endpoints");
             out.add(new SessionUsage(id, Rows.text(r, "project"), Rows.lng(r, "first_at"), Rows.lng(r, "last_at"),
@@ -141,7 +140,7 @@ public final class UsageQueries {
      */
     public List<SessionRequest> timeline(String sessionId, int limit) {
         List<SessionRequest> out = new ArrayList<>();
-        try (var rs = db.execute().query("SELECT * FROM (SELECT id, started_at, model, sent_model, endpoint, status, "
+        try (var rs = db.query("SELECT * FROM (SELECT id, started_at, model, sent_model, endpoint, status, "
                 + "outcome, attempts, total_ms, input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, "
                 + "cache_read_tokens, cost_micros FROM requests WHERE session_id = ? ORDER BY id DESC LIMIT ?) "
                 + "AS recent ORDER BY started_at, id", sessionId, (long) limit)) {
@@ -181,7 +180,7 @@ public final class UsageQueries {
             final LinkedHashSet<String> models = new LinkedHashSet<>();
         }
         List<Acc> accs = new ArrayList<>();
-        try (var rows = db.execute().query("SELECT hour_start, model, first_at, last_at, "
+        try (var rows = db.query("SELECT hour_start, model, first_at, last_at, "
                 + SUMS.replace("sum(", "(") + " FROM usage_hourly WHERE hour_start >= ? AND hour_start < ? "
                 + "ORDER BY hour_start, model", chainStart(from(since)), to(until))) {
             rows.forEach(r -> {
@@ -244,7 +243,7 @@ public final class UsageQueries {
         long[] next = {lo};
         long[] found = {-1};
         int[] seen = {0};
-        try (var rows = db.execute().query("SELECT DISTINCT hour_start FROM usage_hourly WHERE hour_start < ? "
+        try (var rows = db.query("SELECT DISTINCT hour_start FROM usage_hourly WHERE hour_start < ? "
                 + "ORDER BY hour_start DESC LIMIT 2000", lo)) {
             rows.forEach(r -> {
                 seen[0]++;
@@ -271,7 +270,7 @@ public final class UsageQueries {
     /** Cost of today (in the zone) so far, micro-USD. */
     public long todayCostMicros() {
         LocalDate today = LocalDate.now(clock);
-        return db.execute().get("SELECT coalesce(sum(cost_micros), 0) AS c FROM usage_hourly WHERE hour_start >= ? "
+        return db.get("SELECT coalesce(sum(cost_micros), 0) AS c FROM usage_hourly WHERE hour_start >= ? "
                 + "AND hour_start < ?", from(today), to(today)).map(r -> Rows.lng(r, "c")).orElse(0L);
     }
 
@@ -288,7 +287,7 @@ public final class UsageQueries {
     }
 
     /** [requests, input, output, write 5m, write 1h, read, cost] += the row's. */
-    private static void add(long[] a, DbRow r) {
+    private static void add(long[] a, Query.Row r) {
         a[0] += Rows.lng(r, "requests");
         a[1] += Rows.lng(r, "input_tokens");
         a[2] += Rows.lng(r, "output_tokens");
@@ -322,7 +321,7 @@ public final class UsageQueries {
         return new Usage(s[0], s[1], s[2], s[3], s[4]);
     }
 
-    private static Usage tokens(DbRow r) {
+    private static Usage tokens(Query.Row r) {
         return new Usage(Rows.lng(r, "input_tokens"), Rows.lng(r, "output_tokens"), Rows.lng(r, "cache_write_5m_tokens"),
                 Rows.lng(r, "cache_write_1h_tokens"), Rows.lng(r, "cache_read_tokens"));
     }
