@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,6 +55,7 @@ class ProxyBoundsTest {
         first.close();
         second.close();
         System.clearProperty("codeproxy.maxBufferedBodyBytes");
+        System.clearProperty("codeproxy.maxInFlight");
     }
 
     private void add(String name, String url, long headersTimeoutMs) {
@@ -196,5 +199,47 @@ class ProxyBoundsTest {
             again = proxy.post("/v1/messages", big);
         }
         assertEquals(200, again.statusCode(), new String(again.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void requestsPastTheInFlightLimitGet503WithRetryAfterWhileOpenStreamsGoOn() throws Exception {
+        System.setProperty("codeproxy.maxInFlight", "2");
+        proxy = TestProxy.start();
+        add("first", first.baseUrl(), 60_000);
+        CountDownLatch gate = new CountDownLatch(1);
+        List<String> events = SseFixtures.message(MODEL, 3);
+        String request = ClaudeCodeBodies.minimal(MODEL, true);
+        List<CompletableFuture<HttpResponse<InputStream>>> open = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            first.enqueue(Reply.sse(events).pauseBeforeEvent(2, gate));
+            open.add(proxy.http.sendAsync(proxy.request("/v1/messages").header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        for (CompletableFuture<HttpResponse<InputStream>> f : open) {
+            assertEquals(200, f.get(10, TimeUnit.SECONDS).statusCode(), "both streams are open, held at the gate");
+        }
+        HttpResponse<byte[]> refused = proxy.post("/v1/messages", request);
+        String body = new String(refused.body(), StandardCharsets.UTF_8);
+        assertEquals(503, refused.statusCode(), body);
+        assertEquals("1", refused.headers().firstValue("retry-after").orElse(""));
+        assertTrue(body.startsWith("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\""), body);
+        assertTrue(body.contains("serves 2 requests at once already"), body);
+        gate.countDown();
+        for (CompletableFuture<HttpResponse<InputStream>> f : open) {
+            try (InputStream in = f.get().body()) {
+                String stream = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(stream.endsWith(events.getLast()), "the open streams went on to their end: " + stream);
+            }
+        }
+        // the streams' handlers finish just after their clients have the end: retry as clients do
+        first.enqueue(Reply.json(200, SseFixtures.jsonMessage(MODEL, "ok")));
+        HttpResponse<byte[]> again = proxy.post("/v1/messages", ClaudeCodeBodies.minimal(MODEL, false));
+        for (int i = 0; i < 50 && again.statusCode() == 503; i++) {
+            Thread.sleep(20);
+            again = proxy.post("/v1/messages", ClaudeCodeBodies.minimal(MODEL, false));
+        }
+        assertEquals(200, again.statusCode(), new String(again.body(), StandardCharsets.UTF_8));
+        assertTrue(rows().stream().anyMatch(r -> r.status() == 503), "the refused request has its row in the log");
+        assertEquals(3, first.requestCount(), "the refused request never reached the upstream");
     }
 }

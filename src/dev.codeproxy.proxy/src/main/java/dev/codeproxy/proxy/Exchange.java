@@ -61,10 +61,13 @@ final class Exchange {
     /** Non-streaming responses are buffered whole (to check them); beyond this they are refused. */
     private static final int MAX_BUFFERED_RESPONSE = 64 * 1024 * 1024;
 
-    /** Collaborators shared by every exchange. */
+    /**
+     * Collaborators shared by every exchange, and {@code overLimit}: the in-flight limit
+     * ({@link InFlightLimit}) when this request is past it, else 0.
+     */
     record Deps(Strategy strategy, Breakers breakers, Upstream upstream, IdleWatchdog watchdog, ProxyListener listener,
                 RandomGenerator random, String selfHost, int selfPort, BodyBudget budget,
-                RouteTable routes, Compat compat, Admission admission) {
+                RouteTable routes, Compat compat, Admission admission, int overLimit) {
     }
 
     /** The response header naming the route a request took ({@code default} when no rule matched). */
@@ -142,6 +145,13 @@ final class Exchange {
             long length = req.headers().contentLength().orElse(0);
             if (length > settings.maxRequestBytes()) {
                 throw new TooLarge();
+            }
+            if (deps.overLimit() > 0) {
+                res.header("retry-after", "1");
+                fail(ApiError.unavailable("Code Proxy serves " + deps.overLimit() + " requests at once already, its "
+                        + "limit for a heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; retry in a moment "
+                        + "(a larger heap raises the limit: see the README)"), null);
+                return;
             }
             if (!deps.budget().tryReserve(length)) {
                 res.header("retry-after", "1");

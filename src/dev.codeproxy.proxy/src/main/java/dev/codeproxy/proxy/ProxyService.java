@@ -42,6 +42,7 @@ public final class ProxyService implements HttpService {
     private volatile String selfHost = "";
     private volatile int selfPort = -1;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final int maxInFlight = InFlightLimit.defaultLimit();
     private volatile boolean draining;
     private volatile RouteTable routeTable;
     private final Compat compat = new Compat();
@@ -122,7 +123,7 @@ public final class ProxyService implements HttpService {
             refuse(res, early);
             return;
         }
-        inFlight.incrementAndGet();
+        int now = inFlight.incrementAndGet();
         try {
             var settings = config.settings();
             var endpoints = config.endpoints();
@@ -131,7 +132,7 @@ public final class ProxyService implements HttpService {
             new Exchange(ids.incrementAndGet(), req, res, settings, endpoints,
                     new Exchange.Deps(strategy(settings.routing()), breakers, upstream, watchdog,
                             admission.around(listener), random, selfHost, selfPort, budget, table, compat,
-                            admission)).run();
+                            admission, now > maxInFlight ? maxInFlight : 0)).run();
         } finally {
             inFlight.decrementAndGet();
         }
@@ -151,6 +152,11 @@ public final class ProxyService implements HttpService {
      */
     public Map<String, Set<String>> learnedCompat(String endpoint) {
         return compat.learned(endpoint);
+    }
+
+    /** Requests served at once at most ({@link InFlightLimit}); past it, 503 with retry-after. */
+    public int maxInFlight() {
+        return maxInFlight;
     }
 
     /** Requests being proxied right now (streams included). */

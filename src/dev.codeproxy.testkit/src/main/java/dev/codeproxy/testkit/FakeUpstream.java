@@ -64,6 +64,12 @@ public final class FakeUpstream implements AutoCloseable {
     /** A stream held at a gate longer than this polls its peer every {@link #GATE_SLOW_POLL_MILLIS}. */
     private static final long GATE_FAST_NANOS = 250_000_000L;
     private static final long GATE_SLOW_POLL_MILLIS = 100;
+    /**
+     * Slow polls of all held streams together stay under this rate: each poll is a timed read, a
+     * timer and a wake-up, and 9,000 streams polling every 100 ms kept the benchmark's core busy
+     * with nothing else (the memory phase then stopped opening streams at about 4,200).
+     */
+    private static final long GATE_POLLS_PER_SECOND = 5_000;
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -74,6 +80,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final LinkedBlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<StreamOutcome> outcomes = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    /** Streams waiting at a gate now. */
+    private final AtomicInteger held = new AtomicInteger();
     private final AtomicInteger requestIds = new AtomicInteger();
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -621,16 +629,22 @@ public final class FakeUpstream implements AutoCloseable {
         /** Waits for the gate while watching the peer; false if the peer went away or the upstream closed. */
         boolean awaitGate(CountDownLatch gate) {
             long start = System.nanoTime();
-            while (gate.getCount() > 0) {
-                // short polls first, so a gate opened soon is noticed at once; then longer ones, so a
-                // thousand held streams do not keep the test's (or the benchmark's) CPU busy with timeouts
-                long waited = System.nanoTime() - start;
-                long pollMs = waited < GATE_FAST_NANOS ? GATE_POLL_MILLIS : GATE_SLOW_POLL_MILLIS;
-                if (closed || !poll(pollMs)) {
-                    return false;
+            held.incrementAndGet();
+            try {
+                while (gate.getCount() > 0) {
+                    // short polls first, so a gate opened soon is noticed at once; then longer ones, so
+                    // thousands of held streams do not keep the test's (or the benchmark's) CPU busy
+                    long waited = System.nanoTime() - start;
+                    long pollMs = waited < GATE_FAST_NANOS ? GATE_POLL_MILLIS
+                            : Math.max(GATE_SLOW_POLL_MILLIS, held.get() * 1000L / GATE_POLLS_PER_SECOND);
+                    if (closed || !poll(pollMs)) {
+                        return false;
+                    }
                 }
+                return true;
+            } finally {
+                held.decrementAndGet();
             }
-            return true;
         }
 
         /** Blocks until the peer goes away or the upstream is closed. */
