@@ -267,6 +267,7 @@ public final class ControlPlane implements AutoCloseable {
                 + req.prologue().method().text() + " " + req.path().path()))));
         r.register(new MetricsService(metrics, new MetricsService.Gauges(
                 () -> proxy == null ? 0 : proxy.inFlight(),
+                () -> proxy == null ? 0 : proxy.maxInFlight(),
                 broker::clients,
                 broker::dropped,
                 () -> deps.log().queueDepth(),

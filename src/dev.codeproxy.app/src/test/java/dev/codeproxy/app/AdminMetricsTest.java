@@ -60,6 +60,9 @@ class AdminMetricsTest extends AdminServerTest {
         assertTrue(m.contains("code_proxy_endpoint_state{endpoint=\"main\",state=\"healthy\"} 1"), m);
         assertTrue(m.contains("code_proxy_endpoint_state{endpoint=\"main\",state=\"open\"} 0"), m);
         assertTrue(m.contains("code_proxy_in_flight_requests 0"), m);
+        // one request per 128 KiB of this JVM's heap limit, at least 256
+        long limit = Math.max(256, Runtime.getRuntime().maxMemory() / (128 * 1024));
+        assertTrue(m.contains("code_proxy_in_flight_limit " + limit + "\n"), m);
         assertTrue(m.contains("code_proxy_log_written_total 2"), m);
         assertTrue(m.contains("code_proxy_log_queue_depth 0"), m);
         assertTrue(m.contains("code_proxy_live_clients 0"), m);

@@ -31,7 +31,7 @@ public final class MetricsService implements HttpService {
     private static final String[] STATES = {"healthy", "open", "cooldown", "half_open", "auth_failed", "disabled"};
 
     /** Live values read at scrape time. */
-    public record Gauges(LongSupplier inFlight, LongSupplier liveClients, LongSupplier liveDropped,
+    public record Gauges(LongSupplier inFlight, LongSupplier inFlightLimit, LongSupplier liveClients, LongSupplier liveDropped,
                          LongSupplier logQueueDepth, LongSupplier logDropped, LongSupplier logWritten,
                          Supplier<List<Shared.EndpointState>> endpoints, LongSupplier logFailing) {
     }
@@ -95,6 +95,9 @@ public final class MetricsService implements HttpService {
         }
         head(b, "code_proxy_in_flight_requests", "gauge", "Requests being proxied now (streams included).");
         line(b, "code_proxy_in_flight_requests", Map.of(), gauges.inFlight().getAsLong());
+        head(b, "code_proxy_in_flight_limit", "gauge", "Requests served at once at most (one per 128 KiB of heap by "
+                + "default); past it requests get 503 with retry-after.");
+        line(b, "code_proxy_in_flight_limit", Map.of(), gauges.inFlightLimit().getAsLong());
         head(b, "code_proxy_log_queue_depth", "gauge", "Finished requests waiting to be written to the request log.");
         line(b, "code_proxy_log_queue_depth", Map.of(), gauges.logQueueDepth().getAsLong());
         head(b, "code_proxy_log_dropped_total", "counter", "Requests never written to the log (queue full or database error).");

@@ -45,8 +45,8 @@ class MetricsTest {
     private List<Shared.EndpointState> endpoints = List.of(
             new Shared.EndpointState(1, "primary", true, 1, "healthy", null),
             new Shared.EndpointState(2, "backup", true, 2, "cooldown", 1_764_000_000_000L));
-    private final MetricsService service = new MetricsService(metrics, new MetricsService.Gauges(() -> 3, () -> 2,
-            () -> 7, () -> 4, () -> 1, () -> 99, () -> endpoints, () -> 0));
+    private final MetricsService service = new MetricsService(metrics, new MetricsService.Gauges(() -> 3, () -> 4096,
+            () -> 2, () -> 7, () -> 4, () -> 1, () -> 99, () -> endpoints, () -> 0));
 
     private void completed(RequestRecord r) {
         metrics.onEvent(new ProxyEvent.RequestCompleted(r));
@@ -192,6 +192,7 @@ class MetricsTest {
         assertEquals("0", value(t, "code_proxy_endpoint_state{endpoint=\"primary\",state=\"open\"}"));
         assertEquals("1", value(t, "code_proxy_endpoint_state{endpoint=\"backup\",state=\"cooldown\"}"));
         assertEquals("3", value(t, "code_proxy_in_flight_requests"));
+        assertEquals("4096", value(t, "code_proxy_in_flight_limit"));
         assertEquals("2", value(t, "code_proxy_live_clients"));
         assertEquals("7", value(t, "code_proxy_live_dropped_messages_total"));
         assertEquals("4", value(t, "code_proxy_log_queue_depth"));
