@@ -22,8 +22,8 @@ import java.nio.charset.StandardCharsets;
  * fail over from — the client has seen nothing.
  *
  * <p>After commit ({@link #relay}): each whole event is written exactly as received and flushed at
- * once. When the upstream dies or goes idle, the client gets an Anthropic {@code event: error} and
- * the end of the stream: it never hangs. Encoded streams (gzip and such, which we do not ask for)
+ * once (the events completed by one read together, in one write). When the upstream dies or goes
+ * idle, the client gets an Anthropic {@code event: error} and the end of the stream: it never hangs. Encoded streams (gzip and such, which we do not ask for)
  * cannot be framed, so they commit at once and are flushed per read.
  */
 final class StreamRelay {
@@ -199,16 +199,7 @@ final class StreamRelay {
                     write(buf, 0, n);
                     flush();
                 } else {
-                    framer.feed(buf, 0, n, (b, off, len, name) -> {
-                        if (name.equals("content_block_delta")) {
-                            markFirstToken();
-                        } else if (name.equals("error")) {
-                            errorEvent = true;
-                        }
-                        observe(b, off, len, name);
-                        write(b, off, len);
-                        flush();
-                    });
+                    framer.feed(buf, 0, n, relaySink);
                 }
                 if (clientGone) {
                     return Result.CLIENT_CLOSED;
@@ -235,6 +226,46 @@ final class StreamRelay {
             }
         }
     }
+
+    /**
+     * After commit: the whole events of each read are written together and flushed at once (one
+     * chunk and one flush per read instead of one per event; a stream whose events arrive one by
+     * one still gets each at once). The events of one feed are contiguous in one array.
+     */
+    private final SseFramer.Sink relaySink = new SseFramer.Sink() {
+        private byte[] runArray;
+        private int runOff;
+        private int runLen;
+
+        @Override
+        public void event(byte[] b, int off, int len, String name) {
+            if (name.equals("content_block_delta")) {
+                markFirstToken();
+            } else if (name.equals("error")) {
+                errorEvent = true;
+            }
+            observe(b, off, len, name);
+            if (runLen > 0 && (b != runArray || off != runOff + runLen)) {
+                write(runArray, runOff, runLen); // not expected: the framer's events of one feed are contiguous
+                runLen = 0;
+            }
+            if (runLen == 0) {
+                runArray = b;
+                runOff = off;
+            }
+            runLen += len;
+        }
+
+        @Override
+        public void endOfFeed() {
+            if (runLen > 0) {
+                write(runArray, runOff, runLen);
+                flush();
+                runLen = 0;
+            }
+            runArray = null;
+        }
+    };
 
     private void markFirstToken() {
         if (firstTokenMs < 0) {

@@ -19,6 +19,14 @@ public final class SseFramer {
          * @param name  the value of its {@code event:} field, or {@code "message"} when absent
          */
         void event(byte[] bytes, int off, int len, String name);
+
+        /**
+         * Called once per {@link #feed} after the events it completed (if any), while their bytes
+         * are still where {@link #event} saw them: the events of one feed are contiguous in one
+         * array, so a sink may write them together here.
+         */
+        default void endOfFeed() {
+        }
     }
 
     /** The names the Messages API streams, so that framing an event allocates no string for its name. */
@@ -50,6 +58,7 @@ public final class SseFramer {
             // nothing held: whole events go out straight from the caller's bytes, only a tail is kept
             int end = off + n;
             int start = emit(data, off, end, off, sink);
+            sink.endOfFeed();
             hold(data, start, end - start);
             return;
         }
@@ -57,6 +66,7 @@ public final class SseFramer {
         System.arraycopy(data, off, buf, len, n);
         len += n;
         int start = emit(buf, 0, len, Math.max(scanFrom, 0), sink);
+        sink.endOfFeed();
         if (start > 0) {
             System.arraycopy(buf, start, buf, 0, len - start);
             len -= start;

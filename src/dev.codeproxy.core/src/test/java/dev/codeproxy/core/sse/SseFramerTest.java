@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SseFramerTest {
     private record Ev(String name, String raw) {
@@ -85,5 +86,53 @@ class SseFramerTest {
     void dataJoinsDataLines() {
         byte[] b = "event: x\ndata: {\"a\":\ndata: 1}\n\n".getBytes(StandardCharsets.UTF_8);
         assertEquals("{\"a\":\n1}", SseFramer.data(b, 0, b.length));
+    }
+
+    @Test
+    void theEventsOfOneFeedAreContiguousAndStillThereAtItsEnd() {
+        // the relay writes the events of one read together, at endOfFeed: whatever the chunking,
+        // they must form one run of one array, and that run must still hold them then
+        String s = "event: message_start\ndata: {}\n\nevent: content_block_delta\r\ndata: {\"d\":1}\r\n\r\n"
+                + "event: ping\rdata: {}\r\revent: message_stop\ndata: {}\n\n";
+        byte[] all = s.getBytes(StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk <= all.length; chunk++) {
+            SseFramer f = new SseFramer();
+            StringBuilder relayed = new StringBuilder();
+            int[] ends = {0};
+            byte[] scratch = new byte[chunk];
+            for (int i = 0; i < all.length; i += chunk) {
+                int n = Math.min(chunk, all.length - i);
+                System.arraycopy(all, i, scratch, 0, n);
+                f.feed(scratch, 0, n, new SseFramer.Sink() {
+                    byte[] run;
+                    int from;
+                    int len;
+                    final StringBuilder seen = new StringBuilder();
+
+                    @Override
+                    public void event(byte[] b, int off, int l, String name) {
+                        if (len > 0) {
+                            assertTrue(b == run && off == from + len, "events of one feed are contiguous");
+                        } else {
+                            run = b;
+                            from = off;
+                        }
+                        len += l;
+                        seen.append(new String(b, off, l, StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void endOfFeed() {
+                        ends[0]++;
+                        String run = len == 0 ? "" : new String(this.run, from, len, StandardCharsets.UTF_8);
+                        assertEquals(seen.toString(), run, "the run still holds its events at the feed's end");
+                        relayed.append(run);
+                    }
+                });
+                Arrays.fill(scratch, (byte) 'X');
+            }
+            assertEquals(s, relayed.toString(), "chunk " + chunk);
+            assertEquals((all.length + chunk - 1) / chunk, ends[0], "one endOfFeed per feed, chunk " + chunk);
+        }
     }
 }
