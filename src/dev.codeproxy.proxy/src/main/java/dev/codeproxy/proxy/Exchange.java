@@ -147,16 +147,14 @@ final class Exchange {
                 throw new TooLarge();
             }
             if (deps.overLimit() > 0) {
-                res.header("retry-after", "1");
-                fail(ApiError.unavailable("Code Proxy serves " + deps.overLimit() + " requests at once already, its "
-                        + "limit for a heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; retry in a moment "
-                        + "(a larger heap raises the limit: see the README)"), null);
+                busy("Code Proxy serves " + deps.overLimit() + " requests at once already, its limit for a heap of "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB; retry in a moment (a larger heap raises "
+                        + "the limit: see the README)");
                 return;
             }
             if (!deps.budget().tryReserve(length)) {
-                res.header("retry-after", "1");
-                fail(ApiError.unavailable("Code Proxy holds " + (deps.budget().limit() >> 20) + " MiB of request "
-                        + "bodies in flight already (its memory budget); retry in a moment"), null);
+                busy("Code Proxy holds " + (deps.budget().limit() >> 20) + " MiB of request bodies in flight already "
+                        + "(its memory budget); retry in a moment");
                 return;
             }
             reserved = length;
@@ -682,6 +680,12 @@ final class Exchange {
     /** Claude Code's session id, else the body's metadata.user_id: what session stickiness follows. */
     private String sessionKey() {
         return req.headers().first(HeaderNames.create("x-claude-code-session-id")).orElse(info.userId());
+    }
+
+    /** Refuses for want of room, in a way clients retry: 503 {@code overloaded_error} with {@code retry-after: 1}. */
+    private void busy(String message) {
+        res.header("retry-after", "1");
+        fail(ApiError.unavailable(message), null);
     }
 
     private void fail(ApiError error, Endpoint ep) {

@@ -23,8 +23,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>After commit ({@link #relay}): each whole event is written exactly as received and flushed at
  * once (the events completed by one read together, in one write). When the upstream dies or goes
- * idle, the client gets an Anthropic {@code event: error} and the end of the stream: it never hangs. Encoded streams (gzip and such, which we do not ask for)
- * cannot be framed, so they commit at once and are flushed per read.
+ * idle, the client gets an Anthropic {@code event: error} and the end of the stream: it never
+ * hangs. Encoded streams (gzip and such, which we do not ask for) cannot be framed, so they commit
+ * at once and are flushed per read.
  */
 final class StreamRelay {
     /** Bytes held before the commit point at most (a real stream holds message_start and a few pings). */

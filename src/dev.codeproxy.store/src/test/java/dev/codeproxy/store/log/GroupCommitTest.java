@@ -78,11 +78,11 @@ class GroupCommitTest {
             assertEquals(keep, s.scalar("SELECT count(*) FROM requests"));
             // batches one after another without a flush: each one's retention step has run by the
             // time the next one is written (the writer commits, then prunes, then takes the next)
+            s.log.groupWaitNanos = 0; // commit each batch as it comes
             for (int batch = 1; batch <= 3; batch++) {
                 for (int i = 0; i < 10; i++) {
                     s.log.offer(Rec.of(++id).build());
                 }
-                s.log.groupWaitNanos = 0; // commit each batch as it comes
                 awaitAtLeast(id, s.log::written);
             }
             s.log.offer(Rec.of(++id).build());
