@@ -46,6 +46,8 @@ public final class Bench {
     static final String PATH = "/v1/messages";
     static final Set<String> ALL_PHASES =
             new LinkedHashSet<>(List.of("latency", "claude", "stream", "memory", "throughput", "dashboard", "startup", "size"));
+    /** Phases run only when asked for: {@code sequential} is the claude phase's sequential rows alone, quicker. */
+    static final Set<String> EXTRA_PHASES = Set.of("sequential");
 
     // targets
     static final double ADDED_LATENCY_P99_MS = 0.5;
@@ -102,8 +104,10 @@ public final class Bench {
                 case "--stream-delay-ms" -> streamDelayMs = Integer.parseInt(args[++i]);
                 case "--phases" -> {
                     phases = new LinkedHashSet<>(List.of(args[++i].split(",")));
-                    if (!ALL_PHASES.containsAll(phases)) {
-                        System.err.println("bench: --phases: expected a comma-separated subset of " + ALL_PHASES);
+                    Set<String> known = new LinkedHashSet<>(ALL_PHASES);
+                    known.addAll(EXTRA_PHASES);
+                    if (!known.containsAll(phases)) {
+                        System.err.println("bench: --phases: expected a comma-separated subset of " + known);
                         return 2;
                     }
                 }
@@ -206,14 +210,15 @@ public final class Bench {
         void all() throws Exception {
             System.out.println("Code Proxy benchmark; " + env.placement);
             detectServeFlags();
-            boolean lean1 = phases.contains("latency") || phases.contains("throughput") || phases.contains("claude");
+            boolean lean1 = phases.contains("latency") || phases.contains("throughput") || phases.contains("claude")
+                    || phases.contains("sequential");
             boolean fake2 = phases.contains("stream") || phases.contains("memory");
             try (FakeUpstream fake = FakeUpstream.start(); LeanUpstream lean = LeanUpstream.start()) {
                 int nginxFakePort = Env.freePort();
                 int nginxLeanPort = Env.freePort();
                 Nginx nginx = null;
                 if (env.nginx != null && (phases.contains("latency") || phases.contains("stream")
-                        || phases.contains("throughput") || phases.contains("claude"))) {
+                        || phases.contains("throughput") || phases.contains("claude") || phases.contains("sequential"))) {
                     try {
                         nginx = Nginx.start(env, new int[][] {{nginxFakePort, fake.port()},
                                 {nginxLeanPort, lean.port()}});
@@ -235,6 +240,8 @@ public final class Bench {
                             }
                             if (phases.contains("claude")) {
                                 claude(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort, data, targets);
+                            } else if (phases.contains("sequential")) {
+                                sequentialAlone(lean, proxy, data, targets);
                             }
                             if (phases.contains("throughput")) {
                                 throughput(lean, proxy, nginx, nginx == null ? -1 : nginxLeanPort, data);
@@ -410,17 +417,10 @@ public final class Bench {
         private void claude(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort, Path data,
                             List<Target> targets) throws Exception {
             int[] sizes = {50_000, 200_000};
-            Map<Integer, Path> files = new HashMap<>();
-            for (int size : sizes) {
-                for (boolean stream : new boolean[] {false, true}) {
-                    Path f = env.tmp.resolve("body-" + size + (stream ? "-sse" : "-json") + ".json");
-                    Files.write(f, ClaudeCodeBodies.request(MODEL, stream, size).getBytes(StandardCharsets.UTF_8));
-                    files.put(stream ? -size : size, f);
-                }
-            }
+            Map<Integer, Path> files = bodyFiles(sizes);
             long pid = proxy.javaPid();
             if (env.wrk == null) {
-                sequential(lean, targets, files);
+                sequential(lean, targets, files, proxy.port, data);
                 report.row("Throughput with Claude Code bodies", "n/a (wrk not installed)", "≥ 0.5× nginx", null);
                 return;
             }
@@ -440,8 +440,35 @@ public final class Bench {
             });
             // after the warm-up: the sequential run measured right after start-up had C2 compiling
             // on the proxy's core for much of it (p90 2-4 ms)
-            sequential(lean, targets, files);
+            sequential(lean, targets, files, proxy.port, data);
             long hwmBefore = ProxyProcess.procStatus(pid, "VmHWM");
+            // the framework alone on the same core, warmed the same way (idle while the proxy runs)
+            PassThroughProcess passThrough = PassThroughProcess.start(env, "http://127.0.0.1:" + lean.port());
+            try {
+                if (passThrough != null) {
+                    warmJit("pass-through", passThrough.pid(), () -> {
+                        for (int size : sizes) {
+                            for (boolean stream : new boolean[] {false, true}) {
+                                lean.reply(stream ? LeanUpstream.SSE_32 : LeanUpstream.JSON_1K);
+                                Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH, files.get(stream ? -size : size))
+                                        .run(passThrough.port, 64, quick ? 1 : 2);
+                            }
+                        }
+                    });
+                }
+                claudeRows(lean, proxy, nginx, nginxPort, passThrough, data, files, sizes, seconds, hwmBefore);
+            } finally {
+                if (passThrough != null) {
+                    passThrough.close();
+                }
+            }
+        }
+
+        /** The c64 rows of the claude phase: direct, proxy, nginx and the framework alone, per body and answer. */
+        private void claudeRows(LeanUpstream lean, ProxyProcess proxy, Nginx nginx, int nginxPort,
+                                PassThroughProcess passThrough, Path data, Map<Integer, Path> files, int[] sizes,
+                                int seconds, long hwmBefore) throws Exception {
+            long pid = proxy.javaPid();
             long rssPeak = 0;
             for (int size : sizes) {
                 for (boolean stream : new boolean[] {false, true}) {
@@ -487,6 +514,23 @@ public final class Bench {
                     report.row("c64 req/s " + label + ": direct / proxy / nginx", measured, "≥ 0.5× nginx", met);
                     report.info("CPU per request, " + label + ": proxy / nginx",
                             cpuText(pTicks, seconds, p) + " / " + (n == null ? "n/a" : cpuText(nTicks, seconds, n)));
+                    if (passThrough != null) {
+                        wrk.run(passThrough.port, 64, 1);
+                        long f0 = CpuLoad.ticksOfTree(passThrough.pid());
+                        Wrk.Result f = wrk.run(passThrough.port, 64, seconds,
+                                env.out.resolve("wrk-cc-" + tag + "-passthrough.txt"));
+                        long fTicks = CpuLoad.ticksOfTree(passThrough.pid()) - f0;
+                        report.info("c64 req/s " + label + ", the framework alone (Helidon pass-through, same runtime, "
+                                        + "JVM options and core): req/s, × nginx, CPU per request; proxy ÷ pass-through",
+                                Report.num(f.requestsPerSecond(), "%.0f")
+                                        + (n == null ? "" : " = " + Report.num(f.requestsPerSecond() / n.requestsPerSecond(), "%.2f×") + " nginx")
+                                        + ", " + cpuText(fTicks, seconds, f) + "; proxy "
+                                        + Report.num(p.requestsPerSecond() / f.requestsPerSecond(), "%.2f×"));
+                        if (f.non2xx() > 0 || f.socketErrors() > 0) {
+                            report.note(label + ": wrk saw " + f.non2xx() + " non-2xx responses and "
+                                    + f.socketErrors() + " socket errors through the pass-through");
+                        }
+                    }
                     for (Wrk.Result w : new Wrk.Result[] {direct, p, n}) {
                         if (w != null && (w.non2xx() > 0 || w.socketErrors() > 0)) {
                             report.note(label + ": wrk saw " + w.non2xx() + " non-2xx responses and "
@@ -533,7 +577,37 @@ public final class Bench {
         }
 
         /** Sequential added latency with the 50 KB body and a JSON answer (the measurement). */
-        private void sequential(LeanUpstream lean, List<Target> targets, Map<Integer, Path> files) throws Exception {
+        /** Claude Code-shaped request bodies of the given sizes, JSON (key size) and SSE (key -size) answers asked for. */
+        private Map<Integer, Path> bodyFiles(int... sizes) throws IOException {
+            Map<Integer, Path> files = new HashMap<>();
+            for (int size : sizes) {
+                for (boolean stream : new boolean[] {false, true}) {
+                    Path f = env.tmp.resolve("body-" + size + (stream ? "-sse" : "-json") + ".json");
+                    Files.write(f, ClaudeCodeBodies.request(MODEL, stream, size).getBytes(StandardCharsets.UTF_8));
+                    files.put(stream ? -size : size, f);
+                }
+            }
+            return files;
+        }
+
+        /**
+         * The sequential rows of the claude phase alone ({@code --phases sequential}): the JIT
+         * warmed with 50 KB bodies at 64 connections, then the sequential measurement.
+         */
+        private void sequentialAlone(LeanUpstream lean, ProxyProcess proxy, Path data, List<Target> targets)
+                throws Exception {
+            Map<Integer, Path> files = bodyFiles(50_000);
+            if (env.wrk != null) {
+                lean.reply(LeanUpstream.JSON_1K);
+                warmJit("sequential", proxy.javaPid(), () -> Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH,
+                        files.get(50_000)).run(proxy.port, 64, quick ? 2 : 8));
+            }
+            sequential(lean, targets, files, proxy.port, data);
+            lean.reply(LeanUpstream.DEFAULT);
+        }
+
+        private void sequential(LeanUpstream lean, List<Target> targets, Map<Integer, Path> files, int proxyPort,
+                                Path data) throws Exception {
             // sequential added latency with the 50 KB body, JSON answer (the measurement)
             lean.reply(LeanUpstream.JSON_1K);
             byte[] b50 = Files.readAllBytes(files.get(50_000));
@@ -554,8 +628,21 @@ public final class Bench {
             if (sn != null) {
                 report.info("Sequential added latency, 50 KB body, nginx − direct, p50 / p99",
                         Report.ms(sn.ms(50) - sd.ms(50)) + " / " + Report.ms(sn.ms(99) - sd.ms(99)));
-        }
-        countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
+            }
+            countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
+            // the same with the request log off: how much of the tail is the log's threads
+            if (setRequestLog(proxyPort, data, false)) {
+                try {
+                    Map<String, Samples> off = LatencyBench.run(targets, CC_PATH, b50, warm, 5, per);
+                    off.forEach((k, v) -> System.out.println("    log off, " + k + ": " + v.summary()));
+                    Samples od = off.get("direct");
+                    Samples op = off.get("proxy");
+                    report.info("Sequential added latency, 50 KB body, request log off, proxy − direct, p50 / p99",
+                            Report.ms(op.ms(50) - od.ms(50)) + " / " + Report.ms(op.ms(99) - od.ms(99)));
+                } finally {
+                    setRequestLog(proxyPort, data, true);
+                }
+            }
         }
 
         /**
