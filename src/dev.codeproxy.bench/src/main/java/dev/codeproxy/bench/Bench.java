@@ -425,43 +425,51 @@ public final class Bench {
                 return;
             }
             int seconds = quick ? 3 : 8;
-            // warm the JIT on every variant first, round after round until the C2 compiler thread
-            // is nearly idle: on one core the first variant measured otherwise pays for the
-            // compilations (the 50 KB JSON row read 1,092 req/s cold and 2,121 warm in one run,
-            // with C2 at 34 % of the proxy's CPU during it after one 3 s round per variant)
-            warmJit("claude", pid, () -> {
-                for (int size : sizes) {
-                    for (boolean stream : new boolean[] {false, true}) {
-                        lean.reply(stream ? LeanUpstream.SSE_32 : LeanUpstream.JSON_1K);
-                        Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH, files.get(stream ? -size : size))
-                                .run(proxy.port, 64, quick ? 1 : 2);
-                    }
-                }
-            });
-            // after the warm-up: the sequential run measured right after start-up had C2 compiling
-            // on the proxy's core for much of it (p90 2-4 ms)
-            sequential(lean, targets, files, proxy.port, data);
-            long hwmBefore = ProxyProcess.procStatus(pid, "VmHWM");
-            // the framework alone on the same core, warmed the same way (idle while the proxy runs)
+            // the framework alone on the same core (idle while the proxy runs), warmed the same way
             PassThroughProcess passThrough = PassThroughProcess.start(env, "http://127.0.0.1:" + lean.port());
             try {
+                // warm the JIT on every variant first, round after round until the C2 compiler thread
+                // is nearly idle: on one core the first variant measured otherwise pays for the
+                // compilations (the 50 KB JSON row read 1,092 req/s cold and 2,121 warm in one run,
+                // with C2 at 34 % of the proxy's CPU during it after one 3 s round per variant)
+                warmAllVariants("claude", pid, proxy.port, lean, files, sizes);
                 if (passThrough != null) {
-                    warmJit("pass-through", passThrough.pid(), () -> {
-                        for (int size : sizes) {
-                            for (boolean stream : new boolean[] {false, true}) {
-                                lean.reply(stream ? LeanUpstream.SSE_32 : LeanUpstream.JSON_1K);
-                                Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH, files.get(stream ? -size : size))
-                                        .run(passThrough.port, 64, quick ? 1 : 2);
-                            }
-                        }
-                    });
+                    warmAllVariants("pass-through", passThrough.pid(), passThrough.port, lean, files, sizes);
                 }
+                long hwmBefore = ProxyProcess.procStatus(pid, "VmHWM");
                 claudeRows(lean, proxy, nginx, nginxPort, passThrough, data, files, sizes, seconds, hwmBefore);
+                // last, with its own long warm-up: the sequential run measured right after start-up had
+                // C2 compiling on the proxy's core for much of it (p90 2-4 ms), and the c64 rows measured
+                // right after 40,000 sequential requests found the JIT recompiling for them (50 KB JSON at
+                // 386 us per request instead of 250)
+                sequential(lean, withPassThrough(targets, passThrough), files, proxy.port, data);
             } finally {
                 if (passThrough != null) {
                     passThrough.close();
                 }
             }
+        }
+
+        private void warmAllVariants(String phase, long pid, int port, LeanUpstream lean, Map<Integer, Path> files,
+                                     int[] sizes) throws Exception {
+            warmJit(phase, pid, () -> {
+                for (int size : sizes) {
+                    for (boolean stream : new boolean[] {false, true}) {
+                        lean.reply(stream ? LeanUpstream.SSE_32 : LeanUpstream.JSON_1K);
+                        Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH, files.get(stream ? -size : size))
+                                .run(port, 64, quick ? 1 : 2);
+                    }
+                }
+            });
+        }
+
+        private static List<Target> withPassThrough(List<Target> targets, PassThroughProcess passThrough) {
+            if (passThrough == null) {
+                return targets;
+            }
+            List<Target> all = new ArrayList<>(targets);
+            all.add(new Target("pass-through", passThrough.port));
+            return all;
         }
 
         /** The c64 rows of the claude phase: direct, proxy, nginx and the framework alone, per body and answer. */
@@ -517,14 +525,21 @@ public final class Bench {
                     if (passThrough != null) {
                         wrk.run(passThrough.port, 64, 1);
                         long f0 = CpuLoad.ticksOfTree(passThrough.pid());
-                        Wrk.Result f = wrk.run(passThrough.port, 64, seconds,
-                                env.out.resolve("wrk-cc-" + tag + "-passthrough.txt"));
+                        RssSampler fRss = new RssSampler(passThrough.pid());
+                        Wrk.Result f;
+                        try {
+                            f = wrk.run(passThrough.port, 64, seconds,
+                                    env.out.resolve("wrk-cc-" + tag + "-passthrough.txt"));
+                        } finally {
+                            fRss.stop();
+                        }
                         long fTicks = CpuLoad.ticksOfTree(passThrough.pid()) - f0;
                         report.info("c64 req/s " + label + ", the framework alone (Helidon pass-through, same runtime, "
-                                        + "JVM options and core): req/s, × nginx, CPU per request; proxy ÷ pass-through",
+                                        + "JVM options and core): req/s, × nginx, CPU per request, its RSS; proxy ÷ pass-through",
                                 Report.num(f.requestsPerSecond(), "%.0f")
                                         + (n == null ? "" : " = " + Report.num(f.requestsPerSecond() / n.requestsPerSecond(), "%.2f×") + " nginx")
-                                        + ", " + cpuText(fTicks, seconds, f) + "; proxy "
+                                        + ", " + cpuText(fTicks, seconds, f) + ", RSS up to "
+                                        + Report.num(fRss.maxKb / 1024.0, "%.0f MB") + "; proxy "
                                         + Report.num(p.requestsPerSecond() / f.requestsPerSecond(), "%.2f×"));
                         if (f.non2xx() > 0 || f.socketErrors() > 0) {
                             report.note(label + ": wrk saw " + f.non2xx() + " non-2xx responses and "
@@ -597,12 +612,24 @@ public final class Bench {
         private void sequentialAlone(LeanUpstream lean, ProxyProcess proxy, Path data, List<Target> targets)
                 throws Exception {
             Map<Integer, Path> files = bodyFiles(50_000);
-            if (env.wrk != null) {
-                lean.reply(LeanUpstream.JSON_1K);
-                warmJit("sequential", proxy.javaPid(), () -> Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH,
-                        files.get(50_000)).run(proxy.port, 64, quick ? 2 : 8));
+            PassThroughProcess passThrough = env.wrk == null ? null
+                    : PassThroughProcess.start(env, "http://127.0.0.1:" + lean.port());
+            try {
+                if (env.wrk != null) {
+                    lean.reply(LeanUpstream.JSON_1K);
+                    warmJit("sequential", proxy.javaPid(), () -> Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH,
+                            files.get(50_000)).run(proxy.port, 64, quick ? 2 : 8));
+                    if (passThrough != null) {
+                        warmJit("pass-through", passThrough.pid(), () -> Wrk.ofFile(env.wrk, env.tmp, "cc-warm",
+                                CC_PATH, files.get(50_000)).run(passThrough.port, 64, quick ? 2 : 8));
+                    }
+                }
+                sequential(lean, withPassThrough(targets, passThrough), files, proxy.port, data);
+            } finally {
+                if (passThrough != null) {
+                    passThrough.close();
+                }
             }
-            sequential(lean, targets, files, proxy.port, data);
             lean.reply(LeanUpstream.DEFAULT);
         }
 
@@ -611,7 +638,7 @@ public final class Bench {
             // sequential added latency with the 50 KB body, JSON answer (the measurement)
             lean.reply(LeanUpstream.JSON_1K);
             byte[] b50 = Files.readAllBytes(files.get(50_000));
-            int warm = quick ? 300 : 1000;
+            int warm = quick ? 300 : Integer.getInteger("bench.seqWarm", 20_000);
             int per = quick ? 200 : 1000;
             System.out.println("claude: sequential " + warm + " warm-up + " + 5 * per + " measured, " + b50.length
                     + " B Claude Code body, 1.1 KB JSON answer");
@@ -628,6 +655,11 @@ public final class Bench {
             if (sn != null) {
                 report.info("Sequential added latency, 50 KB body, nginx − direct, p50 / p99",
                         Report.ms(sn.ms(50) - sd.ms(50)) + " / " + Report.ms(sn.ms(99) - sd.ms(99)));
+            }
+            Samples sf = seq.get("pass-through");
+            if (sf != null) {
+                report.info("Sequential added latency, 50 KB body, the framework alone (Helidon pass-through) − direct, p50 / p99",
+                        Report.ms(sf.ms(50) - sd.ms(50)) + " / " + Report.ms(sf.ms(99) - sd.ms(99)));
             }
             countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
             // the same with the request log off: how much of the tail is the log's threads
