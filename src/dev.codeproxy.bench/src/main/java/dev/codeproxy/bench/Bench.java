@@ -522,11 +522,11 @@ public final class Bench {
                     report.row("c64 req/s " + label + ": direct / proxy / nginx", measured, "≥ 0.5× nginx", met);
                     report.info("CPU per request, " + label + ": proxy / nginx",
                             cpuText(pTicks, seconds, p) + " / " + (n == null ? "n/a" : cpuText(nTicks, seconds, n)));
+                    Wrk.Result f = null;
                     if (passThrough != null) {
                         wrk.run(passThrough.port, 64, 1);
                         long f0 = CpuLoad.ticksOfTree(passThrough.pid());
                         RssSampler fRss = new RssSampler(passThrough.pid());
-                        Wrk.Result f;
                         try {
                             f = wrk.run(passThrough.port, 64, seconds,
                                     env.out.resolve("wrk-cc-" + tag + "-passthrough.txt"));
@@ -541,12 +541,8 @@ public final class Bench {
                                         + ", " + cpuText(fTicks, seconds, f) + ", RSS up to "
                                         + Report.num(fRss.maxKb / 1024.0, "%.0f MB") + "; proxy "
                                         + Report.num(p.requestsPerSecond() / f.requestsPerSecond(), "%.2f×"));
-                        if (f.non2xx() > 0 || f.socketErrors() > 0) {
-                            report.note(label + ": wrk saw " + f.non2xx() + " non-2xx responses and "
-                                    + f.socketErrors() + " socket errors through the pass-through");
-                        }
                     }
-                    for (Wrk.Result w : new Wrk.Result[] {direct, p, n}) {
+                    for (Wrk.Result w : new Wrk.Result[] {direct, p, n, f}) {
                         if (w != null && (w.non2xx() > 0 || w.socketErrors() > 0)) {
                             report.note(label + ": wrk saw " + w.non2xx() + " non-2xx responses and "
                                     + w.socketErrors() + " socket errors in one run");
@@ -591,7 +587,11 @@ public final class Bench {
             lean.reply(LeanUpstream.DEFAULT);
         }
 
-        /** Sequential added latency with the 50 KB body and a JSON answer (the measurement). */
+        /** "p50 / p99" of {@code target} minus {@code direct}, in ms. */
+        private static String added(Samples target, Samples direct) {
+            return Report.ms(target.ms(50) - direct.ms(50)) + " / " + Report.ms(target.ms(99) - direct.ms(99));
+        }
+
         /** Claude Code-shaped request bodies of the given sizes, JSON (key size) and SSE (key -size) answers asked for. */
         private Map<Integer, Path> bodyFiles(int... sizes) throws IOException {
             Map<Integer, Path> files = new HashMap<>();
@@ -633,6 +633,10 @@ public final class Bench {
             lean.reply(LeanUpstream.DEFAULT);
         }
 
+        /**
+         * Sequential added latency with the 50 KB body and a JSON answer (the issue's measurement),
+         * then again with the request log off.
+         */
         private void sequential(LeanUpstream lean, List<Target> targets, Map<Integer, Path> files, int proxyPort,
                                 Path data) throws Exception {
             // sequential added latency with the 50 KB body, JSON answer (the measurement)
@@ -654,12 +658,12 @@ public final class Bench {
                     a50 <= CLAUDE_ADDED_P50_MS && a99 <= CLAUDE_ADDED_P99_MS);
             if (sn != null) {
                 report.info("Sequential added latency, 50 KB body, nginx − direct, p50 / p99",
-                        Report.ms(sn.ms(50) - sd.ms(50)) + " / " + Report.ms(sn.ms(99) - sd.ms(99)));
+                        added(sn, sd));
             }
             Samples sf = seq.get("pass-through");
             if (sf != null) {
                 report.info("Sequential added latency, 50 KB body, the framework alone (Helidon pass-through) − direct, p50 / p99",
-                        Report.ms(sf.ms(50) - sd.ms(50)) + " / " + Report.ms(sf.ms(99) - sd.ms(99)));
+                        added(sf, sd));
             }
             countStalls("50 KB requests", seq, x -> x, STALL_NANOS);
             // the same with the request log off: how much of the tail is the log's threads
@@ -670,7 +674,7 @@ public final class Bench {
                     Samples od = off.get("direct");
                     Samples op = off.get("proxy");
                     report.info("Sequential added latency, 50 KB body, request log off, proxy − direct, p50 / p99",
-                            Report.ms(op.ms(50) - od.ms(50)) + " / " + Report.ms(op.ms(99) - od.ms(99)));
+                            added(op, od));
                 } finally {
                     setRequestLog(proxyPort, data, true);
                 }
