@@ -44,6 +44,8 @@ public final class RequestLogBench {
         ConversationGrowthBench.run(200);
         // the same writer at a busy proxy's pace (its 50 KB c64 rate): scripts/bench's paced row
         PacedLogBench.run(3_500, 8, 50_000);
+        // SQLite's own work per logged request, the least any writer of this schema pays
+        SqliteFloorBench.run(35_000);
     }
 
     static double run(String name, List<RequestRecord> recs, Map<String, String> settings) throws IOException {
