@@ -48,8 +48,8 @@ public final class SqliteFloorBench {
         Path dir = Files.createTempDirectory("sqlite-floor-bench");
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (Database db = Database.open(dir); Connection c = db.connection(); Statement st = c.createStatement()) {
-            // the writer's own setting (LogWriter): fewer, larger checkpoints
-            st.execute("PRAGMA wal_autocheckpoint = 4000");
+            // the writer's own setting: fewer, larger checkpoints
+            st.execute("PRAGMA wal_autocheckpoint = " + LogWriter.WAL_AUTOCHECKPOINT_PAGES);
             c.setAutoCommit(false);
             long cpu0 = threads.getCurrentThreadCpuTime();
             for (int first = 0; first < rows; first += group) {
