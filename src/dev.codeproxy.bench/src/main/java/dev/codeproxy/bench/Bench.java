@@ -486,22 +486,12 @@ public final class Bench {
                     Wrk wrk = Wrk.ofFile(env.wrk, env.tmp, "cc-" + tag, CC_PATH, files.get(stream ? -size : size));
                     System.out.println("claude: wrk -t1 -c64 -d" + seconds + "s, " + label);
                     Wrk.Result direct = wrk.run(lean.port(), 64, seconds, env.out.resolve("wrk-cc-" + tag + "-direct.txt"));
-                    wrk.run(proxy.port, 64, 2);
-                    long c0 = CpuLoad.ticksOfTree(pid);
-                    Map<String, Long> threads0 = CpuLoad.ticksByThread(pid);
-                    RssSampler rss = new RssSampler(pid);
-                    Wrk.Result p;
-                    try {
-                        p = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-cc-" + tag + "-proxy.txt"));
-                    } finally {
-                        rss.stop();
-                    }
+                    Measured pm = measure(wrk, proxy.port, pid, 2, seconds, env.out.resolve("wrk-cc-" + tag + "-proxy.txt"));
+                    Wrk.Result p = pm.result();
                     if (size == 200_000) {
-                        rssPeak = Math.max(rssPeak, rss.maxKb);
+                        rssPeak = Math.max(rssPeak, pm.rssKb());
                     }
-                    long pTicks = CpuLoad.ticksOfTree(pid) - c0;
-                    String byThread = CpuLoad.share(threads0, CpuLoad.ticksByThread(pid), 6);
-                    System.out.println("    proxy CPU by thread: " + byThread);
+                    System.out.println("    proxy CPU by thread: " + pm.byThread());
                     Wrk.Result n = null;
                     long nTicks = -1;
                     if (nginxPort > 0) {
@@ -521,25 +511,18 @@ public final class Bench {
                     }
                     report.row("c64 req/s " + label + ": direct / proxy / nginx", measured, "≥ 0.5× nginx", met);
                     report.info("CPU per request, " + label + ": proxy / nginx",
-                            cpuText(pTicks, seconds, p) + " / " + (n == null ? "n/a" : cpuText(nTicks, seconds, n)));
+                            cpuText(pm.ticks(), seconds, p) + " / " + (n == null ? "n/a" : cpuText(nTicks, seconds, n)));
                     Wrk.Result f = null;
                     if (passThrough != null) {
-                        wrk.run(passThrough.port, 64, 1);
-                        long f0 = CpuLoad.ticksOfTree(passThrough.pid());
-                        RssSampler fRss = new RssSampler(passThrough.pid());
-                        try {
-                            f = wrk.run(passThrough.port, 64, seconds,
-                                    env.out.resolve("wrk-cc-" + tag + "-passthrough.txt"));
-                        } finally {
-                            fRss.stop();
-                        }
-                        long fTicks = CpuLoad.ticksOfTree(passThrough.pid()) - f0;
+                        Measured fm = measure(wrk, passThrough.port, passThrough.pid(), 1, seconds,
+                                env.out.resolve("wrk-cc-" + tag + "-passthrough.txt"));
+                        f = fm.result();
                         report.info("c64 req/s " + label + ", the framework alone (Helidon pass-through, same runtime, "
                                         + "JVM options and core): req/s, × nginx, CPU per request, its RSS; proxy ÷ pass-through",
                                 Report.num(f.requestsPerSecond(), "%.0f")
                                         + (n == null ? "" : " = " + Report.num(f.requestsPerSecond() / n.requestsPerSecond(), "%.2f×") + " nginx")
-                                        + ", " + cpuText(fTicks, seconds, f) + ", RSS up to "
-                                        + Report.num(fRss.maxKb / 1024.0, "%.0f MB") + "; proxy "
+                                        + ", " + cpuText(fm.ticks(), seconds, f) + ", RSS up to "
+                                        + Report.num(fm.rssKb() / 1024.0, "%.0f MB") + "; proxy "
                                         + Report.num(p.requestsPerSecond() / f.requestsPerSecond(), "%.2f×"));
                     }
                     for (Wrk.Result w : new Wrk.Result[] {direct, p, n, f}) {
@@ -617,11 +600,10 @@ public final class Bench {
             try {
                 if (env.wrk != null) {
                     lean.reply(LeanUpstream.JSON_1K);
-                    warmJit("sequential", proxy.javaPid(), () -> Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH,
-                            files.get(50_000)).run(proxy.port, 64, quick ? 2 : 8));
+                    Wrk warm = Wrk.ofFile(env.wrk, env.tmp, "cc-warm", CC_PATH, files.get(50_000));
+                    warmJit("sequential", proxy.javaPid(), () -> warm.run(proxy.port, 64, quick ? 2 : 8));
                     if (passThrough != null) {
-                        warmJit("pass-through", passThrough.pid(), () -> Wrk.ofFile(env.wrk, env.tmp, "cc-warm",
-                                CC_PATH, files.get(50_000)).run(passThrough.port, 64, quick ? 2 : 8));
+                        warmJit("pass-through", passThrough.pid(), () -> warm.run(passThrough.port, 64, quick ? 2 : 8));
                     }
                 }
                 sequential(lean, withPassThrough(targets, passThrough), files, proxy.port, data);
@@ -833,6 +815,26 @@ public final class Bench {
             }
             report.row("GC pauses and allocation stalls of the proxy during the non-streaming phases: count / longest / over 5 ms",
                     count + " / " + Report.ms(max) + " / " + over, "none over 5 ms", over == 0);
+        }
+
+        /** A wrk run against one JVM: its result, the process tree's CPU ticks, peak RSS (kB) and CPU split by thread. */
+        private record Measured(Wrk.Result result, long ticks, long rssKb, String byThread) {
+        }
+
+        /** {@code warmSeconds} of load, then {@code seconds} measured at 64 connections against the JVM {@code pid} on {@code port}. */
+        private Measured measure(Wrk wrk, int port, long pid, int warmSeconds, int seconds, Path out) throws Exception {
+            wrk.run(port, 64, warmSeconds);
+            long c0 = CpuLoad.ticksOfTree(pid);
+            Map<String, Long> threads0 = CpuLoad.ticksByThread(pid);
+            RssSampler rss = new RssSampler(pid);
+            Wrk.Result r;
+            try {
+                r = wrk.run(port, 64, seconds, out);
+            } finally {
+                rss.stop();
+            }
+            long ticks = CpuLoad.ticksOfTree(pid) - c0;
+            return new Measured(r, ticks, rss.maxKb, CpuLoad.share(threads0, CpuLoad.ticksByThread(pid), 6));
         }
 
         /** Samples a process's VmRSS every 100 ms until stopped; keeps the maximum. */
