@@ -546,25 +546,19 @@ public final class Bench {
             lean.reply(LeanUpstream.JSON_1K);
             Wrk wrk = Wrk.ofFile(env.wrk, env.tmp, "cc-log", CC_PATH, files.get(50_000));
             if (setRequestLog(proxy.port, data, false)) {
-                wrk.run(proxy.port, 64, 2);
-                long off0 = CpuLoad.ticksOfTree(pid);
-                Wrk.Result off = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-cc-50k-nolog.txt"));
-                long offTicks = CpuLoad.ticksOfTree(pid) - off0;
+                Measured offRun = measure(wrk, proxy.port, pid, 2, seconds, env.out.resolve("wrk-cc-50k-nolog.txt"));
+                Wrk.Result off = offRun.result();
                 if (setRequestLog(proxy.port, data, true)) {
-                    wrk.run(proxy.port, 64, 2);
-                    long on0 = CpuLoad.ticksOfTree(pid);
-                    Map<String, Long> threads0 = CpuLoad.ticksByThread(pid);
-                    Wrk.Result on = wrk.run(proxy.port, 64, seconds, env.out.resolve("wrk-cc-50k-log.txt"));
-                    long onTicks = CpuLoad.ticksOfTree(pid) - on0;
-                    String byThread = CpuLoad.share(threads0, CpuLoad.ticksByThread(pid), 6);
+                    Measured onRun = measure(wrk, proxy.port, pid, 2, seconds, env.out.resolve("wrk-cc-50k-log.txt"));
+                    Wrk.Result on = onRun.result();
                     double cost = 1 - on.requestsPerSecond() / off.requestsPerSecond();
                     report.row("Request log cost at 50 KB bodies, c64 req/s on / off",
                             Report.num(on.requestsPerSecond(), "%.0f") + " / "
                                     + Report.num(off.requestsPerSecond(), "%.0f") + ": "
                                     + Report.num(cost * 100, "%.0f") + "%", "≤ 15%", cost <= LOG_COST);
                     report.info("CPU per request, 50 KB JSON, request log on / off",
-                            cpuText(onTicks, seconds, on) + " / " + cpuText(offTicks, seconds, off));
-                    report.info("Proxy CPU by JVM thread, 50 KB JSON, request log on", byThread);
+                            cpuText(onRun.ticks(), seconds, on) + " / " + cpuText(offRun.ticks(), seconds, off));
+                    report.info("Proxy CPU by JVM thread, 50 KB JSON, request log on", onRun.byThread());
                 }
             }
             lean.reply(LeanUpstream.DEFAULT);
